@@ -1,0 +1,168 @@
+//! Diagnostics are plain data: a rule code, a severity, a message, a byte span
+//! into the source, the step they concern and a hint on how to fix them.
+//!
+//! Positions are byte offsets; [`LineIndex`] turns them into the 1-based line
+//! and column (counted in Unicode characters) that users see.
+
+use serde::Serialize;
+
+/// A byte range `start..end` in the plan's source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Span {
+        Span { start, end }
+    }
+
+    /// An empty span at `offset`.
+    pub const fn at(offset: u32) -> Span {
+        Span { start: offset, end: offset }
+    }
+}
+
+/// How serious a finding is. Ordered from least to most serious.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `error`, `warning` or `info`; `off` and anything else give `None`.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// One finding about a plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// The rule's stable code, such as `R001`.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// The id of the step the finding is about, if any.
+    pub step: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity, message: message.into(), span, step: None, help: None }
+    }
+
+    pub fn step(mut self, id: impl Into<String>) -> Self {
+        self.step = Some(id.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Counts of diagnostics by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Summary {
+        let mut s = Summary::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+/// A 1-based line and column; the column counts Unicode characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Maps byte offsets to lines and columns in one source text.
+pub struct LineIndex<'a> {
+    source: &'a str,
+    /// Byte offset where each line starts.
+    starts: Vec<u32>,
+    /// Whether each line is pure ASCII (then a column is a byte difference).
+    ascii: Vec<bool>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(source: &'a str) -> Self {
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, b) in source.bytes().enumerate() {
+            if b == b'\n' {
+                ascii.push(line_ascii);
+                line_ascii = true;
+                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            } else if b >= 0x80 {
+                line_ascii = false;
+            }
+        }
+        ascii.push(line_ascii);
+        LineIndex { source, starts, ascii }
+    }
+
+    /// The line (0-based) holding byte `offset`.
+    fn line_of(&self, offset: u32) -> usize {
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let offset = offset.min(u32::try_from(self.source.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let column = if self.ascii.get(line).copied().unwrap_or(false) {
+            offset - start
+        } else {
+            let text = self.source.get(start as usize..offset as usize).unwrap_or("");
+            u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
+        };
+        LineCol { line: u32::try_from(line + 1).unwrap_or(u32::MAX), column: column.saturating_add(1) }
+    }
+
+    /// The text of the 1-based `line`, without its line break.
+    pub fn line_text(&self, line: u32) -> &'a str {
+        let i = (line as usize).saturating_sub(1);
+        let start = self.starts.get(i).copied().unwrap_or(0) as usize;
+        let end = self.starts.get(i + 1).map_or(self.source.len(), |&e| e as usize);
+        let text = self.source.get(start..end).unwrap_or("");
+        text.trim_end_matches(['\n', '\r'])
+    }
+}

@@ -1,0 +1,21 @@
+//! Every limit the core enforces, in one place. Going past one is a diagnostic,
+//! never a panic, a hang or a runaway allocation.
+
+/// Largest plan text accepted, in bytes (16 MiB: a 50,000-step plan fits).
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most steps in one plan.
+pub const MAX_STEPS: usize = 100_000;
+
+/// Deepest nesting of YAML/JSON collections. A plan needs about six levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most nodes that aliases (`*name`) may add to the document when expanded.
+/// An "alias bomb" (a billion laughs) hits this long before memory runs out.
+pub const MAX_ALIAS_EXPANSION: u64 = 100_000;
+
+/// Longest duration accepted anywhere (`takes`, `decide`, `window.duration`): 366 days.
+pub const MAX_DURATION_SECS: u64 = 366 * 24 * 60 * 60;
+
+/// Most parse errors reported for one file; the rest are counted in one last message.
+pub const MAX_PARSE_ERRORS: usize = 1_000;

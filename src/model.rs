@@ -1,0 +1,281 @@
+//! The plan as the rest of the core sees it: typed, with defaults applied and
+//! a source span on everything a diagnostic may point at.
+//!
+//! A field the parser could not read is `None` (or empty) here, and its name is
+//! listed in the owner's `invalid` list, so that a rule checking for a missing
+//! field does not pile a second finding on top of the parser's.
+
+use serde::Serialize;
+
+use crate::diagnostic::Span;
+
+/// A piece of text from the plan with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// A length of time in whole seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Duration(pub u64);
+
+impl Duration {
+    pub fn minutes(self) -> f64 {
+        self.0 as f64 / 60.0
+    }
+
+    pub fn secs(self) -> u64 {
+        self.0
+    }
+}
+
+/// How long something takes: fixed, or a three-point estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Estimate {
+    Fixed { secs: Duration },
+    ThreePoint { best: Duration, likely: Duration, worst: Duration },
+}
+
+impl Estimate {
+    /// The figure deterministic results use: the fixed time, or `likely`.
+    pub fn likely(self) -> Duration {
+        match self {
+            Estimate::Fixed { secs } => secs,
+            Estimate::ThreePoint { likely, .. } => likely,
+        }
+    }
+}
+
+/// An instant with the UTC offset it was written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub unix: i64,
+    /// The offset from UTC it was written with, in seconds.
+    pub offset: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Window {
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Span of the `window` value.
+    pub span: Span,
+    /// Span of `end` or `duration`, whichever fixed the end.
+    pub end_span: Span,
+}
+
+impl Window {
+    pub fn length(&self) -> Duration {
+        Duration(u64::try_from(self.end.unix - self.start.unix).unwrap_or(0))
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RollbackVerify {
+    pub do_: Option<Text>,
+    pub takes: Option<Estimate>,
+    pub owner: Option<Text>,
+    pub span: Span,
+    pub invalid: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Rollback {
+    /// Failure noticed -> rollback called.
+    pub decide: Option<Estimate>,
+    pub announce: Option<Text>,
+    pub verify: Option<RollbackVerify>,
+    /// Required share of Monte Carlo runs in which a rollback fits.
+    pub confidence: Option<f64>,
+    pub span: Span,
+    pub invalid: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Approval {
+    pub by: Option<Text>,
+    pub role: Option<Text>,
+    pub date: Option<Text>,
+    /// As written; C005 compares it with the plan's hash.
+    pub plan_hash: Option<Text>,
+    pub span: Span,
+}
+
+/// `allow: {CODE: reason}`: silences one rule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Allow {
+    pub code: Text,
+    pub reason: Text,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Done before the window opens.
+    Prep,
+    /// The change itself, inside the window.
+    Implement,
+    /// Post-implementation testing, inside the window.
+    Verify,
+    /// Follow-up after the window.
+    Post,
+}
+
+impl Phase {
+    pub const ALL: [(&'static str, Phase); 4] =
+        [("prep", Phase::Prep), ("implement", Phase::Implement), ("verify", Phase::Verify), ("post", Phase::Post)];
+
+    /// Whether steps of this phase run inside the window and get a schedule.
+    pub fn is_scheduled(self) -> bool {
+        matches!(self, Phase::Implement | Phase::Verify)
+    }
+
+    /// Prep comes first, then the window (implement and verify), then post.
+    pub fn rank(self) -> u8 {
+        match self {
+            Phase::Prep => 0,
+            Phase::Implement | Phase::Verify => 1,
+            Phase::Post => 2,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Alters the system: needs `undo` or `irreversible`.
+    Change,
+    /// Reads only.
+    Check,
+    /// Communication.
+    Notify,
+    /// A go/no-go point.
+    Decision,
+    /// Copies data; `backs_up` names what.
+    Backup,
+}
+
+impl Kind {
+    pub const ALL: [(&'static str, Kind); 5] = [
+        ("change", Kind::Change),
+        ("check", Kind::Check),
+        ("notify", Kind::Notify),
+        ("decision", Kind::Decision),
+        ("backup", Kind::Backup),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Change => "change",
+            Kind::Check => "check",
+            Kind::Notify => "notify",
+            Kind::Decision => "decision",
+            Kind::Backup => "backup",
+        }
+    }
+}
+
+/// `resource -> state`, in the order written.
+pub type States = Vec<(Text, Text)>;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Undo {
+    pub do_: Option<Text>,
+    pub takes: Option<Estimate>,
+    pub sets: States,
+    /// Steps the undo relies on (a backup, say).
+    pub needs: Vec<Text>,
+    pub owner: Option<Text>,
+    pub span: Span,
+    pub invalid: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Step {
+    /// The id; a step written without one gets `#N` (its 1-based position),
+    /// which no real id can collide with.
+    pub id: Text,
+    pub do_: Option<Text>,
+    pub phase: Phase,
+    pub kind: Kind,
+    /// `None` when omitted: the step then waits for the previous one in the list.
+    pub after: Option<Vec<Text>>,
+    pub takes: Option<Estimate>,
+    pub owner: Option<Text>,
+    pub tags: Vec<Text>,
+    pub verify: Option<Text>,
+    pub sets: States,
+    pub destroys: Vec<Text>,
+    pub backs_up: Vec<Text>,
+    pub undo: Option<Undo>,
+    pub irreversible: Option<Text>,
+    pub allow: Vec<Allow>,
+    /// Span of the whole step.
+    pub span: Span,
+    /// Fields present in the source whose value could not be read.
+    pub invalid: Vec<&'static str>,
+}
+
+impl Step {
+    pub fn id(&self) -> &str {
+        &self.id.value
+    }
+
+    pub fn is_invalid(&self, field: &str) -> bool {
+        self.invalid.contains(&field)
+    }
+
+    /// Where a diagnostic about the whole step points: its id.
+    pub fn anchor(&self) -> Span {
+        self.id.span
+    }
+
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t.value.eq_ignore_ascii_case(tag))
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Plan {
+    pub title: Option<Text>,
+    pub system: Option<Text>,
+    pub change_ref: Option<Text>,
+    pub purpose: Option<Text>,
+    pub reason: Option<Text>,
+    pub current_state: Option<Text>,
+    pub future_state: Option<Text>,
+    pub monitoring: Option<Text>,
+    pub window: Option<Window>,
+    pub rollback: Option<Rollback>,
+    pub baseline: States,
+    pub approvals: Vec<Approval>,
+    pub steps: Vec<Step>,
+    pub allow: Vec<Allow>,
+    /// Span of the document's top-level value.
+    pub span: Span,
+    /// Top-level fields present in the source whose value could not be read.
+    pub invalid: Vec<&'static str>,
+}
+
+impl Plan {
+    pub fn is_invalid(&self, field: &str) -> bool {
+        self.invalid.contains(&field)
+    }
+
+    /// The baseline state of `resource`: `absent` when the plan does not list it.
+    pub fn baseline_of(&self, resource: &str) -> &str {
+        self.baseline.iter().find(|(r, _)| r.value == resource).map_or(ABSENT, |(_, s)| s.value.as_str())
+    }
+}
+
+/// The state of a resource the baseline does not list.
+pub const ABSENT: &str = "absent";

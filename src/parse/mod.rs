@@ -1,0 +1,858 @@
+//! Plan text (YAML or JSON) into a [`Plan`], with every problem found on the way.
+//!
+//! Parsing never stops at the first bad value: each field is read on its own,
+//! a bad one is reported (P002 to P005) and left out, and the rest of the plan
+//! is still read. Only a YAML syntax error (P001) loses the text after it.
+
+pub(crate) mod tree;
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::hash;
+use crate::limits::{MAX_INPUT_BYTES, MAX_PARSE_ERRORS, MAX_STEPS};
+use crate::model::*;
+use crate::rules;
+use crate::units;
+use tree::{NodeId, NodeKind, Resolved, Tree};
+
+
+use rules::p001_syntax::RULE as P001;
+use rules::p002_unknown_field::RULE as P002;
+use rules::p003_invalid_value::RULE as P003;
+use rules::p004_duplicate_id::RULE as P004;
+use rules::p005_unsupported_version::RULE as P005;
+
+/// The result of reading a plan: what could be read, and what could not.
+#[derive(Debug)]
+pub struct Parsed {
+    pub plan: Plan,
+    /// P-code diagnostics, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `sha256:<hex>` of the plan's canonical JSON without `approvals`;
+    /// `None` when the text could not be read as a whole.
+    pub hash: Option<String>,
+    /// Whether a syntax error cut the document short.
+    pub partial: bool,
+}
+
+pub const PLAN_FIELDS: &[&str] = &[
+    "version", "title", "system", "change_ref", "purpose", "reason", "current_state", "future_state", "monitoring",
+    "window", "rollback", "baseline", "approvals", "steps", "allow",
+];
+pub const STEP_FIELDS: &[&str] = &[
+    "id", "do", "phase", "kind", "after", "takes", "owner", "tags", "verify", "sets", "destroys", "backs_up", "undo",
+    "irreversible", "allow",
+];
+pub const UNDO_FIELDS: &[&str] = &["do", "takes", "sets", "needs", "owner"];
+pub const WINDOW_FIELDS: &[&str] = &["start", "end", "duration"];
+pub const ROLLBACK_FIELDS: &[&str] = &["decide", "announce", "verify", "confidence"];
+pub const VERIFY_FIELDS: &[&str] = &["do", "takes", "owner"];
+pub const APPROVAL_FIELDS: &[&str] = &["by", "role", "date", "plan_hash"];
+pub const ESTIMATE_FIELDS: &[&str] = &["best", "likely", "worst"];
+
+/// Reads a plan from YAML or JSON text.
+pub fn parse(source: &str) -> Parsed {
+    if source.len() > MAX_INPUT_BYTES {
+        let d = P001.diag(
+            Span::at(0),
+            format!(
+                "the text is {} bytes; plans are limited to {} MiB",
+                source.len(),
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        );
+        return Parsed { plan: Plan::default(), diagnostics: vec![d], hash: None, partial: true };
+    }
+    let tree = tree::build(source);
+    let partial = tree.is_partial();
+    let mut cx = Conv { tree: &tree, diags: Vec::new(), partial, dropped: 0 };
+    for e in &tree.errors {
+        cx.report(P001.diag(e.span, e.message.clone()).help(syntax_help(source, e.span)));
+    }
+    let plan = cx.plan(source);
+    let mut diagnostics = cx.finish();
+    diagnostics.sort_by_key(|d| d.span.start);
+    let hash = if partial { None } else { tree.root.map(|root| hash::plan_hash(&tree, root)) };
+    Parsed { plan, diagnostics, hash, partial }
+}
+
+fn syntax_help(source: &str, at: Span) -> String {
+    let near_tab = source.get(..at.start as usize).and_then(|s| s.rsplit('\n').next()).is_some_and(|l| l.contains('\t'));
+    if near_tab {
+        "YAML indents with spaces, not tabs".into()
+    } else {
+        "check the indentation and the `:` after each key; text with `: ` or `#` in it needs quotes".into()
+    }
+}
+
+/// A key of a mapping, read as text.
+struct Key {
+    name: String,
+    span: Span,
+}
+
+struct Conv<'t> {
+    tree: &'t Tree,
+    diags: Vec<Diagnostic>,
+    /// A syntax error cut the text short: do not report required fields as missing.
+    partial: bool,
+    dropped: usize,
+}
+
+impl<'t> Conv<'t> {
+    fn report(&mut self, d: Diagnostic) {
+        if self.diags.len() < MAX_PARSE_ERRORS {
+            self.diags.push(d);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if self.dropped > 0 {
+            let last = self.diags.last().map_or(Span::default(), |d| d.span);
+            self.diags.push(P003.diag(
+                last,
+                format!("{} more problems were not reported; fix the ones above first", self.dropped),
+            ));
+        }
+        self.diags
+    }
+
+    fn invalid(&mut self, span: Span, message: String, help: Option<String>) {
+        let mut d = P003.diag(span, message);
+        d.help = help;
+        self.report(d);
+    }
+
+    fn missing(&mut self, span: Span, message: String) {
+        if !self.partial {
+            self.report(P003.diag(span, message));
+        }
+    }
+
+    fn span(&self, id: NodeId) -> Span {
+        self.tree.node(id).span
+    }
+
+    fn is_null(&self, id: NodeId) -> bool {
+        self.tree.scalar(id).is_some_and(|s| s.resolve() == Resolved::Null)
+    }
+
+    /// The entries of a mapping; reports a value of another shape, duplicate
+    /// keys (P001, the later one is ignored) and keys that are not text.
+    fn entries(&mut self, id: NodeId, what: &str) -> Option<Vec<(Key, NodeId)>> {
+        let tree = self.tree;
+        let NodeKind::Map(pairs) = &tree.node(id).kind else {
+            if !self.is_null(id) {
+                self.invalid(self.span(id), format!("{what} must be a mapping of `key: value` lines"), None);
+            }
+            return None;
+        };
+        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(pairs.len());
+        let mut out = Vec::with_capacity(pairs.len());
+        for &(k, v) in pairs {
+            let Some(key) = tree.scalar(k) else {
+                self.invalid(self.span(k), format!("a key in {what} must be plain text"), None);
+                continue;
+            };
+            if seen.insert(key.text.as_str(), ()).is_some() {
+                self.report(
+                    P001.diag(self.span(k), format!("`{}` appears twice in {what}", key.text))
+                        .help("YAML forbids repeated keys; the second one is ignored"),
+                );
+                continue;
+            }
+            out.push((Key { name: key.text.clone(), span: self.span(k) }, v));
+        }
+        Some(out)
+    }
+
+    fn unknown(&mut self, key: &Key, known: &[&str], what: &str) {
+        let help = match closest(&key.name, known) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("known fields here: {}", known.join(", ")),
+        };
+        self.report(P002.diag(key.span, format!("unknown field `{}` in {what}", key.name)).help(help));
+    }
+
+    fn items(&mut self, id: NodeId, what: &str) -> Option<&'t [NodeId]> {
+        let tree = self.tree;
+        match &tree.node(id).kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => {
+                if !self.is_null(id) {
+                    self.invalid(self.span(id), format!("{what} must be a list"), None);
+                }
+                None
+            }
+        }
+    }
+
+    /// A scalar as text. `None` for null; collections are reported.
+    fn text(&mut self, id: NodeId, what: &str) -> Option<Text> {
+        let tree = self.tree;
+        match &tree.node(id).kind {
+            NodeKind::Scalar(s) => match s.resolve() {
+                Resolved::Null => None,
+                _ => Some(Text { value: s.text.clone(), span: self.span(id) }),
+            },
+            _ => {
+                self.invalid(self.span(id), format!("{what} must be text, not a list or mapping"), None);
+                None
+            }
+        }
+    }
+
+    /// One text or a list of texts.
+    fn texts(&mut self, id: NodeId, what: &str) -> Vec<Text> {
+        let tree = self.tree;
+        match &tree.node(id).kind {
+            NodeKind::Seq(items) => items.iter().filter_map(|&i| self.text(i, what)).collect(),
+            NodeKind::Scalar(_) => self.text(id, what).into_iter().collect(),
+            NodeKind::Map(_) => {
+                self.invalid(self.span(id), format!("{what} must be a list"), None);
+                Vec::new()
+            }
+        }
+    }
+
+    fn duration(&mut self, id: NodeId, what: &str) -> Option<Duration> {
+        let tree = self.tree;
+        let span = self.span(id);
+        let result = match tree.scalar(id).map(|s| s.resolve()) {
+            Some(Resolved::Null) => return None,
+            Some(Resolved::Int(n)) => units::minutes_to_duration(n as f64),
+            Some(Resolved::Float(f)) => units::minutes_to_duration(f),
+            Some(Resolved::Str(s)) => units::parse_duration(s),
+            Some(Resolved::Bool(b)) => Err(format!("`{b}` is not a duration")),
+            None => Err("a list or mapping is not a duration".into()),
+        };
+        match result {
+            Ok(d) => Some(d),
+            Err(why) => {
+                self.invalid(
+                    span,
+                    format!("{what}: {why}"),
+                    Some("write a duration like `15m`, `1h30m`, `45s` or a number of minutes".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A duration or a three-point estimate `[best, likely, worst]` / `{best, likely, worst}`.
+    fn estimate(&mut self, id: NodeId, what: &str) -> Option<Estimate> {
+        let tree = self.tree;
+        let points: [Option<Duration>; 3] = match &tree.node(id).kind {
+            NodeKind::Scalar(_) => return self.duration(id, what).map(|secs| Estimate::Fixed { secs }),
+            NodeKind::Seq(items) => {
+                if items.len() != 3 {
+                    self.invalid(
+                        self.span(id),
+                        format!("{what}: a three-point estimate has three durations, not {}", items.len()),
+                        Some("write `[best, likely, worst]`, such as `[10m, 15m, 40m]`".into()),
+                    );
+                    return None;
+                }
+                [
+                    self.duration(items[0], &format!("{what} (best)")),
+                    self.duration(items[1], &format!("{what} (likely)")),
+                    self.duration(items[2], &format!("{what} (worst)")),
+                ]
+            }
+            NodeKind::Map(_) => {
+                let mut p = [None, None, None];
+                let mut present = [false; 3];
+                for (key, v) in self.entries(id, what).unwrap_or_default() {
+                    match ESTIMATE_FIELDS.iter().position(|f| *f == key.name) {
+                        Some(i) => {
+                            present[i] = true;
+                            p[i] = self.duration(v, &format!("{what} ({})", key.name));
+                        }
+                        None => self.unknown(&key, ESTIMATE_FIELDS, what),
+                    }
+                }
+                for (i, name) in ESTIMATE_FIELDS.iter().enumerate() {
+                    if !present[i] {
+                        self.missing(self.span(id), format!("{what}: the three-point estimate has no `{name}`"));
+                    }
+                }
+                p
+            }
+        };
+        let [Some(best), Some(likely), Some(worst)] = points else { return None };
+        if !(best <= likely && likely <= worst) {
+            self.invalid(
+                self.span(id),
+                format!(
+                    "{what}: best {}, likely {}, worst {} are out of order",
+                    units::format_duration(best),
+                    units::format_duration(likely),
+                    units::format_duration(worst)
+                ),
+                Some("a three-point estimate needs best <= likely <= worst".into()),
+            );
+            return None;
+        }
+        Some(Estimate::ThreePoint { best, likely, worst })
+    }
+
+    /// `resource: state` pairs.
+    fn states(&mut self, id: NodeId, what: &str) -> States {
+        let mut out = Vec::new();
+        for (key, v) in self.entries(id, what).unwrap_or_default() {
+            match self.text(v, &format!("the state of `{}` in {what}", key.name)) {
+                Some(state) => out.push((Text { value: key.name, span: key.span }, state)),
+                None if self.is_null(v) => self.invalid(
+                    self.span(v),
+                    format!("{what}: `{}` has no state", key.name),
+                    Some(format!("give the state as text, such as `{}: absent`", key.name)),
+                ),
+                None => {}
+            }
+        }
+        out
+    }
+
+    fn allow(&mut self, id: NodeId, what: &str) -> Vec<Allow> {
+        let mut out = Vec::new();
+        for (key, v) in self.entries(id, what).unwrap_or_default() {
+            let code = Text { value: key.name.clone(), span: key.span };
+            match rules::find(&key.name) {
+                None => {
+                    let codes: Vec<&str> = rules::RULES.iter().map(|r| r.code).collect();
+                    let help = closest(&key.name, &codes).map(|c| format!("did you mean `{c}`?"));
+                    self.invalid(key.span, format!("`allow` names `{}`, which is no rule", key.name), help);
+                    continue;
+                }
+                Some(rule) if rule.code.starts_with('P') => {
+                    self.invalid(
+                        key.span,
+                        format!("`{}` cannot be allowed: a plan that does not parse cannot be checked", rule.code),
+                        Some("fix the problem instead".into()),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+            }
+            match self.text(v, "the reason") {
+                Some(reason) if !reason.value.trim().is_empty() => out.push(Allow { code, reason }),
+                _ => self.invalid(
+                    self.span(v),
+                    format!("`allow: {{{}: ...}}` needs a reason", key.name),
+                    Some(format!("say why the finding does not apply: `{}: <reason>`", key.name)),
+                ),
+            }
+        }
+        out
+    }
+
+    fn plan(&mut self, source: &str) -> Plan {
+        let mut plan = Plan::default();
+        let Some(root) = self.tree.root.filter(|&r| !self.is_null(r)) else {
+            let what = if source.trim().is_empty() { "the file is empty" } else { "the file holds no plan" };
+            self.missing(Span::at(0), format!("{what}: a plan needs at least `title` and `steps`"));
+            return plan;
+        };
+        plan.span = self.span(root);
+        let Some(entries) = self.entries(root, "the plan") else { return plan };
+        let mut steps_seen = false;
+        let mut title_seen = false;
+        for (key, v) in entries {
+            let field = key.name.as_str();
+            let before = self.diags.len();
+            match field {
+                "version" => {
+                    let ok = self.tree.scalar(v).is_some_and(|s| s.resolve() == Resolved::Int(1));
+                    if !ok {
+                        let shown = self.tree.scalar(v).map_or("a collection".to_string(), |s| format!("`{}`", s.text));
+                        self.report(
+                            P005.diag(self.span(v), format!("plan format version {shown} is not supported"))
+                                .help("this tool reads version 1; write `version: 1` or leave it out"),
+                        );
+                    }
+                }
+                "title" => {
+                    title_seen = true;
+                    plan.title = self.text(v, "`title`");
+                }
+                "system" => plan.system = self.text(v, "`system`"),
+                "change_ref" => plan.change_ref = self.text(v, "`change_ref`"),
+                "purpose" => plan.purpose = self.text(v, "`purpose`"),
+                "reason" => plan.reason = self.text(v, "`reason`"),
+                "current_state" => plan.current_state = self.text(v, "`current_state`"),
+                "future_state" => plan.future_state = self.text(v, "`future_state`"),
+                "monitoring" => plan.monitoring = self.text(v, "`monitoring`"),
+                "window" => plan.window = self.window(v),
+                "rollback" => plan.rollback = self.rollback(v),
+                "baseline" => plan.baseline = self.states(v, "`baseline`"),
+                "approvals" => plan.approvals = self.approvals(v),
+                "steps" => {
+                    steps_seen = true;
+                    plan.steps = self.steps(v);
+                }
+                "allow" => plan.allow = self.allow(v, "the plan's `allow`"),
+                _ => {
+                    self.unknown(&key, PLAN_FIELDS, "the plan");
+                    continue;
+                }
+            }
+            if self.diags.len() > before {
+                plan.invalid.push(PLAN_FIELDS.iter().copied().find(|f| *f == field).unwrap_or("?"));
+            }
+        }
+        if !title_seen {
+            self.missing(Span::at(plan.span.start), "the plan has no `title`".into());
+        }
+        if !steps_seen {
+            self.missing(Span::at(plan.span.start), "the plan has no `steps`".into());
+        } else if plan.steps.is_empty() && !plan.is_invalid("steps") {
+            self.missing(Span::at(plan.span.start), "the plan has no steps: `steps` needs at least one".into());
+        }
+        plan
+    }
+
+    fn window(&mut self, id: NodeId) -> Option<Window> {
+        let span = self.span(id);
+        let entries = self.entries(id, "`window`")?;
+        let (mut start, mut end, mut duration) = (None, None, None);
+        for (key, v) in entries {
+            match key.name.as_str() {
+                "start" => start = Some((self.timestamp(v, "`window.start`"), self.span(v))),
+                "end" => end = Some((self.timestamp(v, "`window.end`"), self.span(v))),
+                "duration" => duration = Some((self.duration(v, "`window.duration`"), self.span(v))),
+                _ => self.unknown(&key, WINDOW_FIELDS, "`window`"),
+            }
+        }
+        let Some((start, _)) = start else {
+            self.missing(span, "`window` has no `start`".into());
+            return None;
+        };
+        let (end, end_span) = match (end, duration) {
+            (Some(_), Some((_, dspan))) => {
+                self.invalid(
+                    dspan,
+                    "`window` gives both `end` and `duration`".into(),
+                    Some("keep one of them".into()),
+                );
+                return None;
+            }
+            (Some((end, espan)), None) => (end, espan),
+            (None, Some((d, dspan))) => {
+                let end = match (start, d) {
+                    (Some(s), Some(d)) => match units::add_secs(s, d.0) {
+                        Some(e) => Some(e),
+                        None => {
+                            self.invalid(dspan, "`window.duration` runs past the year 9999".into(), None);
+                            return None;
+                        }
+                    },
+                    _ => None,
+                };
+                (end, dspan)
+            }
+            (None, None) => {
+                self.missing(span, "`window` has neither `end` nor `duration`".into());
+                return None;
+            }
+        };
+        let (start, end) = (start?, end?);
+        if end.unix <= start.unix {
+            self.invalid(end_span, "the window ends before it starts".into(), None);
+            return None;
+        }
+        Some(Window { start, end, span, end_span })
+    }
+
+    fn timestamp(&mut self, id: NodeId, what: &str) -> Option<Timestamp> {
+        let text = self.text(id, what)?;
+        match units::parse_timestamp(&text.value) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                self.invalid(text.span, format!("{what}: {why}"), None);
+                None
+            }
+        }
+    }
+
+    fn rollback(&mut self, id: NodeId) -> Option<Rollback> {
+        let mut r = Rollback { span: self.span(id), ..Rollback::default() };
+        for (key, v) in self.entries(id, "`rollback`")? {
+            let before = self.diags.len();
+            let field = match key.name.as_str() {
+                "decide" => {
+                    r.decide = self.estimate(v, "`rollback.decide`");
+                    "decide"
+                }
+                "announce" => {
+                    r.announce = self.text(v, "`rollback.announce`");
+                    "announce"
+                }
+                "verify" => {
+                    r.verify = self.rollback_verify(v);
+                    "verify"
+                }
+                "confidence" => {
+                    r.confidence = self.confidence(v);
+                    "confidence"
+                }
+                _ => {
+                    self.unknown(&key, ROLLBACK_FIELDS, "`rollback`");
+                    continue;
+                }
+            };
+            if self.diags.len() > before {
+                r.invalid.push(field);
+            }
+        }
+        Some(r)
+    }
+
+    fn rollback_verify(&mut self, id: NodeId) -> Option<RollbackVerify> {
+        let mut out = RollbackVerify { span: self.span(id), ..RollbackVerify::default() };
+        if self.tree.scalar(id).is_some() {
+            out.do_ = Some(self.text(id, "`rollback.verify`")?);
+            return Some(out);
+        }
+        for (key, v) in self.entries(id, "`rollback.verify`")? {
+            let before = self.diags.len();
+            let field = match key.name.as_str() {
+                "do" => {
+                    out.do_ = self.text(v, "`rollback.verify.do`");
+                    "do"
+                }
+                "takes" => {
+                    out.takes = self.estimate(v, "`rollback.verify.takes`");
+                    "takes"
+                }
+                "owner" => {
+                    out.owner = self.text(v, "`rollback.verify.owner`");
+                    "owner"
+                }
+                _ => {
+                    self.unknown(&key, VERIFY_FIELDS, "`rollback.verify`");
+                    continue;
+                }
+            };
+            if self.diags.len() > before {
+                out.invalid.push(field);
+            }
+        }
+        if out.do_.is_none() && !out.is_invalid("do") {
+            self.missing(out.span, "`rollback.verify` has no `do`: say how the rollback is checked".into());
+        }
+        Some(out)
+    }
+
+    fn confidence(&mut self, id: NodeId) -> Option<f64> {
+        let value = match self.tree.scalar(id).map(|s| s.resolve()) {
+            Some(Resolved::Null) => return None,
+            Some(Resolved::Int(n)) => Some(n as f64),
+            Some(Resolved::Float(f)) => Some(f),
+            _ => None,
+        };
+        match value {
+            Some(c) if c > 0.0 && c <= 1.0 => Some(c),
+            _ => {
+                let shown = self.tree.scalar(id).map_or("a collection".to_string(), |s| format!("`{}`", s.text));
+                self.invalid(
+                    self.span(id),
+                    format!("`rollback.confidence` is {shown}, not a share between 0 and 1"),
+                    Some("write it as a fraction: `0.95` for 95%".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn approvals(&mut self, id: NodeId) -> Vec<Approval> {
+        let mut out = Vec::new();
+        for &item in self.items(id, "`approvals`").unwrap_or_default() {
+            let span = self.span(item);
+            let mut a = Approval { by: None, role: None, date: None, plan_hash: None, span };
+            let Some(entries) = self.entries(item, "an approval") else { continue };
+            for (key, v) in entries {
+                match key.name.as_str() {
+                    "by" => a.by = self.text(v, "`by`"),
+                    "role" => a.role = self.text(v, "`role`"),
+                    "date" => {
+                        a.date = self.text(v, "`date`");
+                        if let Some(d) = &a.date {
+                            if let Err(why) = units::parse_date(&d.value) {
+                                let span = d.span;
+                                self.invalid(span, format!("approval `date`: {why}"), None);
+                            }
+                        }
+                    }
+                    "plan_hash" => a.plan_hash = self.text(v, "`plan_hash`"),
+                    _ => self.unknown(&key, APPROVAL_FIELDS, "an approval"),
+                }
+            }
+            if a.by.is_none() {
+                self.missing(span, "an approval has no `by`: say who approved".into());
+            }
+            out.push(a);
+        }
+        out
+    }
+
+    fn steps(&mut self, id: NodeId) -> Vec<Step> {
+        let Some(items) = self.items(id, "`steps`") else { return Vec::new() };
+        if items.len() > MAX_STEPS {
+            self.invalid(
+                self.span(id),
+                format!("the plan has {} steps; the limit is {MAX_STEPS}", items.len()),
+                Some(format!("only the first {MAX_STEPS} steps are checked")),
+            );
+        }
+        let mut steps = Vec::with_capacity(items.len().min(MAX_STEPS));
+        let mut first_of: HashMap<String, usize> = HashMap::with_capacity(items.len());
+        for (i, &item) in items.iter().take(MAX_STEPS).enumerate() {
+            let step = self.step(item, i);
+            if let Some(&first) = first_of.get(step.id()) {
+                self.report(
+                    P004.diag(step.id.span, format!("two steps have the id `{}`", step.id()))
+                        .step(step.id())
+                        .help(format!("step {} already uses it; give each step its own id", first + 1)),
+                );
+            } else {
+                first_of.insert(step.id().to_string(), i);
+            }
+            steps.push(step);
+        }
+        steps
+    }
+
+    fn step(&mut self, id: NodeId, index: usize) -> Step {
+        let span = self.span(id);
+        let mut step = Step {
+            id: Text { value: format!("#{}", index + 1), span: Span::at(span.start) },
+            do_: None,
+            phase: Phase::Implement,
+            kind: Kind::Change,
+            after: None,
+            takes: None,
+            owner: None,
+            tags: Vec::new(),
+            verify: None,
+            sets: Vec::new(),
+            destroys: Vec::new(),
+            backs_up: Vec::new(),
+            undo: None,
+            irreversible: None,
+            allow: Vec::new(),
+            span,
+            invalid: Vec::new(),
+        };
+        let Some(entries) = self.entries(id, &format!("step {}", index + 1)) else {
+            step.invalid.push("id");
+            return step;
+        };
+        // The id first, so that every other message can name the step.
+        let mut has_id = false;
+        if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id") {
+            if let Some(t) = self.text(*v, &format!("the id of step {}", index + 1)) {
+                if !is_valid_id(&t.value) {
+                    self.invalid(
+                        t.span,
+                        format!("step id `{}` may only hold letters, digits, `_`, `.` and `-`", t.value.escape_debug()),
+                        Some("ids are ASCII so that one cannot look like another".into()),
+                    );
+                }
+                step.id = t;
+                has_id = true;
+            }
+        }
+        let what = format!("step `{}`", step.id.value);
+        for (key, v) in entries {
+            let before = self.diags.len();
+            let field: &'static str = match key.name.as_str() {
+                "id" => continue,
+                "do" => {
+                    step.do_ = self.text(v, &format!("`do` in {what}"));
+                    "do"
+                }
+                "phase" => {
+                    if let Some(p) = self.choice(v, &Phase::ALL, &format!("`phase` in {what}")) {
+                        step.phase = p;
+                    }
+                    "phase"
+                }
+                "kind" => {
+                    if let Some(k) = self.choice(v, &Kind::ALL, &format!("`kind` in {what}")) {
+                        step.kind = k;
+                    }
+                    "kind"
+                }
+                "after" => {
+                    step.after = if self.is_null(v) { None } else { Some(self.texts(v, &format!("`after` in {what}"))) };
+                    "after"
+                }
+                "takes" => {
+                    step.takes = self.estimate(v, &format!("`takes` in {what}"));
+                    "takes"
+                }
+                "owner" => {
+                    step.owner = self.text(v, &format!("`owner` in {what}"));
+                    "owner"
+                }
+                "tags" => {
+                    step.tags = self.texts(v, &format!("`tags` in {what}"));
+                    "tags"
+                }
+                "verify" => {
+                    step.verify = self.text(v, &format!("`verify` in {what}"));
+                    "verify"
+                }
+                "sets" => {
+                    step.sets = self.states(v, &format!("`sets` in {what}"));
+                    "sets"
+                }
+                "destroys" => {
+                    step.destroys = self.texts(v, &format!("`destroys` in {what}"));
+                    "destroys"
+                }
+                "backs_up" => {
+                    step.backs_up = self.texts(v, &format!("`backs_up` in {what}"));
+                    "backs_up"
+                }
+                "undo" => {
+                    step.undo = self.undo(v, &what);
+                    "undo"
+                }
+                "irreversible" => {
+                    step.irreversible = self.irreversible(v, &what);
+                    "irreversible"
+                }
+                "allow" => {
+                    step.allow = self.allow(v, &format!("`allow` in {what}"));
+                    "allow"
+                }
+                _ => {
+                    self.unknown(&key, STEP_FIELDS, &what);
+                    continue;
+                }
+            };
+            if self.diags.len() > before {
+                step.invalid.push(field);
+            }
+        }
+        if !has_id {
+            self.missing(Span::at(span.start), format!("step {} has no `id`", index + 1));
+            step.invalid.push("id");
+        }
+        if step.do_.is_none() && !step.is_invalid("do") {
+            self.missing(step.id.span, format!("{what} has no `do`: say what to do"));
+        }
+        step
+    }
+
+    fn choice<T: Copy>(&mut self, id: NodeId, options: &[(&'static str, T)], what: &str) -> Option<T> {
+        let text = self.text(id, what)?;
+        if let Some((_, v)) = options.iter().find(|(name, _)| *name == text.value) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let help = match closest(&text.value, &names) {
+            Some(best) => format!("did you mean `{best}`? One of: {}", names.join(", ")),
+            None => format!("one of: {}", names.join(", ")),
+        };
+        self.invalid(text.span, format!("{what}: `{}` is not one of the choices", text.value), Some(help));
+        None
+    }
+
+    fn irreversible(&mut self, id: NodeId, what: &str) -> Option<Text> {
+        let text = self.text(id, &format!("`irreversible` in {what}"))?;
+        let is_bool = self.tree.scalar(id).is_some_and(|s| matches!(s.resolve(), Resolved::Bool(_)));
+        if is_bool {
+            self.invalid(
+                text.span,
+                format!("`irreversible` in {what} takes the reason there is no inverse, not `{}`", text.value),
+                Some("write the reason, such as `irreversible: the old VM is deleted`".into()),
+            );
+        }
+        Some(text)
+    }
+
+    fn undo(&mut self, id: NodeId, what: &str) -> Option<Undo> {
+        let mut undo = Undo { span: self.span(id), ..Undo::default() };
+        if self.tree.scalar(id).is_some() {
+            undo.do_ = Some(self.text(id, &format!("`undo` in {what}"))?);
+            return Some(undo);
+        }
+        let where_ = format!("the `undo` of {what}");
+        for (key, v) in self.entries(id, &where_)? {
+            let before = self.diags.len();
+            let field = match key.name.as_str() {
+                "do" => {
+                    undo.do_ = self.text(v, &format!("`do` in {where_}"));
+                    "do"
+                }
+                "takes" => {
+                    undo.takes = self.estimate(v, &format!("`takes` in {where_}"));
+                    "takes"
+                }
+                "sets" => {
+                    undo.sets = self.states(v, &format!("`sets` in {where_}"));
+                    "sets"
+                }
+                "needs" => {
+                    undo.needs = self.texts(v, &format!("`needs` in {where_}"));
+                    "needs"
+                }
+                "owner" => {
+                    undo.owner = self.text(v, &format!("`owner` in {where_}"));
+                    "owner"
+                }
+                _ => {
+                    self.unknown(&key, UNDO_FIELDS, &where_);
+                    continue;
+                }
+            };
+            if self.diags.len() > before {
+                undo.invalid.push(field);
+            }
+        }
+        if undo.do_.is_none() && !undo.invalid.contains(&"do") {
+            self.missing(undo.span, format!("{where_} has no `do`: say how to undo the step"));
+        }
+        Some(undo)
+    }
+}
+
+impl RollbackVerify {
+    fn is_invalid(&self, field: &str) -> bool {
+        self.invalid.contains(&field)
+    }
+}
+
+/// `[A-Za-z0-9_.-]+`
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+/// The known name closest to `name`, if one is close enough to be a typo.
+pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), *k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// The UTF-8 byte-order mark some editors put first.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Checks that `bytes` are UTF-8 text; otherwise a P001 at the first bad byte.
+pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = u32::try_from(e.valid_up_to()).unwrap_or(u32::MAX);
+        P001.diag(Span::new(at, at.saturating_add(1)), "the file is not UTF-8 text (is it a binary file?)")
+            .help("save the plan as UTF-8 YAML or JSON")
+    })
+}

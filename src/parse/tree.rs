@@ -1,0 +1,412 @@
+//! YAML (and JSON, which YAML reads too) into a small arena tree with byte spans.
+//!
+//! The tree is built from `saphyr-parser`'s event stream with explicit stacks,
+//! so nothing here recurses on the input's shape. Aliases point at the
+//! anchored node instead of copying it; every node's expanded size is tracked,
+//! and an alias bomb stops at [`MAX_ALIAS_EXPANSION`] with a syntax error.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::diagnostic::Span;
+use crate::limits::{MAX_ALIAS_EXPANSION, MAX_DEPTH};
+
+pub(crate) type NodeId = u32;
+
+#[derive(Debug)]
+pub(crate) struct Scalar {
+    pub text: String,
+    /// Quoted, block or `!!str`-tagged: always a string, never a number.
+    pub is_string: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<NodeId>),
+    Map(Vec<(NodeId, NodeId)>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+/// A scalar resolved by the YAML 1.2 core schema.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Resolved<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+impl Scalar {
+    pub fn resolve(&self) -> Resolved<'_> {
+        let t = self.text.as_str();
+        if self.is_string {
+            return Resolved::Str(t);
+        }
+        match t {
+            "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
+            "true" | "True" | "TRUE" => return Resolved::Bool(true),
+            "false" | "False" | "FALSE" => return Resolved::Bool(false),
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Resolved::Float(f64::INFINITY),
+            "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
+            ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
+            _ => {}
+        }
+        if let Some(hex) = t.strip_prefix("0x") {
+            if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return i64::from_str_radix(hex, 16).map_or(Resolved::Str(t), Resolved::Int);
+            }
+        }
+        if let Some(oct) = t.strip_prefix("0o") {
+            if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+                return i64::from_str_radix(oct, 8).map_or(Resolved::Str(t), Resolved::Int);
+            }
+        }
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            // Integers beyond i64 still read as numbers, like other YAML tools.
+            return t.parse::<i64>().map_or_else(|_| float_or_str(t), Resolved::Int);
+        }
+        if is_core_float(digits) {
+            return float_or_str(t);
+        }
+        Resolved::Str(t)
+    }
+}
+
+fn float_or_str(t: &str) -> Resolved<'_> {
+    t.parse::<f64>().map_or(Resolved::Str(t), Resolved::Float)
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the sign already stripped.
+fn is_core_float(t: &str) -> bool {
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac {
+        Some(f) => all_digits(int) && all_digits(f) && !(int.is_empty() && f.is_empty()),
+        None => !int.is_empty() && all_digits(int),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+/// A problem that makes the text unreadable as YAML (P001).
+#[derive(Debug)]
+pub(crate) struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+    /// Whether the rest of the document was lost (the tree is partial).
+    pub fatal: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    nodes: Vec<Node>,
+    pub root: Option<NodeId>,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Tree {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    /// Whether the document could only be read in part.
+    pub fn is_partial(&self) -> bool {
+        self.errors.iter().any(|e| e.fatal)
+    }
+
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
+        match &self.node(id).kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Turns the parser's character indices into byte offsets. Markers arrive
+/// almost in order, so a moving cursor makes this linear overall.
+struct ByteOffsets<'a> {
+    src: &'a str,
+    ascii: bool,
+    chars: usize,
+    byte: usize,
+}
+
+impl<'a> ByteOffsets<'a> {
+    fn new(src: &'a str) -> Self {
+        ByteOffsets { src, ascii: src.is_ascii(), chars: 0, byte: 0 }
+    }
+
+    fn of(&mut self, char_index: usize) -> u32 {
+        let byte = if self.ascii {
+            char_index.min(self.src.len())
+        } else {
+            while self.chars < char_index {
+                match self.src[self.byte..].chars().next() {
+                    Some(c) => {
+                        self.byte += c.len_utf8();
+                        self.chars += 1;
+                    }
+                    None => break,
+                }
+            }
+            while self.chars > char_index {
+                match self.src[..self.byte].chars().next_back() {
+                    Some(c) => {
+                        self.byte -= c.len_utf8();
+                        self.chars -= 1;
+                    }
+                    None => break,
+                }
+            }
+            self.byte
+        };
+        u32::try_from(byte).unwrap_or(u32::MAX)
+    }
+
+    fn span(&mut self, span: &saphyr_parser::Span) -> Span {
+        let start = self.of(span.start.index());
+        let end = self.of(span.end.index());
+        Span::new(start, end.max(start))
+    }
+}
+
+struct Frame {
+    id: NodeId,
+    anchor: usize,
+    children: Vec<NodeId>,
+    is_map: bool,
+    weight: u64,
+}
+
+/// Reads `src` as one YAML document. Never fails: problems are in `errors`.
+pub(crate) fn build(src: &str) -> Tree {
+    let mut b = Builder {
+        tree: Tree::default(),
+        offsets: ByteOffsets::new(src),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        weights: Vec::new(),
+        alias_added: 0,
+        documents: 0,
+    };
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                if let Err(e) = b.event(event, &span) {
+                    b.tree.errors.push(e);
+                    break;
+                }
+            }
+            Some(Err(e)) => {
+                let at = b.offsets.of(e.marker().index());
+                b.tree.errors.push(SyntaxError { span: Span::at(at), message: e.info().to_string(), fatal: true });
+                break;
+            }
+        }
+    }
+    b.close_all();
+    b.tree
+}
+
+struct Builder<'a> {
+    tree: Tree,
+    offsets: ByteOffsets<'a>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    /// Expanded size of each node (itself plus what it holds, aliases expanded).
+    weights: Vec<u64>,
+    alias_added: u64,
+    documents: usize,
+}
+
+impl Builder<'_> {
+    fn push_node(&mut self, kind: NodeKind, span: Span, weight: u64) -> NodeId {
+        let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
+        self.tree.nodes.push(Node { kind, span });
+        self.weights.push(weight);
+        id
+    }
+
+    fn event(&mut self, event: Event<'_>, span: &saphyr_parser::Span) -> Result<(), SyntaxError> {
+        let sp = self.offsets.span(span);
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(SyntaxError {
+                        span: sp,
+                        message: "a plan file holds one YAML document; this is a second one (remove the `---` or split the file)".into(),
+                        fatal: false,
+                    });
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let tagged_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let scalar = Scalar { text: text.into_owned(), is_string: style != ScalarStyle::Plain || tagged_str };
+                let id = self.push_node(NodeKind::Scalar(scalar), sp, 1);
+                if anchor > 0 {
+                    self.anchors.insert(anchor, id);
+                }
+                self.attach(id)?;
+            }
+            Event::Alias(anchor) => {
+                let Some(&target) = self.anchors.get(&anchor) else {
+                    return Err(SyntaxError {
+                        span: sp,
+                        message: "this alias refers to the collection it is inside of".into(),
+                        fatal: true,
+                    });
+                };
+                let w = self.weights[target as usize];
+                self.alias_added = self.alias_added.saturating_add(w);
+                if self.alias_added > MAX_ALIAS_EXPANSION {
+                    return Err(SyntaxError {
+                        span: sp,
+                        message: format!(
+                            "aliases expand to more than {MAX_ALIAS_EXPANSION} nodes; an alias bomb is not a plan"
+                        ),
+                        fatal: true,
+                    });
+                }
+                self.attach(target)?;
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(SyntaxError {
+                        span: sp,
+                        message: format!("the document nests deeper than {MAX_DEPTH} levels"),
+                        fatal: true,
+                    });
+                }
+                let is_map = matches!(event, Event::MappingStart(..));
+                let kind = if is_map { NodeKind::Map(Vec::new()) } else { NodeKind::Seq(Vec::new()) };
+                let id = self.push_node(kind, sp, 1);
+                self.stack.push(Frame { id, anchor, children: Vec::new(), is_map, weight: 1 });
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(sp.end)?,
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn attach(&mut self, id: NodeId) -> Result<(), SyntaxError> {
+        let w = self.weights[id as usize];
+        match self.stack.last_mut() {
+            Some(frame) => {
+                frame.children.push(id);
+                frame.weight = frame.weight.saturating_add(w);
+            }
+            None => {
+                if self.tree.root.is_none() {
+                    self.tree.root = Some(id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, end: u32) -> Result<(), SyntaxError> {
+        let Some(frame) = self.stack.pop() else { return Ok(()) };
+        let node = &mut self.tree.nodes[frame.id as usize];
+        node.span.end = end.max(node.span.start);
+        node.kind = if frame.is_map {
+            let mut pairs = Vec::with_capacity(frame.children.len() / 2);
+            let mut it = frame.children.chunks_exact(2);
+            for pair in &mut it {
+                pairs.push((pair[0], pair[1]));
+            }
+            NodeKind::Map(pairs)
+        } else {
+            NodeKind::Seq(frame.children)
+        };
+        self.weights[frame.id as usize] = frame.weight;
+        if frame.anchor > 0 {
+            self.anchors.insert(frame.anchor, frame.id);
+        }
+        self.attach(frame.id)
+    }
+
+    /// After an error, closes what is still open so the partial tree is usable.
+    fn close_all(&mut self) {
+        while let Some(frame) = self.stack.last() {
+            let end = self.tree.nodes[frame.id as usize].span.end;
+            if self.close(end).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(text: &str) -> Resolved<'_> {
+        // Leak is fine in a test: it gives the scalar a 'static home.
+        let s: &'static Scalar = Box::leak(Box::new(Scalar { text: text.into(), is_string: false }));
+        s.resolve()
+    }
+
+    #[test]
+    fn core_schema() {
+        assert_eq!(resolve("15"), Resolved::Int(15));
+        assert_eq!(resolve("-3"), Resolved::Int(-3));
+        assert_eq!(resolve("0x1F"), Resolved::Int(31));
+        assert_eq!(resolve("0.95"), Resolved::Float(0.95));
+        assert_eq!(resolve("1e3"), Resolved::Float(1000.0));
+        assert_eq!(resolve(".5"), Resolved::Float(0.5));
+        assert_eq!(resolve("~"), Resolved::Null);
+        assert_eq!(resolve("True"), Resolved::Bool(true));
+        assert_eq!(resolve("yes"), Resolved::Str("yes"));
+        assert_eq!(resolve("on"), Resolved::Str("on"));
+        assert_eq!(resolve("15m"), Resolved::Str("15m"));
+        assert_eq!(resolve("1.2.3"), Resolved::Str("1.2.3"));
+        assert_eq!(resolve("."), Resolved::Str("."));
+        assert_eq!(resolve("2026-11-20"), Resolved::Str("2026-11-20"));
+    }
+
+    #[test]
+    fn spans_are_bytes_even_after_wide_characters() {
+        let src = "a: é\nb: ü\n";
+        let tree = build(src);
+        let root = tree.root.expect("root");
+        let NodeKind::Map(pairs) = &tree.node(root).kind else { panic!("map") };
+        let (_, b_value) = pairs[1];
+        let span = tree.node(b_value).span;
+        assert_eq!(&src[span.start as usize..span.end as usize], "ü");
+    }
+
+    #[test]
+    fn alias_bomb_stops() {
+        let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='j' {
+            src.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let tree = build(&src);
+        assert!(tree.is_partial());
+        assert!(tree.errors[0].message.contains("alias"), "{:?}", tree.errors);
+    }
+}
