@@ -1,0 +1,256 @@
+//! The plan as a dependency graph (petgraph): who waits for whom.
+//!
+//! Node `i` is step `i`; an edge `a -> b` means `b` waits for `a` (`b` is
+//! `after` `a`). References to unknown steps (G001) are left out, and the edges
+//! inside a cycle (G002) are dropped after the cycle is recorded, so that
+//! everything downstream works on a DAG and still says something useful.
+
+use std::collections::HashMap;
+
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::model::{Plan, Text};
+
+/// A name in `after` or `undo.needs` that matches no step.
+#[derive(Clone, Debug)]
+pub struct UnknownRef {
+    pub step: usize,
+    pub name: Text,
+    /// `after` or `undo.needs`.
+    pub field: &'static str,
+}
+
+#[derive(Debug)]
+pub struct PlanGraph {
+    /// The dependency DAG (edges inside cycles removed).
+    pub graph: DiGraph<(), ()>,
+    /// Step id -> index of the first step with that id.
+    pub index: HashMap<String, usize>,
+    /// The resolved `after` of each step, in the order written, without repeats.
+    pub after: Vec<Vec<usize>>,
+    pub unknown: Vec<UnknownRef>,
+    /// Each cycle as the steps around it, starting from its first step in the list.
+    pub cycles: Vec<Vec<usize>>,
+    /// The steps in an order where every step comes after all it waits for.
+    pub order: Vec<usize>,
+    /// The position of each step in `order`.
+    pub pos: Vec<usize>,
+}
+
+impl PlanGraph {
+    pub fn build(plan: &Plan) -> PlanGraph {
+        let n = plan.steps.len();
+        let mut index = HashMap::with_capacity(n);
+        for (i, s) in plan.steps.iter().enumerate() {
+            index.entry(s.id().to_string()).or_insert(i);
+        }
+        let mut graph = DiGraph::with_capacity(n, n);
+        for _ in 0..n {
+            graph.add_node(());
+        }
+        let mut after = Vec::with_capacity(n);
+        let mut unknown = Vec::new();
+        for (i, s) in plan.steps.iter().enumerate() {
+            let mut deps: Vec<usize> = Vec::new();
+            match &s.after {
+                // Omitted: the previous step in the list (a plan reads as a checklist).
+                None => deps.extend(i.checked_sub(1)),
+                Some(names) => {
+                    for name in names {
+                        match index.get(name.as_str()) {
+                            Some(&d) if !deps.contains(&d) => deps.push(d),
+                            Some(_) => {}
+                            None => unknown.push(UnknownRef { step: i, name: name.clone(), field: "after" }),
+                        }
+                    }
+                }
+            }
+            for &d in &deps {
+                graph.add_edge(NodeIndex::new(d), NodeIndex::new(i), ());
+            }
+            after.push(deps);
+            for name in s.undo.iter().flat_map(|u| &u.needs) {
+                if !index.contains_key(name.as_str()) {
+                    unknown.push(UnknownRef { step: i, name: name.clone(), field: "undo.needs" });
+                }
+            }
+        }
+        let cycles = find_cycles(&mut graph, &after);
+        let order = topological_order(&graph);
+        let mut pos = vec![0; n];
+        for (p, &s) in order.iter().enumerate() {
+            pos[s] = p;
+        }
+        PlanGraph { graph, index, after, unknown, cycles, order, pos }
+    }
+
+    pub fn len(&self) -> usize {
+        self.pos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos.is_empty()
+    }
+
+    /// The steps `step` waits for directly (in the DAG).
+    pub fn deps(&self, step: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph.neighbors_directed(NodeIndex::new(step), Incoming).map(|n| n.index())
+    }
+
+    /// The steps that wait for `step` directly (in the DAG).
+    pub fn dependents(&self, step: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph.neighbors_directed(NodeIndex::new(step), Outgoing).map(|n| n.index())
+    }
+
+    /// For every step, whether it depends (directly or not) on a step for which
+    /// `pred` holds. Linear in steps + edges.
+    pub fn has_ancestor(&self, pred: impl Fn(usize) -> bool) -> Vec<bool> {
+        let mut out = vec![false; self.len()];
+        for &s in &self.order {
+            out[s] = self.deps(s).any(|d| pred(d) || out[d]);
+        }
+        out
+    }
+
+    /// For every step, whether some step for which `pred` holds depends on it
+    /// (directly or not). Linear in steps + edges.
+    pub fn has_descendant(&self, pred: impl Fn(usize) -> bool) -> Vec<bool> {
+        let mut out = vec![false; self.len()];
+        for &s in self.order.iter().rev() {
+            out[s] = self.dependents(s).any(|d| pred(d) || out[d]);
+        }
+        out
+    }
+
+    /// A reusable searcher for "does this step depend on that one" questions.
+    pub fn ancestry(&self) -> Ancestry<'_> {
+        Ancestry { graph: self, mark: vec![0; self.len()], generation: 0, stack: Vec::new() }
+    }
+}
+
+/// Answers reachability questions on the DAG without allocating per question.
+/// A search never visits steps placed before its earliest target in the
+/// topological order, since those cannot lead to it.
+pub struct Ancestry<'g> {
+    graph: &'g PlanGraph,
+    mark: Vec<u32>,
+    generation: u32,
+    stack: Vec<usize>,
+}
+
+impl Ancestry<'_> {
+    /// The first of `targets` that `step` depends on (directly or not), if any.
+    pub fn depends_on_any(&mut self, step: usize, targets: &[usize]) -> Option<usize> {
+        let g = self.graph;
+        let min_pos = targets.iter().map(|&t| g.pos[t]).min()?;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.mark.fill(0);
+            self.generation = 1;
+        }
+        let generation = self.generation;
+        self.stack.clear();
+        self.stack.push(step);
+        while let Some(s) = self.stack.pop() {
+            for d in g.deps(s) {
+                if self.mark[d] == generation {
+                    continue;
+                }
+                self.mark[d] = generation;
+                if targets.contains(&d) {
+                    return Some(d);
+                }
+                if g.pos[d] > min_pos {
+                    self.stack.push(d);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Records every cycle, then removes the edges inside each strongly connected
+/// component so that the graph is a DAG.
+fn find_cycles(graph: &mut DiGraph<(), ()>, after: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut cycles = Vec::new();
+    let mut component = vec![usize::MAX; graph.node_count()];
+    for (c, scc) in tarjan_scc(&*graph).into_iter().enumerate() {
+        let cyclic = scc.len() > 1 || scc.first().is_some_and(|&n| graph.contains_edge(n, n));
+        if !cyclic {
+            continue;
+        }
+        for n in &scc {
+            component[n.index()] = c;
+        }
+        let start = scc.iter().map(|n| n.index()).min().unwrap_or(0);
+        cycles.push(cycle_through(start, c, &component, after));
+    }
+    if !cycles.is_empty() {
+        graph.retain_edges(|g, e| {
+            g.edge_endpoints(e).is_none_or(|(a, b)| {
+                component[a.index()] == usize::MAX || component[a.index()] != component[b.index()]
+            })
+        });
+    }
+    cycles.sort_by_key(|c| c.first().copied());
+    cycles
+}
+
+/// The shortest cycle through `start` inside its component, in execution
+/// order: each step is followed by one that waits for it.
+fn cycle_through(start: usize, comp: usize, component: &[usize], after: &[Vec<usize>]) -> Vec<usize> {
+    // Breadth first along "waits for": start waits for d1, d1 for d2, ... and
+    // some dm waits for start. Executed, that is start -> dm -> ... -> d1.
+    let mut prev: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(s) = queue.pop_front() {
+        for &d in &after[s] {
+            if component[d] != comp {
+                continue;
+            }
+            if d == start {
+                // path = [dm, ..., d1, start]
+                let mut path = vec![s];
+                let mut cur = s;
+                while let Some(&p) = prev.get(&cur) {
+                    path.push(p);
+                    cur = p;
+                }
+                path.rotate_right(1);
+                return path;
+            }
+            if d != start && !prev.contains_key(&d) {
+                prev.insert(d, s);
+                queue.push_back(d);
+            }
+        }
+    }
+    vec![start]
+}
+
+/// Kahn's algorithm, taking ready steps in list order so that the order is
+/// stable and reads like the plan.
+fn topological_order(graph: &DiGraph<(), ()>) -> Vec<usize> {
+    let n = graph.node_count();
+    let mut indegree: Vec<usize> = (0..n).map(|i| graph.neighbors_directed(NodeIndex::new(i), Incoming).count()).collect();
+    let mut ready = std::collections::BinaryHeap::new();
+    for (i, &d) in indegree.iter().enumerate() {
+        if d == 0 {
+            ready.push(std::cmp::Reverse(i));
+        }
+    }
+    let mut order = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse(s)) = ready.pop() {
+        order.push(s);
+        for t in graph.neighbors_directed(NodeIndex::new(s), Outgoing) {
+            let t = t.index();
+            indegree[t] -= 1;
+            if indegree[t] == 0 {
+                ready.push(std::cmp::Reverse(t));
+            }
+        }
+    }
+    order
+}

@@ -1,0 +1,26 @@
+//! Retreat: a rollback-plan linter and simulator.
+//!
+//! This crate's library is the pure core: it reads plan text and returns data.
+//! It does no IO and knows nothing of terminals or browsers; the command line
+//! (`src/main.rs`) and the browser app (`src/web/`) render what it returns.
+//!
+//! The entry point is [`analyze`]: text in, [`Analysis`] out.
+
+pub mod diagnostic;
+pub mod graph;
+pub mod hash;
+pub mod limits;
+pub mod lint;
+pub mod model;
+pub mod parse;
+pub mod rules;
+pub mod units;
+
+pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary};
+pub use lint::{Analysis, Options, Suppressed, analyze, analyze_bytes};
+pub use model::Plan;
+pub use parse::{Parsed, parse};
+pub use rules::{RULES, Rule};
+
+/// The built-in example: replacing a hospital's HL7 interface engine overnight.
+pub const EXAMPLE_PLAN: &str = include_str!("../www/examples/hl7-engine-replacement.yaml");

@@ -1,0 +1,142 @@
+//! The whole analysis of one plan text: parse, graph, rules, then the user's
+//! `allow`s and severity settings. Pure: text in, data out.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::graph::PlanGraph;
+use crate::model::Plan;
+use crate::parse::parse;
+use crate::rules::{self, Context};
+
+/// How the user tuned the rules.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Severity per rule code; `None` turns the rule off.
+    pub severity: BTreeMap<&'static str, Option<Severity>>,
+}
+
+impl Options {
+    /// Applies a `CODE=LEVEL` setting, where LEVEL is `error`, `warning`,
+    /// `info` or `off` and CODE a rule code or name.
+    pub fn set_severity(&mut self, setting: &str) -> Result<(), String> {
+        let (code, level) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("`{setting}` is not CODE=LEVEL, such as `C009=off`"))?;
+        let rule = rules::find(code.trim()).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
+        if rule.code.starts_with('P') {
+            return Err(format!("{} cannot be changed: a plan that does not parse cannot be checked", rule.code));
+        }
+        let level = level.trim();
+        let severity = match level {
+            "off" => None,
+            _ => Some(Severity::parse(level).ok_or_else(|| {
+                format!("`{level}` is no severity; use error, warning, info or off")
+            })?),
+        };
+        self.severity.insert(rule.code, severity);
+        Ok(())
+    }
+}
+
+/// A finding silenced by an `allow` in the plan, with the plan's reason.
+#[derive(Clone, Debug, Serialize)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub reason: String,
+}
+
+/// Everything the core knows about one plan text.
+#[derive(Debug)]
+pub struct Analysis {
+    pub plan: Plan,
+    /// `sha256:...`, when the whole text could be read.
+    pub hash: Option<String>,
+    /// The dependency graph; `None` when a syntax error cut the text short.
+    pub graph: Option<PlanGraph>,
+    /// What the user sees, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What `allow` silenced (kept for SARIF's suppressions).
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl Analysis {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.diagnostics)
+    }
+}
+
+/// Like [`analyze`], for bytes that may not be UTF-8 text (a file, an
+/// upload). Also returns the text the diagnostics' spans point into: the
+/// bytes after any byte-order mark, invalid sequences shown as U+FFFD.
+pub fn analyze_bytes<'b>(bytes: &'b [u8], options: &Options) -> (Cow<'b, str>, Analysis) {
+    match crate::parse::decode(bytes) {
+        Ok(text) => (Cow::Borrowed(text), analyze(text, options)),
+        Err(d) => {
+            let bytes = bytes.strip_prefix(crate::parse::BOM).unwrap_or(bytes);
+            let analysis = Analysis {
+                plan: Plan::default(),
+                hash: None,
+                graph: None,
+                diagnostics: vec![d],
+                suppressed: Vec::new(),
+            };
+            (String::from_utf8_lossy(bytes), analysis)
+        }
+    }
+}
+
+/// Parses and checks `source`.
+pub fn analyze(source: &str, options: &Options) -> Analysis {
+    let parsed = parse(source);
+    let mut found = parsed.diagnostics;
+    let graph = if parsed.partial {
+        None
+    } else {
+        let graph = PlanGraph::build(&parsed.plan);
+        let cx = Context { plan: &parsed.plan, graph: &graph, hash: parsed.hash.as_deref() };
+        found.extend(rules::run_all(&cx));
+        Some(graph)
+    };
+    let plan = parsed.plan;
+    let (mut diagnostics, suppressed) = apply_allows(&plan, graph.as_ref(), found);
+    diagnostics.retain_mut(|d| match options.severity.get(d.code) {
+        Some(None) => false,
+        Some(Some(s)) => {
+            d.severity = *s;
+            true
+        }
+        None => true,
+    });
+    diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(b.code)));
+    Analysis { plan, hash: parsed.hash, graph, diagnostics, suppressed }
+}
+
+fn apply_allows(
+    plan: &Plan,
+    graph: Option<&PlanGraph>,
+    found: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, Vec<Suppressed>) {
+    let has_step_allows = plan.steps.iter().any(|s| !s.allow.is_empty());
+    if plan.allow.is_empty() && !has_step_allows {
+        return (found, Vec::new());
+    }
+    let mut kept = Vec::with_capacity(found.len());
+    let mut suppressed = Vec::new();
+    for d in found {
+        let step_allows = d
+            .step
+            .as_deref()
+            .and_then(|id| graph.and_then(|g| g.index.get(id)))
+            .map_or(&[][..], |&i| plan.steps[i].allow.as_slice());
+        let reason = plan.allow.iter().chain(step_allows).find(|a| a.code.as_str() == d.code);
+        match reason {
+            Some(a) => suppressed.push(Suppressed { reason: a.reason.value.clone(), diagnostic: d }),
+            None => kept.push(d),
+        }
+    }
+    (kept, suppressed)
+}

@@ -1,0 +1,58 @@
+//! C005 stale-approval: an approval's `plan_hash` is not the plan's hash.
+
+use super::{Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::hash::{is_well_formed, same_hash};
+
+pub static RULE: Rule = Rule {
+    code: "C005",
+    name: "stale-approval",
+    severity: Severity::Error,
+    summary: "an approval's `plan_hash` differs from the plan's hash",
+    docs: DOCS,
+    check: Some(check),
+};
+
+const DOCS: &str = r#"## What it checks
+Each approval that carries a `plan_hash` was given for this very plan: the hash
+equals the plan's own (a value that is not a hash at all, such as a
+placeholder, differs too), which is `sha256:` and the SHA-256 of the plan's
+canonical JSON (RFC 8785 style: sorted keys, no spaces), leaving out
+`approvals`. Reformatting, comments and key order do not change the hash; any
+changed value does.
+
+## Why it matters
+An approval is for the plan the approver read. A step added or an estimate
+changed afterwards was never approved, however small it looks.
+
+## Example
+```yaml
+approvals:
+  - by: Clinical systems lead
+    plan_hash: sha256:5f1c...    # the plan was edited after this
+```
+
+## Fix
+Have the changed plan approved again, and replace `plan_hash` with the hash
+`retreat lint` (or the app) shows for it now.
+"#;
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(current) = cx.hash else { return };
+    for approval in &cx.plan.approvals {
+        let Some(signed) = &approval.plan_hash else { continue };
+        if same_hash(&signed.value, current) {
+            continue;
+        }
+        let who = approval.by.as_ref().map_or("an approver".to_string(), |b| format!("`{}`", b.value));
+        let message = if is_well_formed(&signed.value) {
+            format!("the approval by {who} was given for another version of the plan: it has changed since")
+        } else {
+            format!("the approval by {who} carries `{}`, which is not a plan hash", signed.value)
+        };
+        out.push(
+            RULE.diag(signed.span, message)
+                .help(format!("have the plan approved again, then set `plan_hash: {current}`")),
+        );
+    }
+}

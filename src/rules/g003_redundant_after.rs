@@ -1,0 +1,76 @@
+//! G003 redundant-after: an `after` entry is already implied through another.
+
+use super::{Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "G003",
+    name: "redundant-after",
+    severity: Severity::Info,
+    summary: "an `after` entry is already implied through another",
+    docs: DOCS,
+    check: Some(check),
+};
+
+const DOCS: &str = r#"## What it checks
+Each entry of a step's `after` adds something: it is not listed twice, and it
+is not already a dependency of another entry of the same list.
+
+## Why it matters
+Redundant edges do no harm to the schedule, but they clutter the graph a
+reviewer reads, and they hide the real order: when the implied path changes,
+nobody knows which of the two edges was meant.
+
+## Example
+```yaml
+- id: backup
+- id: stop-feed
+  after: [backup]
+- id: switch
+  after: [backup, stop-feed]    # `backup` is implied: stop-feed waits for it
+```
+
+## Fix
+Remove the entry the message names; the order stays the same.
+"#;
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut ancestry = cx.graph.ancestry();
+    for (i, step) in cx.plan.steps.iter().enumerate() {
+        let Some(written) = &step.after else { continue };
+        let entries = &cx.graph.after[i];
+        let mut seen: Vec<&str> = Vec::with_capacity(written.len());
+        for name in written {
+            let Some(&target) = cx.graph.index.get(name.as_str()) else { continue };
+            if seen.contains(&name.as_str()) {
+                out.push(
+                    RULE.diag(name.span, format!("`{}` is listed twice in the `after` of `{}`", name.value, step.id()))
+                        .step(step.id())
+                        .help(format!("remove the second `{}`", name.value)),
+                );
+                continue;
+            }
+            seen.push(name.as_str());
+            let via = entries
+                .iter()
+                .copied()
+                .filter(|&other| other != target)
+                .find(|&other| ancestry.depends_on_any(other, &[target]).is_some());
+            if let Some(via) = via {
+                let via = cx.plan.steps[via].id();
+                out.push(
+                    RULE.diag(
+                        name.span,
+                        format!(
+                            "`{}` in the `after` of `{}` is already implied: `{via}` waits for it",
+                            name.value,
+                            step.id()
+                        ),
+                    )
+                    .step(step.id())
+                    .help(format!("remove `{}` from `after`; the order stays the same", name.value)),
+                );
+            }
+        }
+    }
+}

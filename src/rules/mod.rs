@@ -1,0 +1,165 @@
+//! The rules: one file each, listed once in [`RULES`].
+//!
+//! A rule file holds the rule's code, name, default severity, its docs (What it
+//! checks / Why it matters / Example / Fix) and its check. P-codes are found by
+//! the parser while it reads the plan; their files carry the docs only.
+//! Codes are stable: a code, once shipped, never changes meaning.
+
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::graph::PlanGraph;
+use crate::model::{Kind, Plan};
+
+pub mod p001_syntax;
+pub mod p002_unknown_field;
+pub mod p003_invalid_value;
+pub mod p004_duplicate_id;
+pub mod p005_unsupported_version;
+
+pub mod g001_unknown_step;
+pub mod g002_cycle;
+pub mod g003_redundant_after;
+
+pub mod r001_missing_undo;
+pub mod r002_irreversible_without_decision;
+pub mod r003_destroys_without_backup;
+pub mod r005_undo_needs_unfinished;
+pub mod r006_no_rollback_announce;
+pub mod r007_no_rollback_verify;
+
+pub mod t003_missing_estimate;
+pub mod t006_no_window;
+
+pub mod c001_no_baseline_check;
+pub mod c002_no_post_check;
+pub mod c003_no_prior_notice;
+pub mod c004_no_approval;
+pub mod c005_stale_approval;
+pub mod c006_missing_narrative;
+pub mod c007_no_security_check;
+pub mod c008_vague_step;
+pub mod c009_no_owner;
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub plan: &'a Plan,
+    pub graph: &'a PlanGraph,
+    /// The plan hash, when the whole text could be read.
+    pub hash: Option<&'a str>,
+}
+
+pub type CheckFn = fn(&Context<'_>, &mut Vec<Diagnostic>);
+
+/// A rule's identity, docs and check.
+pub struct Rule {
+    /// Stable code, such as `R001`.
+    pub code: &'static str,
+    /// Stable kebab-case name, such as `missing-undo`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// When it fires, in one line.
+    pub summary: &'static str,
+    /// Markdown with the sections What it checks, Why it matters, Example, Fix.
+    pub docs: &'static str,
+    /// `None` for the P-codes, which the parser reports.
+    pub check: Option<CheckFn>,
+}
+
+impl Rule {
+    /// A diagnostic of this rule at its default severity.
+    pub fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.code, self.severity, span, message)
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &p001_syntax::RULE,
+    &p002_unknown_field::RULE,
+    &p003_invalid_value::RULE,
+    &p004_duplicate_id::RULE,
+    &p005_unsupported_version::RULE,
+    &g001_unknown_step::RULE,
+    &g002_cycle::RULE,
+    &g003_redundant_after::RULE,
+    &r001_missing_undo::RULE,
+    &r002_irreversible_without_decision::RULE,
+    &r003_destroys_without_backup::RULE,
+    &r005_undo_needs_unfinished::RULE,
+    &r006_no_rollback_announce::RULE,
+    &r007_no_rollback_verify::RULE,
+    &t003_missing_estimate::RULE,
+    &t006_no_window::RULE,
+    &c001_no_baseline_check::RULE,
+    &c002_no_post_check::RULE,
+    &c003_no_prior_notice::RULE,
+    &c004_no_approval::RULE,
+    &c005_stale_approval::RULE,
+    &c006_missing_narrative::RULE,
+    &c007_no_security_check::RULE,
+    &c008_vague_step::RULE,
+    &c009_no_owner::RULE,
+];
+
+/// The rule with this code (`R001`) or name (`missing-undo`), any case.
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name))
+}
+
+/// Runs every check in code order.
+pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if let Some(check) = rule.check {
+            check(cx, &mut out);
+        }
+    }
+    out
+}
+
+/// Where a finding about the plan as a whole points: its first line.
+pub(crate) fn plan_anchor(plan: &Plan) -> Span {
+    Span::at(plan.span.start)
+}
+
+/// The first change (in list order) among the steps `considered` that nothing
+/// of kind `kind` comes before: no such step is in an earlier phase and none
+/// is a dependency, and no earlier change is a dependency either (then that
+/// change is the one to look at). Shared by C001 and C003.
+pub(crate) fn first_change_without(cx: &Context<'_>, kind: Kind, considered: impl Fn(usize) -> bool) -> Option<usize> {
+    let steps = &cx.plan.steps;
+    let is_change = |i: usize| steps[i].kind == Kind::Change && considered(i);
+    let after_change = cx.graph.has_ancestor(is_change);
+    let after_kind = cx.graph.has_ancestor(|i| steps[i].kind == kind);
+    let earliest_rank_with_kind = steps.iter().filter(|s| s.kind == kind).map(|s| s.phase.rank()).min();
+    (0..steps.len()).find(|&i| {
+        is_change(i)
+            && !after_change[i]
+            && !after_kind[i]
+            && earliest_rank_with_kind.is_none_or(|r| r >= steps[i].phase.rank())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_ordered() {
+        for pair in RULES.windows(2) {
+            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+        }
+        let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len());
+    }
+}

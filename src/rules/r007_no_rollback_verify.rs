@@ -1,0 +1,54 @@
+//! R007 no-rollback-verify: `rollback.verify` is missing.
+
+use super::{Context, Rule, plan_anchor};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "R007",
+    name: "no-rollback-verify",
+    severity: Severity::Warning,
+    summary: "`rollback.verify` is missing",
+    docs: DOCS,
+    check: Some(check),
+};
+
+const DOCS: &str = r#"## What it checks
+The rollback section says how to check that the system is back to its
+baseline after a rollback, and how long that takes: `rollback.verify`.
+
+## Why it matters
+A rollback is done when it is verified, not when the last undo is typed. An
+unverified rollback can leave the system in an indeterminate state that
+confuses the next shift and corrupts data on the next attempt. Its time also
+counts against the window.
+
+## Example
+```yaml
+rollback:
+  decide: 10m
+  announce: Tell the service desk
+  # how do we know we are back?
+```
+
+## Fix
+```yaml
+rollback:
+  verify: { do: Re-run the baseline checks and compare, takes: 20m }
+```
+"#;
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let plan = cx.plan;
+    if plan.is_invalid("rollback") && plan.rollback.is_none() {
+        return;
+    }
+    let rollback = plan.rollback.as_ref();
+    if rollback.is_some_and(|r| r.verify.is_some() || r.invalid.contains(&"verify")) {
+        return;
+    }
+    let span = rollback.map_or(plan_anchor(plan), |r| r.span);
+    out.push(
+        RULE.diag(span, "the rollback plan does not say how to check that the system is back to its baseline")
+            .help("add `rollback.verify: {do: <how to check>, takes: <time>}`"),
+    );
+}
