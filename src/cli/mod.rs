@@ -1,0 +1,211 @@
+//! Argument handling and dispatch for the `retreat` command.
+
+mod human;
+mod json;
+mod sarif;
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+
+use retreat::limits::MAX_INPUT_BYTES;
+use retreat::{Analysis, Options, RULES, Severity, analyze_bytes, rules};
+
+/// Exit status: no errors.
+pub const OK: u8 = 0;
+/// Exit status: the plan has errors (or warnings under `--deny warnings`).
+pub const FINDINGS: u8 = 1;
+/// Exit status: a file could not be read, or the arguments are wrong.
+pub const TROUBLE: u8 = 2;
+
+const USAGE: &str = "\
+retreat: lint and simulate rollback plans
+
+Usage:
+  retreat lint FILE... [--format human|json|sarif] [--deny warnings] [--severity CODE=LEVEL]...
+  retreat explain CODE        the docs of one rule (R001 or missing-undo)
+  retreat rules               every rule with its code, name and default severity
+  retreat --version
+
+FILE may be `-` for standard input. LEVEL is error, warning, info or off.
+Exit status: 0 without errors, 1 with errors (or warnings under --deny warnings),
+2 when a file cannot be read or the arguments are wrong.";
+
+/// A plan file as read from disk, ready to render.
+pub struct Linted {
+    pub path: String,
+    pub text: String,
+    pub analysis: Analysis,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// Runs the command line with `args` (without the program name); returns the exit status.
+pub fn run(args: Vec<OsString>, out: &mut dyn Write) -> u8 {
+    match dispatch(args, out) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("retreat: {message}");
+            eprintln!("Run `retreat --help` for usage.");
+            TROUBLE
+        }
+    }
+}
+
+fn dispatch(args: Vec<OsString>, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let command = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(v)) => v.string().map_err(|e| e.to_string())?,
+        Some(Long("help") | Short('h')) | None => {
+            print(out, USAGE)?;
+            return Ok(OK);
+        }
+        Some(Long("version") | Short('V')) => {
+            print(out, &format!("retreat {}", env!("CARGO_PKG_VERSION")))?;
+            return Ok(OK);
+        }
+        Some(other) => return Err(other.unexpected().to_string()),
+    };
+    match command.as_str() {
+        "lint" => lint(parser, out),
+        "explain" => explain(parser, out),
+        "rules" => list_rules(parser, out),
+        "help" => {
+            print(out, USAGE)?;
+            Ok(OK)
+        }
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+fn print(out: &mut dyn Write, text: &str) -> Result<(), String> {
+    writeln!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))
+}
+
+fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let mut files: Vec<String> = Vec::new();
+    let mut format = Format::Human;
+    let mut deny_warnings = false;
+    let mut options = Options::default();
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("format") | Short('f') => {
+                format = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
+                    "human" => Format::Human,
+                    "json" => Format::Json,
+                    "sarif" => Format::Sarif,
+                    other => return Err(format!("unknown format `{other}`; use human, json or sarif")),
+                }
+            }
+            Long("deny") => {
+                let what = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                if what != "warnings" {
+                    return Err(format!("`--deny {what}`: only `--deny warnings` is known"));
+                }
+                deny_warnings = true;
+            }
+            Long("severity") | Short('s') => {
+                let setting = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                options.set_severity(&setting)?;
+            }
+            Long("help") | Short('h') => {
+                print(out, USAGE)?;
+                return Ok(OK);
+            }
+            Value(v) => files.push(v.string().map_err(|e| e.to_string())?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    if files.is_empty() {
+        return Err("`retreat lint` needs at least one FILE".into());
+    }
+    let mut unreadable = false;
+    let mut linted = Vec::with_capacity(files.len());
+    for path in files {
+        match read(&path) {
+            Ok(bytes) => {
+                let (text, analysis) = analyze_bytes(&bytes, &options);
+                linted.push(Linted { text: text.into_owned(), path, analysis });
+            }
+            Err(message) => {
+                eprintln!("retreat: {message}");
+                unreadable = true;
+            }
+        }
+    }
+    let rendered = match format {
+        Format::Human => human::render(&linted, human::Style::for_stdout()),
+        Format::Json => json::render(&linted),
+        Format::Sarif => sarif::render(&linted),
+    };
+    write!(out, "{rendered}").map_err(|e| format!("cannot write the output: {e}"))?;
+    if unreadable {
+        return Ok(TROUBLE);
+    }
+    let failing = linted.iter().flat_map(|l| &l.analysis.diagnostics).any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
+    Ok(if failing { FINDINGS } else { OK })
+}
+
+/// Reads a plan file, or standard input for `-`, stopping just past the size
+/// limit so that a huge file costs no more than the limit to reject.
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    let cap = (MAX_INPUT_BYTES + 1) as u64;
+    let mut bytes = Vec::new();
+    let result = if path == "-" {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{path}`: {}", describe(&e)))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(format!("cannot read `{path}`: it is a directory"));
+        }
+        file.take(cap).read_to_end(&mut bytes)
+    };
+    result.map_err(|e| format!("cannot read `{path}`: {}", describe(&e)))?;
+    Ok(bytes)
+}
+
+fn describe(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn explain(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let code = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(v)) => v.string().map_err(|e| e.to_string())?,
+        Some(other) => return Err(other.unexpected().to_string()),
+        None => return Err("`retreat explain` needs a rule code, such as R001".into()),
+    };
+    if let Some(extra) = parser.next().map_err(|e| e.to_string())? {
+        return Err(extra.unexpected().to_string());
+    }
+    let rule = rules::find(&code).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
+    print(
+        out,
+        &format!("# {} {}\n\nDefault severity: {}\n\n{}", rule.code, rule.name, rule.severity.as_str(), rule.docs.trim_end()),
+    )?;
+    Ok(OK)
+}
+
+fn list_rules(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    if let Some(extra) = parser.next().map_err(|e| e.to_string())? {
+        return Err(extra.unexpected().to_string());
+    }
+    let mut text = String::new();
+    for rule in RULES {
+        text.push_str(&format!("{}  {:<30} {:<8} {}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary));
+    }
+    write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(OK)
+}

@@ -1,0 +1,13 @@
+//! `retreat`: the command line. It reads files, calls the core and prints what
+//! the core returns; every decision about a plan is made in the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let mut out = std::io::stdout().lock();
+    let code = cli::run(args, &mut out);
+    ExitCode::from(code)
+}
