@@ -67,7 +67,7 @@ pub struct Timestamp {
 pub struct Window {
     pub start: Timestamp,
     pub end: Timestamp,
-    /// Span of the `window` value.
+    /// Span of the `window` key.
     pub span: Span,
     /// Span of `end` or `duration`, whichever fixed the end.
     pub end_span: Span,
@@ -84,6 +84,7 @@ pub struct RollbackVerify {
     pub do_: Option<Text>,
     pub takes: Option<Estimate>,
     pub owner: Option<Text>,
+    /// Span of the `verify` key.
     pub span: Span,
     pub invalid: Vec<&'static str>,
 }
@@ -96,6 +97,7 @@ pub struct Rollback {
     pub verify: Option<RollbackVerify>,
     /// Required share of Monte Carlo runs in which a rollback fits.
     pub confidence: Option<f64>,
+    /// Span of the `rollback` key.
     pub span: Span,
     pub invalid: Vec<&'static str>,
 }
@@ -195,6 +197,7 @@ pub struct Undo {
     /// Steps the undo relies on (a backup, say).
     pub needs: Vec<Text>,
     pub owner: Option<Text>,
+    /// Span of the `undo` key.
     pub span: Span,
     pub invalid: Vec<&'static str>,
 }

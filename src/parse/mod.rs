@@ -196,6 +196,8 @@ impl<'t> Conv<'t> {
         match &tree.node(id).kind {
             NodeKind::Scalar(s) => match s.resolve() {
                 Resolved::Null => None,
+                // Blank text says nothing: it counts as missing.
+                _ if s.text.trim().is_empty() => None,
                 _ => Some(Text { value: s.text.clone(), span: self.span(id) }),
             },
             _ => {
@@ -340,7 +342,7 @@ impl<'t> Conv<'t> {
             match self.text(v, "the reason") {
                 Some(reason) if !reason.value.trim().is_empty() => out.push(Allow { code, reason }),
                 _ => self.invalid(
-                    self.span(v),
+                    key.span,
                     format!("`allow: {{{}: ...}}` needs a reason", key.name),
                     Some(format!("say why the finding does not apply: `{}: <reason>`", key.name)),
                 ),
@@ -385,8 +387,8 @@ impl<'t> Conv<'t> {
                 "current_state" => plan.current_state = self.text(v, "`current_state`"),
                 "future_state" => plan.future_state = self.text(v, "`future_state`"),
                 "monitoring" => plan.monitoring = self.text(v, "`monitoring`"),
-                "window" => plan.window = self.window(v),
-                "rollback" => plan.rollback = self.rollback(v),
+                "window" => plan.window = self.window(v, key.span),
+                "rollback" => plan.rollback = self.rollback(v, key.span),
                 "baseline" => plan.baseline = self.states(v, "`baseline`"),
                 "approvals" => plan.approvals = self.approvals(v),
                 "steps" => {
@@ -414,8 +416,8 @@ impl<'t> Conv<'t> {
         plan
     }
 
-    fn window(&mut self, id: NodeId) -> Option<Window> {
-        let span = self.span(id);
+    fn window(&mut self, id: NodeId, key_span: Span) -> Option<Window> {
+        let span = key_span;
         let entries = self.entries(id, "`window`")?;
         let (mut start, mut end, mut duration) = (None, None, None);
         for (key, v) in entries {
@@ -477,8 +479,8 @@ impl<'t> Conv<'t> {
         }
     }
 
-    fn rollback(&mut self, id: NodeId) -> Option<Rollback> {
-        let mut r = Rollback { span: self.span(id), ..Rollback::default() };
+    fn rollback(&mut self, id: NodeId, key_span: Span) -> Option<Rollback> {
+        let mut r = Rollback { span: key_span, ..Rollback::default() };
         for (key, v) in self.entries(id, "`rollback`")? {
             let before = self.diags.len();
             let field = match key.name.as_str() {
@@ -491,7 +493,7 @@ impl<'t> Conv<'t> {
                     "announce"
                 }
                 "verify" => {
-                    r.verify = self.rollback_verify(v);
+                    r.verify = self.rollback_verify(v, key.span);
                     "verify"
                 }
                 "confidence" => {
@@ -510,8 +512,8 @@ impl<'t> Conv<'t> {
         Some(r)
     }
 
-    fn rollback_verify(&mut self, id: NodeId) -> Option<RollbackVerify> {
-        let mut out = RollbackVerify { span: self.span(id), ..RollbackVerify::default() };
+    fn rollback_verify(&mut self, id: NodeId, key_span: Span) -> Option<RollbackVerify> {
+        let mut out = RollbackVerify { span: key_span, ..RollbackVerify::default() };
         if self.tree.scalar(id).is_some() {
             out.do_ = Some(self.text(id, "`rollback.verify`")?);
             return Some(out);
@@ -646,11 +648,22 @@ impl<'t> Conv<'t> {
             span,
             invalid: Vec::new(),
         };
-        let Some(entries) = self.entries(id, &format!("step {}", index + 1)) else {
+        // The id first, so that every message about the step can name it.
+        let id_node = match &self.tree.node(id).kind {
+            NodeKind::Map(pairs) => {
+                pairs.iter().find(|(k, _)| self.tree.scalar(*k).is_some_and(|s| s.text == "id")).map(|&(_, v)| v)
+            }
+            _ => None,
+        };
+        let named = id_node.and_then(|v| self.tree.scalar(v)).filter(|s| !s.text.trim().is_empty());
+        let what = match named {
+            Some(s) => format!("step `{}`", s.text),
+            None => format!("step {}", index + 1),
+        };
+        let Some(entries) = self.entries(id, &what) else {
             step.invalid.push("id");
             return step;
         };
-        // The id first, so that every other message can name the step.
         let mut has_id = false;
         if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id") {
             if let Some(t) = self.text(*v, &format!("the id of step {}", index + 1)) {
@@ -665,7 +678,6 @@ impl<'t> Conv<'t> {
                 has_id = true;
             }
         }
-        let what = format!("step `{}`", step.id.value);
         for (key, v) in entries {
             let before = self.diags.len();
             let field: &'static str = match key.name.as_str() {
@@ -719,7 +731,7 @@ impl<'t> Conv<'t> {
                     "backs_up"
                 }
                 "undo" => {
-                    step.undo = self.undo(v, &what);
+                    step.undo = self.undo(v, key.span, &what);
                     "undo"
                 }
                 "irreversible" => {
@@ -776,8 +788,8 @@ impl<'t> Conv<'t> {
         Some(text)
     }
 
-    fn undo(&mut self, id: NodeId, what: &str) -> Option<Undo> {
-        let mut undo = Undo { span: self.span(id), ..Undo::default() };
+    fn undo(&mut self, id: NodeId, key_span: Span, what: &str) -> Option<Undo> {
+        let mut undo = Undo { span: key_span, ..Undo::default() };
         if self.tree.scalar(id).is_some() {
             undo.do_ = Some(self.text(id, &format!("`undo` in {what}"))?);
             return Some(undo);

@@ -6,7 +6,7 @@
 //! Codes are stable: a code, once shipped, never changes meaning.
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::graph::PlanGraph;
+use crate::graph::{Ancestry, PlanGraph};
 use crate::model::{Kind, Plan};
 
 pub mod p001_syntax;
@@ -77,7 +77,7 @@ impl std::fmt::Debug for Rule {
     }
 }
 
-/// Every rule, in code order.
+/// Every rule, in the contract's order (P, G, R, T, C; by number within each).
 pub static RULES: &[&Rule] = &[
     &p001_syntax::RULE,
     &p002_unknown_field::RULE,
@@ -114,7 +114,7 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name))
 }
 
-/// Runs every check in code order.
+/// Runs every check, in registry order.
 pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in RULES {
@@ -130,22 +130,37 @@ pub(crate) fn plan_anchor(plan: &Plan) -> Span {
     Span::at(plan.span.start)
 }
 
-/// The first change (in list order) among the steps `considered` that nothing
-/// of kind `kind` comes before: no such step is in an earlier phase and none
-/// is a dependency, and no earlier change is a dependency either (then that
-/// change is the one to look at). Shared by C001 and C003.
+/// For every step, whether a step for which `pred` holds comes before it:
+/// as a dependency (directly or not), or in an earlier phase (prep runs before
+/// the window, the window before post). The one notion of "before" that the
+/// rules share.
+pub(crate) fn preceded_by(cx: &Context<'_>, pred: impl Fn(usize) -> bool) -> Vec<bool> {
+    let steps = &cx.plan.steps;
+    let earliest = (0..steps.len()).filter(|&i| pred(i)).map(|i| steps[i].phase.rank()).min();
+    let mut out = cx.graph.has_ancestor(&pred);
+    if let Some(rank) = earliest {
+        for (i, s) in steps.iter().enumerate() {
+            out[i] |= rank < s.phase.rank();
+        }
+    }
+    out
+}
+
+/// Whether one of `candidates` comes before `step`, in the sense of [`preceded_by`].
+pub(crate) fn preceded_by_any(cx: &Context<'_>, ancestry: &mut Ancestry<'_>, step: usize, candidates: &[usize]) -> bool {
+    let rank = cx.plan.steps[step].phase.rank();
+    candidates.iter().any(|&c| cx.plan.steps[c].phase.rank() < rank) || ancestry.depends_on_any(step, candidates).is_some()
+}
+
+/// The first change (in list order) among the steps `considered` that no step
+/// of kind `kind` comes before, and no other considered change either (then
+/// that change is the one to look at). Shared by C001 and C003.
 pub(crate) fn first_change_without(cx: &Context<'_>, kind: Kind, considered: impl Fn(usize) -> bool) -> Option<usize> {
     let steps = &cx.plan.steps;
     let is_change = |i: usize| steps[i].kind == Kind::Change && considered(i);
     let after_change = cx.graph.has_ancestor(is_change);
-    let after_kind = cx.graph.has_ancestor(|i| steps[i].kind == kind);
-    let earliest_rank_with_kind = steps.iter().filter(|s| s.kind == kind).map(|s| s.phase.rank()).min();
-    (0..steps.len()).find(|&i| {
-        is_change(i)
-            && !after_change[i]
-            && !after_kind[i]
-            && earliest_rank_with_kind.is_none_or(|r| r >= steps[i].phase.rank())
-    })
+    let after_kind = preceded_by(cx, |i| steps[i].kind == kind);
+    (0..steps.len()).find(|&i| is_change(i) && !after_change[i] && !after_kind[i])
 }
 
 #[cfg(test)]
@@ -153,9 +168,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_and_names_are_unique_and_ordered() {
+    fn codes_and_names_are_unique_and_in_the_contracts_order() {
+        let rank = |code: &str| ("PGRTC".find(&code[..1]).unwrap_or(9), code.to_string());
         for pair in RULES.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(rank(pair[0].code) < rank(pair[1].code), "{} before {}", pair[0].code, pair[1].code);
         }
         let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
         names.sort_unstable();

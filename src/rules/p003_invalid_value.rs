@@ -17,7 +17,7 @@ Each value has the form the format asks for: durations (`15m`, `1h30m`, `45s`,
 a number of minutes, or three points `[best, likely, worst]` in order),
 RFC 3339 timestamps with an offset, ids of `[A-Za-z0-9_.-]`, a `phase` and
 `kind` from their lists, a `confidence` between 0 and 1, calendar dates,
-`sha256:` plan hashes, and an `allow` with a reason. Required fields (`title`,
+and an `allow` with a reason. Required fields (`title`,
 `steps`, each step's `id` and `do`, `window.start` and an end) must be there.
 Values past the tool's limits (durations over 366 days, dates past 9999, more
 than 100,000 steps) are reported here too.

@@ -1,6 +1,6 @@
 //! R002 irreversible-without-decision: a point of no return with no go/no-go before it.
 
-use super::{Context, Rule};
+use super::{Context, Rule, preceded_by};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 
@@ -14,8 +14,9 @@ pub static RULE: Rule = Rule {
 };
 
 const DOCS: &str = r#"## What it checks
-Every `irreversible` step waits, directly or through other steps, for a step
-of kind `decision`: a go/no-go call.
+Every `irreversible` step comes after a step of kind `decision`, a go/no-go
+call: it waits for one, directly or through other steps, or the decision is in
+an earlier phase (a `post` step comes after every decision in the window).
 
 ## Why it matters
 Past an irreversible step a complete rollback is impossible. Crossing that
@@ -48,7 +49,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !steps.iter().any(|s| s.irreversible.is_some()) {
         return;
     }
-    let decided = cx.graph.has_ancestor(|i| steps[i].kind == Kind::Decision);
+    let decided = preceded_by(cx, |i| steps[i].kind == Kind::Decision);
     for (i, step) in steps.iter().enumerate() {
         if let Some(reason) = &step.irreversible {
             if !decided[i] {

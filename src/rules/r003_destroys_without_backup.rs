@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Rule};
+use super::{Context, Rule, preceded_by_any};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 For every resource a step `destroys`, a step of kind `backup` with that
 resource in its `backs_up` comes before it: the destroying step waits for the
-backup, directly or through other steps.
+backup, directly or through other steps, or the backup is in an earlier phase
+(a `prep` backup is done before the window opens).
 
 ## Why it matters
 An undo that depends on a backup nobody took is no undo. Rolling back "without
@@ -61,7 +62,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (i, step) in steps.iter().enumerate() {
         for resource in &step.destroys {
             let candidates = backups.get(resource.as_str()).map_or(&[][..], Vec::as_slice);
-            if ancestry.depends_on_any(i, candidates).is_some() {
+            if preceded_by_any(cx, &mut ancestry, i, candidates) {
                 continue;
             }
             let r = &resource.value;

@@ -1,8 +1,7 @@
 //! R005 undo-needs-unfinished: an undo relies on a step that may not have run.
 
-use super::{Context, Rule};
+use super::{Context, Rule, preceded_by_any};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Phase;
 
 pub static RULE: Rule = Rule {
     code: "R005",
@@ -15,9 +14,9 @@ pub static RULE: Rule = Rule {
 
 const DOCS: &str = r#"## What it checks
 Every step named in an `undo.needs` has certainly run whenever the step being
-undone has: the step waits for it, directly or through other steps. A `prep`
-step counts as done before every step of the window, and a step's own name is
-always fine.
+undone has: the step waits for it, directly or through other steps, or it is in an
+earlier phase (a `prep` step is done before the window opens). A step's own
+name is always fine.
 
 ## Why it matters
 An undo that needs a backup only works if the backup was taken before the
@@ -47,9 +46,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(undo) = &step.undo else { continue };
         for need in &undo.needs {
             let Some(&n) = cx.graph.index.get(need.as_str()) else { continue };
-            let done_before = n == i
-                || (steps[n].phase == Phase::Prep && step.phase != Phase::Prep)
-                || ancestry.depends_on_any(i, &[n]).is_some();
+            let done_before = n == i || preceded_by_any(cx, &mut ancestry, i, &[n]);
             if !done_before {
                 out.push(
                     RULE.diag(
