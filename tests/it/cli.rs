@@ -1,0 +1,166 @@
+//! The `retreat` command: exit codes, the contract's JSON, SARIF, and the
+//! rule docs commands.
+
+use serde_json::Value;
+
+use crate::support::{TempFile, read, retreat};
+
+const CLEAN: &str = "www/examples/hl7-engine-replacement.yaml";
+const ERRORS: &str = "tests/fixtures/rules/R001/fires.yaml";
+const WARNINGS: &str = "tests/fixtures/rules/R006/fires.yaml";
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn exit_status_follows_the_findings() {
+    assert_eq!(retreat(&["lint", CLEAN], None, None).status, 0);
+    assert_eq!(retreat(&["lint", ERRORS], None, None).status, 1);
+    assert_eq!(retreat(&["lint", WARNINGS], None, None).status, 0);
+    assert_eq!(retreat(&["lint", WARNINGS, "--deny", "warnings"], None, None).status, 1);
+    assert_eq!(retreat(&["lint", CLEAN, "--deny", "warnings"], None, None).status, 0);
+}
+
+#[test]
+fn json_is_exactly_the_contract_object() {
+    let run = retreat(&["lint", ERRORS, "--format", "json"], None, None);
+    assert_eq!(run.status, 1);
+    let v = json(&run.stdout);
+    let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["diagnostics", "file", "plan_hash", "summary"]);
+    assert_eq!(v["file"], ERRORS);
+    assert!(v["plan_hash"].as_str().is_some_and(|h| h.starts_with("sha256:") && h.len() == 71));
+    let d = &v["diagnostics"][0];
+    let keys: Vec<&str> = d.as_object().expect("object").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["code", "column", "line", "message", "severity", "step"]);
+    assert_eq!((d["code"].as_str(), d["severity"].as_str(), d["step"].as_str()), (Some("R001"), Some("error"), Some("move-files")));
+    let text = read(ERRORS);
+    let line = d["line"].as_u64().expect("line") as usize;
+    assert!(text.lines().nth(line - 1).is_some_and(|l| l.contains("- id: move-files")));
+    assert_eq!(v["summary"], json(r#"{"errors": 1, "warnings": 0, "infos": 0}"#));
+}
+
+#[test]
+fn json_step_is_null_where_no_step_applies() {
+    let v = json(&retreat(&["lint", WARNINGS, "--format", "json"], None, None).stdout);
+    assert_eq!(v["diagnostics"][0]["code"], "R006");
+    assert!(v["diagnostics"][0]["step"].is_null());
+}
+
+#[test]
+fn json_gives_one_object_per_file_per_line() {
+    let run = retreat(&["lint", CLEAN, ERRORS, "--format", "json"], None, None);
+    assert_eq!(run.status, 1);
+    let files: Vec<Value> = run.stdout.lines().map(json).collect();
+    assert_eq!(files.len(), 2);
+    assert_eq!((files[0]["file"].as_str(), files[1]["file"].as_str()), (Some(CLEAN), Some(ERRORS)));
+}
+
+#[test]
+fn severity_can_be_changed_per_rule() {
+    let off = retreat(&["lint", WARNINGS, "--severity", "R006=off", "--format", "json"], None, None);
+    assert_eq!(json(&off.stdout)["diagnostics"], json("[]"));
+    let by_name = retreat(&["lint", WARNINGS, "--severity", "no-rollback-announce=error"], None, None);
+    assert_eq!(by_name.status, 1);
+    assert!(by_name.stdout.contains("error[R006"), "{}", by_name.stdout);
+    for bad in ["R006", "R006=loud", "X999=off", "P001=off"] {
+        let run = retreat(&["lint", WARNINGS, "--severity", bad], None, None);
+        assert_eq!(run.status, 2, "--severity {bad}");
+        assert!(run.stderr.contains("retreat: "), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn wrong_arguments_exit_2() {
+    for args in [&["lint"][..], &["lint", CLEAN, "--format", "xml"], &["frobnicate"], &["lint", CLEAN, "--deny", "infos"], &["explain"]] {
+        let run = retreat(args, None, None);
+        assert_eq!(run.status, 2, "{args:?}");
+    }
+    let help = retreat(&["--help"], None, None);
+    assert_eq!(help.status, 0);
+    assert!(help.stdout.contains("retreat lint FILE..."));
+}
+
+#[test]
+fn standard_input_is_a_file_named_dash() {
+    let run = retreat(&["lint", "-", "--format", "json"], None, Some(read(ERRORS).as_bytes()));
+    assert_eq!(run.status, 1);
+    assert_eq!(json(&run.stdout)["file"], "-");
+}
+
+#[test]
+fn human_output_shows_the_line_a_caret_and_the_help() {
+    let run = retreat(&["lint", ERRORS], None, None);
+    let expected = [
+        "error[R001 missing-undo]: step `move-files` changes the system",
+        "--> tests/fixtures/rules/R001/fires.yaml:",
+        "- id: move-files",
+        "^^^^^^^^^^",
+        "= help: add `undo:",
+        "1 error, 0 warnings, 0 infos; plan hash sha256:",
+    ];
+    for piece in expected {
+        assert!(run.stdout.contains(piece), "missing {piece:?} in\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn sarif_has_rules_results_regions_and_suppressions() {
+    let plan = read(ERRORS).replace("  - id: move-files\n", "  - id: move-files\n    allow: {C009: the DBA owns every step}\n");
+    let plan = plan.replace("    owner: DBA on call\n    do: Stop the database", "    do: Stop the database");
+    let file = TempFile::new("plan with space.yaml", plan.as_bytes());
+    let run = retreat(&["lint", file.path_str(), "--format", "sarif"], None, None);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let v = json(&run.stdout);
+    assert_eq!(v["version"], "2.1.0");
+    let sarif_run = &v["runs"][0];
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), retreat::RULES.len());
+    assert!(rules.iter().all(|r| r["help"]["text"].as_str().is_some_and(|t| t.contains("## Fix"))));
+    let results = sarif_run["results"].as_array().expect("results");
+    let r001 = results.iter().find(|r| r["ruleId"] == "R001").expect("R001 result");
+    assert_eq!(r001["level"], "error");
+    let loc = &r001["locations"][0]["physicalLocation"];
+    assert!(loc["artifactLocation"]["uri"].as_str().is_some_and(|u| u.ends_with("plan%20with%20space.yaml")));
+    assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l > 1));
+    assert_eq!(rules[r001["ruleIndex"].as_u64().expect("index") as usize]["id"], "R001");
+    let c009 = results.iter().find(|r| r["ruleId"] == "C009").expect("suppressed C009 is kept");
+    assert_eq!(c009["level"], "note");
+    assert_eq!(c009["suppressions"][0]["justification"], "the DBA owns every step");
+}
+
+#[test]
+fn explain_prints_a_rules_docs() {
+    for code in ["R001", "missing-undo", "r001"] {
+        let run = retreat(&["explain", code], None, None);
+        assert_eq!(run.status, 0);
+        assert!(run.stdout.starts_with("# R001 missing-undo\n\nDefault severity: error"), "{}", run.stdout);
+        assert!(run.stdout.contains("## Why it matters"));
+    }
+    let run = retreat(&["explain", "R999"], None, None);
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("`R999` is no rule"));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let run = retreat(&["rules"], None, None);
+    assert_eq!(run.status, 0);
+    for rule in retreat::RULES {
+        assert!(run.stdout.contains(&format!("{}  {}", rule.code, rule.name)), "{} missing", rule.code);
+    }
+}
+
+#[test]
+fn allow_silences_a_rule_with_a_reason() {
+    let base = read(ERRORS);
+    let step_level = base.replace("  - id: move-files\n", "  - id: move-files\n    allow: {R001: the storage team keeps array A as it was}\n");
+    assert!(crate::support::codes(&step_level).is_empty());
+    let plan_level = format!("allow: {{R001: array A stays untouched for a week}}\n{base}");
+    assert!(crate::support::codes(&plan_level).is_empty());
+    let elsewhere = base.replace("  - id: baseline\n", "  - id: baseline\n    allow: {R001: wrong step}\n");
+    assert_eq!(crate::support::codes(&elsewhere), ["R001"]);
+    let no_reason = base.replace("  - id: move-files\n", "  - id: move-files\n    allow: {R001: ''}\n");
+    assert_eq!(crate::support::codes(&no_reason), ["R001", "P003"]);
+}
