@@ -8,17 +8,18 @@
 //! change of a value does. Anyone can recompute it with standard tools, e.g.
 //! `yq -o json 'del(.approvals)' plan.yaml | jq -cS` (for ASCII keys).
 
-use std::collections::HashSet;
-
 use sha2::{Digest, Sha256};
 
-use crate::parse::tree::{NodeId, NodeKind, Resolved, Tree};
+use crate::parse::tree::{NodeId, NodeKind, Resolved, Seen, Tree, pairs};
 
 pub const PREFIX: &str = "sha256:";
 
 /// `sha256:<64 hex digits>` of the plan rooted at `root`.
-pub(crate) fn plan_hash(tree: &Tree, root: NodeId) -> String {
-    let digest = Sha256::digest(canonical_json(tree, root).as_bytes());
+pub(crate) fn plan_hash(tree: &Tree<'_>, root: NodeId) -> String {
+    let mut sink = HashSink { hasher: Sha256::new(), buf: String::with_capacity(HashSink::CHUNK + 256) };
+    write_node(tree, root, true, &mut sink);
+    sink.flush();
+    let digest = sink.hasher.finalize();
     let mut out = String::with_capacity(PREFIX.len() + 64);
     out.push_str(PREFIX);
     for b in digest {
@@ -27,11 +28,47 @@ pub(crate) fn plan_hash(tree: &Tree, root: NodeId) -> String {
     out
 }
 
-/// The canonical JSON of the plan without `approvals` (what the hash covers).
-pub(crate) fn canonical_json(tree: &Tree, root: NodeId) -> String {
-    let mut json = String::new();
-    write_node(tree, root, true, &mut json);
-    json
+/// Where canonical JSON goes: straight into the hasher (or a `String` in tests).
+trait Out {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char);
+}
+
+#[cfg(test)]
+impl Out for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+/// Feeds the hasher in chunks, so a large plan's JSON is never held whole.
+struct HashSink {
+    hasher: Sha256,
+    buf: String,
+}
+
+impl HashSink {
+    const CHUNK: usize = 16 * 1024;
+
+    fn flush(&mut self) {
+        self.hasher.update(self.buf.as_bytes());
+        self.buf.clear();
+    }
+}
+
+impl Out for HashSink {
+    fn push_str(&mut self, s: &str) {
+        self.buf.push_str(s);
+        if self.buf.len() >= Self::CHUNK {
+            self.flush();
+        }
+    }
+    fn push(&mut self, c: char) {
+        self.buf.push(c);
+    }
 }
 
 /// Whether `text` has the form of a plan hash (hex in either case).
@@ -46,7 +83,7 @@ pub fn same_hash(a: &str, b: &str) -> bool {
 
 // Depth is bounded by `limits::MAX_DEPTH` and alias expansion by
 // `limits::MAX_ALIAS_EXPANSION`, so this recursion is bounded too.
-fn write_node(tree: &Tree, id: NodeId, top: bool, out: &mut String) {
+fn write_node(tree: &Tree<'_>, id: NodeId, top: bool, out: &mut impl Out) {
     match &tree.node(id).kind {
         NodeKind::Scalar(s) => match s.resolve() {
             Resolved::Null => out.push_str("null"),
@@ -65,19 +102,19 @@ fn write_node(tree: &Tree, id: NodeId, top: bool, out: &mut String) {
             }
             out.push(']');
         }
-        NodeKind::Map(pairs) => {
-            let mut entries: Vec<(&str, NodeId)> = Vec::with_capacity(pairs.len());
-            let mut seen = HashSet::with_capacity(pairs.len());
-            for &(k, v) in pairs {
+        NodeKind::Map(children) => {
+            let mut entries: Vec<(&str, NodeId)> = Vec::with_capacity(children.len() / 2);
+            let mut seen = Seen::with_capacity(children.len() / 2);
+            for (k, v) in pairs(children) {
                 let Some(key) = tree.scalar(k) else { continue };
-                let key = key.text.as_str();
+                let key: &str = &key.text;
                 // The first of repeated keys counts, as everywhere else.
                 if (top && key == "approvals") || !seen.insert(key) {
                     continue;
                 }
                 entries.push((key, v));
             }
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            entries.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
             out.push('{');
             for (i, (key, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -92,7 +129,12 @@ fn write_node(tree: &Tree, id: NodeId, top: bool, out: &mut String) {
     }
 }
 
-fn write_float(f: f64, out: &mut String) {
+/// JCS orders keys by their UTF-16 code units; for ASCII that is byte order.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() { a.cmp(b) } else { a.encode_utf16().cmp(b.encode_utf16()) }
+}
+
+fn write_float(f: f64, out: &mut impl Out) {
     if !f.is_finite() {
         // JSON has no infinities or NaN; JCS (like JSON.stringify) writes null.
         out.push_str("null");
@@ -103,6 +145,37 @@ fn write_float(f: f64, out: &mut String) {
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+/// A JSON string as JCS writes it: `"` and `\\` escaped, control characters
+/// as `\b \t \n \f \r` or `\u00xx`, everything else as is.
+fn write_str(s: &str, out: &mut impl Out) {
+    out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_escape_like_jcs() {
+        let mut out = String::new();
+        super::write_str("a\"b\\c\n\u{1}é", &mut out);
+        assert_eq!(out, r#""a\"b\\c\n\u0001é""#);
+    }
 }

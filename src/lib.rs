@@ -14,6 +14,7 @@ pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod rules;
+pub mod synth;
 pub mod units;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary};

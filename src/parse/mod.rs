@@ -7,6 +7,7 @@
 pub(crate) mod tree;
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::hash;
@@ -14,7 +15,7 @@ use crate::limits::{MAX_INPUT_BYTES, MAX_PARSE_ERRORS, MAX_STEPS};
 use crate::model::*;
 use crate::rules;
 use crate::units;
-use tree::{NodeId, NodeKind, Resolved, Tree};
+use tree::{NodeId, NodeKind, Resolved, Seen, Tree};
 
 
 use rules::p001_syntax::RULE as P001;
@@ -86,14 +87,30 @@ fn syntax_help(source: &str, at: Span) -> String {
     }
 }
 
+/// Names a step in messages: by its id, or by its position before the id is known.
+#[derive(Clone, Copy)]
+struct StepName<'a> {
+    id: Option<&'a str>,
+    index: usize,
+}
+
+impl Display for StepName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.id {
+            Some(id) => write!(f, "step `{id}`"),
+            None => write!(f, "step {}", self.index + 1),
+        }
+    }
+}
+
 /// A key of a mapping, read as text.
-struct Key {
-    name: String,
+struct Key<'t> {
+    name: &'t str,
     span: Span,
 }
 
 struct Conv<'t> {
-    tree: &'t Tree,
+    tree: &'t Tree<'t>,
     diags: Vec<Diagnostic>,
     /// A syntax error cut the text short: do not report required fields as missing.
     partial: bool,
@@ -137,47 +154,51 @@ impl<'t> Conv<'t> {
     }
 
     fn is_null(&self, id: NodeId) -> bool {
-        self.tree.scalar(id).is_some_and(|s| s.resolve() == Resolved::Null)
+        self.tree.scalar(id).is_some_and(tree::Scalar::is_null)
     }
 
     /// The entries of a mapping; reports a value of another shape, duplicate
     /// keys (P001, the later one is ignored) and keys that are not text.
-    fn entries(&mut self, id: NodeId, what: &str) -> Option<Vec<(Key, NodeId)>> {
+    fn entries(&mut self, id: NodeId, what: impl Display) -> Option<Vec<(Key<'t>, NodeId)>> {
         let tree = self.tree;
-        let NodeKind::Map(pairs) = &tree.node(id).kind else {
+        let NodeKind::Map(children) = &tree.node(id).kind else {
             if !self.is_null(id) {
                 self.invalid(self.span(id), format!("{what} must be a mapping of `key: value` lines"), None);
             }
             return None;
         };
-        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(pairs.len());
-        let mut out = Vec::with_capacity(pairs.len());
-        for &(k, v) in pairs {
+        let mut out: Vec<(Key<'t>, NodeId)> = Vec::with_capacity(children.len() / 2);
+        let mut seen = Seen::with_capacity(children.len() / 2);
+        for (k, v) in tree::pairs(children) {
             let Some(key) = tree.scalar(k) else {
                 self.invalid(self.span(k), format!("a key in {what} must be plain text"), None);
                 continue;
             };
-            if seen.insert(key.text.as_str(), ()).is_some() {
+            if !seen.insert(&key.text) {
                 self.report(
                     P001.diag(self.span(k), format!("`{}` appears twice in {what}", key.text))
                         .help("YAML forbids repeated keys; the second one is ignored"),
                 );
                 continue;
             }
-            out.push((Key { name: key.text.clone(), span: self.span(k) }, v));
+            out.push((Key { name: &key.text, span: self.span(k) }, v));
         }
         Some(out)
     }
 
-    fn unknown(&mut self, key: &Key, known: &[&str], what: &str) {
-        let help = match closest(&key.name, known) {
+    fn unknown(&mut self, key: &Key<'_>, known: &[&str], what: impl Display) {
+        if self.diags.len() >= MAX_PARSE_ERRORS {
+            self.dropped += 1;
+            return;
+        }
+        let help = match closest(key.name, known) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("known fields here: {}", known.join(", ")),
         };
         self.report(P002.diag(key.span, format!("unknown field `{}` in {what}", key.name)).help(help));
     }
 
-    fn items(&mut self, id: NodeId, what: &str) -> Option<&'t [NodeId]> {
+    fn items(&mut self, id: NodeId, what: impl Display) -> Option<&'t [NodeId]> {
         let tree = self.tree;
         match &tree.node(id).kind {
             NodeKind::Seq(items) => Some(items),
@@ -191,15 +212,12 @@ impl<'t> Conv<'t> {
     }
 
     /// A scalar as text. `None` for null; collections are reported.
-    fn text(&mut self, id: NodeId, what: &str) -> Option<Text> {
+    fn text(&mut self, id: NodeId, what: impl Display) -> Option<Text> {
         let tree = self.tree;
         match &tree.node(id).kind {
-            NodeKind::Scalar(s) => match s.resolve() {
-                Resolved::Null => None,
-                // Blank text says nothing: it counts as missing.
-                _ if s.text.trim().is_empty() => None,
-                _ => Some(Text { value: s.text.clone(), span: self.span(id) }),
-            },
+            // Null, or blank text, says nothing: it counts as missing.
+            NodeKind::Scalar(s) if s.is_null() || s.text.trim().is_empty() => None,
+            NodeKind::Scalar(s) => Some(Text { value: s.text.to_string(), span: self.span(id) }),
             _ => {
                 self.invalid(self.span(id), format!("{what} must be text, not a list or mapping"), None);
                 None
@@ -208,10 +226,10 @@ impl<'t> Conv<'t> {
     }
 
     /// One text or a list of texts.
-    fn texts(&mut self, id: NodeId, what: &str) -> Vec<Text> {
+    fn texts(&mut self, id: NodeId, what: impl Display) -> Vec<Text> {
         let tree = self.tree;
         match &tree.node(id).kind {
-            NodeKind::Seq(items) => items.iter().filter_map(|&i| self.text(i, what)).collect(),
+            NodeKind::Seq(items) => items.iter().filter_map(|&i| self.text(i, &what)).collect(),
             NodeKind::Scalar(_) => self.text(id, what).into_iter().collect(),
             NodeKind::Map(_) => {
                 self.invalid(self.span(id), format!("{what} must be a list"), None);
@@ -220,7 +238,7 @@ impl<'t> Conv<'t> {
         }
     }
 
-    fn duration(&mut self, id: NodeId, what: &str) -> Option<Duration> {
+    fn duration(&mut self, id: NodeId, what: impl Display) -> Option<Duration> {
         let tree = self.tree;
         let span = self.span(id);
         let result = match tree.scalar(id).map(|s| s.resolve()) {
@@ -245,7 +263,7 @@ impl<'t> Conv<'t> {
     }
 
     /// A duration or a three-point estimate `[best, likely, worst]` / `{best, likely, worst}`.
-    fn estimate(&mut self, id: NodeId, what: &str) -> Option<Estimate> {
+    fn estimate(&mut self, id: NodeId, what: impl Display) -> Option<Estimate> {
         let tree = self.tree;
         let points: [Option<Duration>; 3] = match &tree.node(id).kind {
             NodeKind::Scalar(_) => return self.duration(id, what).map(|secs| Estimate::Fixed { secs }),
@@ -259,21 +277,21 @@ impl<'t> Conv<'t> {
                     return None;
                 }
                 [
-                    self.duration(items[0], &format!("{what} (best)")),
-                    self.duration(items[1], &format!("{what} (likely)")),
-                    self.duration(items[2], &format!("{what} (worst)")),
+                    self.duration(items[0], &format_args!("{what} (best)")),
+                    self.duration(items[1], &format_args!("{what} (likely)")),
+                    self.duration(items[2], &format_args!("{what} (worst)")),
                 ]
             }
             NodeKind::Map(_) => {
                 let mut p = [None, None, None];
                 let mut present = [false; 3];
-                for (key, v) in self.entries(id, what).unwrap_or_default() {
+                for (key, v) in self.entries(id, &what).unwrap_or_default() {
                     match ESTIMATE_FIELDS.iter().position(|f| *f == key.name) {
                         Some(i) => {
                             present[i] = true;
-                            p[i] = self.duration(v, &format!("{what} ({})", key.name));
+                            p[i] = self.duration(v, &format_args!("{what} ({})", key.name));
                         }
-                        None => self.unknown(&key, ESTIMATE_FIELDS, what),
+                        None => self.unknown(&key, ESTIMATE_FIELDS, &what),
                     }
                 }
                 for (i, name) in ESTIMATE_FIELDS.iter().enumerate() {
@@ -302,11 +320,11 @@ impl<'t> Conv<'t> {
     }
 
     /// `resource: state` pairs.
-    fn states(&mut self, id: NodeId, what: &str) -> States {
+    fn states(&mut self, id: NodeId, what: impl Display) -> States {
         let mut out = Vec::new();
-        for (key, v) in self.entries(id, what).unwrap_or_default() {
-            match self.text(v, &format!("the state of `{}` in {what}", key.name)) {
-                Some(state) => out.push((Text { value: key.name, span: key.span }, state)),
+        for (key, v) in self.entries(id, &what).unwrap_or_default() {
+            match self.text(v, &format_args!("the state of `{}` in {what}", key.name)) {
+                Some(state) => out.push((Text { value: key.name.to_string(), span: key.span }, state)),
                 None if self.is_null(v) => self.invalid(
                     self.span(v),
                     format!("{what}: `{}` has no state", key.name),
@@ -318,10 +336,10 @@ impl<'t> Conv<'t> {
         out
     }
 
-    fn allow(&mut self, id: NodeId, what: &str) -> Vec<Allow> {
+    fn allow(&mut self, id: NodeId, what: impl Display) -> Vec<Allow> {
         let mut out = Vec::new();
-        for (key, v) in self.entries(id, what).unwrap_or_default() {
-            let code = Text { value: key.name.clone(), span: key.span };
+        for (key, v) in self.entries(id, &what).unwrap_or_default() {
+            let code = Text { value: key.name.to_string(), span: key.span };
             match rules::find(&key.name) {
                 None => {
                     let codes: Vec<&str> = rules::RULES.iter().map(|r| r.code).collect();
@@ -363,7 +381,7 @@ impl<'t> Conv<'t> {
         let mut steps_seen = false;
         let mut title_seen = false;
         for (key, v) in entries {
-            let field = key.name.as_str();
+            let field = key.name;
             let before = self.diags.len();
             match field {
                 "version" => {
@@ -421,7 +439,7 @@ impl<'t> Conv<'t> {
         let entries = self.entries(id, "`window`")?;
         let (mut start, mut end, mut duration) = (None, None, None);
         for (key, v) in entries {
-            match key.name.as_str() {
+            match key.name {
                 "start" => start = Some((self.timestamp(v, "`window.start`"), self.span(v))),
                 "end" => end = Some((self.timestamp(v, "`window.end`"), self.span(v))),
                 "duration" => duration = Some((self.duration(v, "`window.duration`"), self.span(v))),
@@ -468,8 +486,8 @@ impl<'t> Conv<'t> {
         Some(Window { start, end, span, end_span })
     }
 
-    fn timestamp(&mut self, id: NodeId, what: &str) -> Option<Timestamp> {
-        let text = self.text(id, what)?;
+    fn timestamp(&mut self, id: NodeId, what: impl Display) -> Option<Timestamp> {
+        let text = self.text(id, &what)?;
         match units::parse_timestamp(&text.value) {
             Ok(t) => Some(t),
             Err(why) => {
@@ -483,7 +501,7 @@ impl<'t> Conv<'t> {
         let mut r = Rollback { span: key_span, ..Rollback::default() };
         for (key, v) in self.entries(id, "`rollback`")? {
             let before = self.diags.len();
-            let field = match key.name.as_str() {
+            let field = match key.name {
                 "decide" => {
                     r.decide = self.estimate(v, "`rollback.decide`");
                     "decide"
@@ -520,7 +538,7 @@ impl<'t> Conv<'t> {
         }
         for (key, v) in self.entries(id, "`rollback.verify`")? {
             let before = self.diags.len();
-            let field = match key.name.as_str() {
+            let field = match key.name {
                 "do" => {
                     out.do_ = self.text(v, "`rollback.verify.do`");
                     "do"
@@ -576,7 +594,7 @@ impl<'t> Conv<'t> {
             let mut a = Approval { by: None, role: None, date: None, plan_hash: None, span };
             let Some(entries) = self.entries(item, "an approval") else { continue };
             for (key, v) in entries {
-                match key.name.as_str() {
+                match key.name {
                     "by" => a.by = self.text(v, "`by`"),
                     "role" => a.role = self.text(v, "`role`"),
                     "date" => {
@@ -630,7 +648,7 @@ impl<'t> Conv<'t> {
     fn step(&mut self, id: NodeId, index: usize) -> Step {
         let span = self.span(id);
         let mut step = Step {
-            id: Text { value: format!("#{}", index + 1), span: Span::at(span.start) },
+            id: Text { value: String::new(), span: Span::at(span.start) },
             do_: None,
             phase: Phase::Implement,
             kind: Kind::Change,
@@ -650,23 +668,20 @@ impl<'t> Conv<'t> {
         };
         // The id first, so that every message about the step can name it.
         let id_node = match &self.tree.node(id).kind {
-            NodeKind::Map(pairs) => {
-                pairs.iter().find(|(k, _)| self.tree.scalar(*k).is_some_and(|s| s.text == "id")).map(|&(_, v)| v)
+            NodeKind::Map(children) => {
+                tree::pairs(children).find(|&(k, _)| self.tree.scalar(k).is_some_and(|s| s.text == "id")).map(|(_, v)| v)
             }
             _ => None,
         };
         let named = id_node.and_then(|v| self.tree.scalar(v)).filter(|s| !s.text.trim().is_empty());
-        let what = match named {
-            Some(s) => format!("step `{}`", s.text),
-            None => format!("step {}", index + 1),
-        };
+        let what = StepName { id: named.map(|s| &*s.text), index };
         let Some(entries) = self.entries(id, &what) else {
             step.invalid.push("id");
             return step;
         };
         let mut has_id = false;
         if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id") {
-            if let Some(t) = self.text(*v, &format!("the id of step {}", index + 1)) {
+            if let Some(t) = self.text(*v, &format_args!("the id of step {}", index + 1)) {
                 if !is_valid_id(&t.value) {
                     self.invalid(
                         t.span,
@@ -680,54 +695,54 @@ impl<'t> Conv<'t> {
         }
         for (key, v) in entries {
             let before = self.diags.len();
-            let field: &'static str = match key.name.as_str() {
+            let field: &'static str = match key.name {
                 "id" => continue,
                 "do" => {
-                    step.do_ = self.text(v, &format!("`do` in {what}"));
+                    step.do_ = self.text(v, &format_args!("`do` in {what}"));
                     "do"
                 }
                 "phase" => {
-                    if let Some(p) = self.choice(v, &Phase::ALL, &format!("`phase` in {what}")) {
+                    if let Some(p) = self.choice(v, &Phase::ALL, &format_args!("`phase` in {what}")) {
                         step.phase = p;
                     }
                     "phase"
                 }
                 "kind" => {
-                    if let Some(k) = self.choice(v, &Kind::ALL, &format!("`kind` in {what}")) {
+                    if let Some(k) = self.choice(v, &Kind::ALL, &format_args!("`kind` in {what}")) {
                         step.kind = k;
                     }
                     "kind"
                 }
                 "after" => {
-                    step.after = if self.is_null(v) { None } else { Some(self.texts(v, &format!("`after` in {what}"))) };
+                    step.after = if self.is_null(v) { None } else { Some(self.texts(v, &format_args!("`after` in {what}"))) };
                     "after"
                 }
                 "takes" => {
-                    step.takes = self.estimate(v, &format!("`takes` in {what}"));
+                    step.takes = self.estimate(v, &format_args!("`takes` in {what}"));
                     "takes"
                 }
                 "owner" => {
-                    step.owner = self.text(v, &format!("`owner` in {what}"));
+                    step.owner = self.text(v, &format_args!("`owner` in {what}"));
                     "owner"
                 }
                 "tags" => {
-                    step.tags = self.texts(v, &format!("`tags` in {what}"));
+                    step.tags = self.texts(v, &format_args!("`tags` in {what}"));
                     "tags"
                 }
                 "verify" => {
-                    step.verify = self.text(v, &format!("`verify` in {what}"));
+                    step.verify = self.text(v, &format_args!("`verify` in {what}"));
                     "verify"
                 }
                 "sets" => {
-                    step.sets = self.states(v, &format!("`sets` in {what}"));
+                    step.sets = self.states(v, &format_args!("`sets` in {what}"));
                     "sets"
                 }
                 "destroys" => {
-                    step.destroys = self.texts(v, &format!("`destroys` in {what}"));
+                    step.destroys = self.texts(v, &format_args!("`destroys` in {what}"));
                     "destroys"
                 }
                 "backs_up" => {
-                    step.backs_up = self.texts(v, &format!("`backs_up` in {what}"));
+                    step.backs_up = self.texts(v, &format_args!("`backs_up` in {what}"));
                     "backs_up"
                 }
                 "undo" => {
@@ -739,7 +754,7 @@ impl<'t> Conv<'t> {
                     "irreversible"
                 }
                 "allow" => {
-                    step.allow = self.allow(v, &format!("`allow` in {what}"));
+                    step.allow = self.allow(v, &format_args!("`allow` in {what}"));
                     "allow"
                 }
                 _ => {
@@ -754,6 +769,7 @@ impl<'t> Conv<'t> {
         if !has_id {
             self.missing(Span::at(span.start), format!("step {} has no `id`", index + 1));
             step.invalid.push("id");
+            step.id.value = format!("#{}", index + 1);
         }
         if step.do_.is_none() && !step.is_invalid("do") {
             self.missing(step.id.span, format!("{what} has no `do`: say what to do"));
@@ -761,8 +777,8 @@ impl<'t> Conv<'t> {
         step
     }
 
-    fn choice<T: Copy>(&mut self, id: NodeId, options: &[(&'static str, T)], what: &str) -> Option<T> {
-        let text = self.text(id, what)?;
+    fn choice<T: Copy>(&mut self, id: NodeId, options: &[(&'static str, T)], what: impl Display) -> Option<T> {
+        let text = self.text(id, &what)?;
         if let Some((_, v)) = options.iter().find(|(name, _)| *name == text.value) {
             return Some(*v);
         }
@@ -775,8 +791,8 @@ impl<'t> Conv<'t> {
         None
     }
 
-    fn irreversible(&mut self, id: NodeId, what: &str) -> Option<Text> {
-        let text = self.text(id, &format!("`irreversible` in {what}"))?;
+    fn irreversible(&mut self, id: NodeId, what: impl Display) -> Option<Text> {
+        let text = self.text(id, &format_args!("`irreversible` in {what}"))?;
         let is_bool = self.tree.scalar(id).is_some_and(|s| matches!(s.resolve(), Resolved::Bool(_)));
         if is_bool {
             self.invalid(
@@ -788,34 +804,34 @@ impl<'t> Conv<'t> {
         Some(text)
     }
 
-    fn undo(&mut self, id: NodeId, key_span: Span, what: &str) -> Option<Undo> {
+    fn undo(&mut self, id: NodeId, key_span: Span, what: impl Display) -> Option<Undo> {
         let mut undo = Undo { span: key_span, ..Undo::default() };
         if self.tree.scalar(id).is_some() {
-            undo.do_ = Some(self.text(id, &format!("`undo` in {what}"))?);
+            undo.do_ = Some(self.text(id, &format_args!("`undo` in {what}"))?);
             return Some(undo);
         }
         let where_ = format!("the `undo` of {what}");
         for (key, v) in self.entries(id, &where_)? {
             let before = self.diags.len();
-            let field = match key.name.as_str() {
+            let field = match key.name {
                 "do" => {
-                    undo.do_ = self.text(v, &format!("`do` in {where_}"));
+                    undo.do_ = self.text(v, &format_args!("`do` in {where_}"));
                     "do"
                 }
                 "takes" => {
-                    undo.takes = self.estimate(v, &format!("`takes` in {where_}"));
+                    undo.takes = self.estimate(v, &format_args!("`takes` in {where_}"));
                     "takes"
                 }
                 "sets" => {
-                    undo.sets = self.states(v, &format!("`sets` in {where_}"));
+                    undo.sets = self.states(v, &format_args!("`sets` in {where_}"));
                     "sets"
                 }
                 "needs" => {
-                    undo.needs = self.texts(v, &format!("`needs` in {where_}"));
+                    undo.needs = self.texts(v, &format_args!("`needs` in {where_}"));
                     "needs"
                 }
                 "owner" => {
-                    undo.owner = self.text(v, &format!("`owner` in {where_}"));
+                    undo.owner = self.text(v, &format_args!("`owner` in {where_}"));
                     "owner"
                 }
                 _ => {

@@ -5,6 +5,7 @@
 //! anchored node instead of copying it; every node's expanded size is tracked,
 //! and an alias bomb stops at [`MAX_ALIAS_EXPANSION`] with a syntax error.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -15,22 +16,24 @@ use crate::limits::{MAX_ALIAS_EXPANSION, MAX_DEPTH};
 pub(crate) type NodeId = u32;
 
 #[derive(Debug)]
-pub(crate) struct Scalar {
-    pub text: String,
+pub(crate) struct Scalar<'s> {
+    /// Borrowed from the source unless escapes or folding changed it.
+    pub text: Cow<'s, str>,
     /// Quoted, block or `!!str`-tagged: always a string, never a number.
     pub is_string: bool,
 }
 
 #[derive(Debug)]
-pub(crate) enum NodeKind {
-    Scalar(Scalar),
+pub(crate) enum NodeKind<'s> {
+    Scalar(Scalar<'s>),
     Seq(Vec<NodeId>),
-    Map(Vec<(NodeId, NodeId)>),
+    /// Keys and values alternating: `[k0, v0, k1, v1, ...]`.
+    Map(Vec<NodeId>),
 }
 
 #[derive(Debug)]
-pub(crate) struct Node {
-    pub kind: NodeKind,
+pub(crate) struct Node<'s> {
+    pub kind: NodeKind<'s>,
     pub span: Span,
 }
 
@@ -44,9 +47,14 @@ pub(crate) enum Resolved<'a> {
     Str(&'a str),
 }
 
-impl Scalar {
+impl Scalar<'_> {
+    /// Whether the scalar is null (`~`, `null`, or nothing at all).
+    pub fn is_null(&self) -> bool {
+        !self.is_string && matches!(&*self.text, "" | "~" | "null" | "Null" | "NULL")
+    }
+
     pub fn resolve(&self) -> Resolved<'_> {
-        let t = self.text.as_str();
+        let t: &str = &self.text;
         if self.is_string {
             return Resolved::Str(t);
         }
@@ -107,6 +115,31 @@ fn is_core_float(t: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+/// Keys seen in one mapping: a short list (plans' mappings are small), a hash
+/// set past that.
+pub(crate) enum Seen<'t> {
+    Few(Vec<&'t str>),
+    Many(std::collections::HashSet<&'t str>),
+}
+
+impl<'t> Seen<'t> {
+    pub fn with_capacity(n: usize) -> Self {
+        if n <= 16 { Seen::Few(Vec::with_capacity(n)) } else { Seen::Many(std::collections::HashSet::with_capacity(n)) }
+    }
+
+    /// Adds `key`; false if it was already there.
+    pub fn insert(&mut self, key: &'t str) -> bool {
+        match self {
+            Seen::Few(v) if v.contains(&key) => false,
+            Seen::Few(v) => {
+                v.push(key);
+                true
+            }
+            Seen::Many(set) => set.insert(key),
+        }
+    }
+}
+
 /// A problem that makes the text unreadable as YAML (P001).
 #[derive(Debug)]
 pub(crate) struct SyntaxError {
@@ -117,14 +150,19 @@ pub(crate) struct SyntaxError {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Tree {
-    nodes: Vec<Node>,
+pub(crate) struct Tree<'s> {
+    nodes: Vec<Node<'s>>,
     pub root: Option<NodeId>,
     pub errors: Vec<SyntaxError>,
 }
 
-impl Tree {
-    pub fn node(&self, id: NodeId) -> &Node {
+/// The `(key, value)` pairs of a mapping's children.
+pub(crate) fn pairs(children: &[NodeId]) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+    children.chunks_exact(2).map(|kv| (kv[0], kv[1]))
+}
+
+impl<'s> Tree<'s> {
+    pub fn node(&self, id: NodeId) -> &Node<'s> {
         &self.nodes[id as usize]
     }
 
@@ -133,7 +171,7 @@ impl Tree {
         self.errors.iter().any(|e| e.fatal)
     }
 
-    pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar<'s>> {
         match &self.node(id).kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
@@ -198,7 +236,7 @@ struct Frame {
 }
 
 /// Reads `src` as one YAML document. Never fails: problems are in `errors`.
-pub(crate) fn build(src: &str) -> Tree {
+pub(crate) fn build(src: &str) -> Tree<'_> {
     let mut b = Builder {
         tree: Tree::default(),
         offsets: ByteOffsets::new(src),
@@ -230,7 +268,7 @@ pub(crate) fn build(src: &str) -> Tree {
 }
 
 struct Builder<'a> {
-    tree: Tree,
+    tree: Tree<'a>,
     offsets: ByteOffsets<'a>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
@@ -240,15 +278,15 @@ struct Builder<'a> {
     documents: usize,
 }
 
-impl Builder<'_> {
-    fn push_node(&mut self, kind: NodeKind, span: Span, weight: u64) -> NodeId {
+impl<'a> Builder<'a> {
+    fn push_node(&mut self, kind: NodeKind<'a>, span: Span, weight: u64) -> NodeId {
         let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
         self.tree.nodes.push(Node { kind, span });
         self.weights.push(weight);
         id
     }
 
-    fn event(&mut self, event: Event<'_>, span: &saphyr_parser::Span) -> Result<(), SyntaxError> {
+    fn event(&mut self, event: Event<'a>, span: &saphyr_parser::Span) -> Result<(), SyntaxError> {
         let sp = self.offsets.span(span);
         match event {
             Event::DocumentStart(_) => {
@@ -263,7 +301,14 @@ impl Builder<'_> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let tagged_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
-                let scalar = Scalar { text: text.into_owned(), is_string: style != ScalarStyle::Plain || tagged_str };
+                // Keep a slice of the source where the scalar is written as is
+                // (most plain scalars), so the tree holds few allocations.
+                let written = self.offsets.src.get(sp.start as usize..sp.end as usize);
+                let text = match (text, written) {
+                    (Cow::Owned(owned), Some(w)) if w == owned => Cow::Borrowed(w),
+                    (text, _) => text,
+                };
+                let scalar = Scalar { text, is_string: style != ScalarStyle::Plain || tagged_str };
                 let id = self.push_node(NodeKind::Scalar(scalar), sp, 1);
                 if anchor > 0 {
                     self.anchors.insert(anchor, id);
@@ -331,12 +376,10 @@ impl Builder<'_> {
         let node = &mut self.tree.nodes[frame.id as usize];
         node.span.end = end.max(node.span.start);
         node.kind = if frame.is_map {
-            let mut pairs = Vec::with_capacity(frame.children.len() / 2);
-            let mut it = frame.children.chunks_exact(2);
-            for pair in &mut it {
-                pairs.push((pair[0], pair[1]));
-            }
-            NodeKind::Map(pairs)
+            let mut children = frame.children;
+            // A key left without its value by a syntax error is dropped.
+            children.truncate(children.len() & !1);
+            NodeKind::Map(children)
         } else {
             NodeKind::Seq(frame.children)
         };
@@ -364,7 +407,7 @@ mod tests {
 
     fn resolve(text: &str) -> Resolved<'_> {
         // Leak is fine in a test: it gives the scalar a 'static home.
-        let s: &'static Scalar = Box::leak(Box::new(Scalar { text: text.into(), is_string: false }));
+        let s: &'static Scalar<'static> = Box::leak(Box::new(Scalar { text: Cow::Owned(text.into()), is_string: false }));
         s.resolve()
     }
 
@@ -391,8 +434,8 @@ mod tests {
         let src = "a: é\nb: ü\n";
         let tree = build(src);
         let root = tree.root.expect("root");
-        let NodeKind::Map(pairs) = &tree.node(root).kind else { panic!("map") };
-        let (_, b_value) = pairs[1];
+        let NodeKind::Map(children) = &tree.node(root).kind else { panic!("map") };
+        let b_value = children[3];
         let span = tree.node(b_value).span;
         assert_eq!(&src[span.start as usize..span.end as usize], "ü");
     }

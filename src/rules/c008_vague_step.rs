@@ -54,12 +54,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Why `text` is too vague to follow, if it is.
 fn vagueness(text: &Text) -> Option<String> {
     let t = text.value.trim();
-    let words: Vec<String> = t
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if let Some(w) = words.iter().find(|w| matches!(w.as_str(), "tbd" | "todo" | "tbc")) {
+    let words = || t.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| !w.is_empty());
+    if let Some(w) = words().find(|w| ["tbd", "todo", "tbc"].iter().any(|p| w.eq_ignore_ascii_case(p))) {
         return Some(format!("it says \"{}\"", w.to_uppercase()));
     }
     let lower = t.to_lowercase();
@@ -68,7 +64,7 @@ fn vagueness(text: &Text) -> Option<String> {
             return Some(format!("\"{phrase}\" leaves the decision to whoever is on shift"));
         }
     }
-    if words.iter().any(|w| w == "etc") {
+    if words().any(|w| w.eq_ignore_ascii_case("etc")) {
         return Some("\"etc\" leaves out what else to do".into());
     }
     if t.ends_with('?') {
