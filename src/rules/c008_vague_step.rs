@@ -58,9 +58,8 @@ fn vagueness(text: &Text) -> Option<String> {
     if let Some(w) = words().find(|w| ["tbd", "todo", "tbc"].iter().any(|p| w.eq_ignore_ascii_case(p))) {
         return Some(format!("it says \"{}\"", w.to_uppercase()));
     }
-    let lower = t.to_lowercase();
     for phrase in ["as needed", "if required", "as required", "if needed", "as appropriate"] {
-        if lower.contains(phrase) {
+        if t.as_bytes().windows(phrase.len()).any(|w| w.eq_ignore_ascii_case(phrase.as_bytes())) {
             return Some(format!("\"{phrase}\" leaves the decision to whoever is on shift"));
         }
     }
