@@ -37,6 +37,13 @@ pub struct PlanGraph {
     pub order: Vec<usize>,
     /// The position of each step in `order`.
     pub pos: Vec<usize>,
+    /// The DAG's edges as flat arrays for hot loops: step `i` waits for
+    /// `dep_list[dep_at[i]..dep_at[i + 1]]` (ascending) and is waited for by
+    /// `dependent_list[dependent_at[i]..dependent_at[i + 1]]` (ascending).
+    dep_at: Vec<u32>,
+    dep_list: Vec<u32>,
+    dependent_at: Vec<u32>,
+    dependent_list: Vec<u32>,
 }
 
 impl PlanGraph {
@@ -83,7 +90,14 @@ impl PlanGraph {
         for (p, &s) in order.iter().enumerate() {
             pos[s] = p;
         }
-        PlanGraph { graph, index, after, unknown, cycles, order, pos }
+        let (dep_at, dep_list) = flatten(&graph, Incoming);
+        let (dependent_at, dependent_list) = flatten(&graph, Outgoing);
+        PlanGraph { graph, index, after, unknown, cycles, order, pos, dep_at, dep_list, dependent_at, dependent_list }
+    }
+
+    /// The steps `step` waits for directly (in the DAG), ascending.
+    pub fn deps_of(&self, step: usize) -> &[u32] {
+        &self.dep_list[self.dep_at[step] as usize..self.dep_at[step + 1] as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -94,14 +108,15 @@ impl PlanGraph {
         self.pos.is_empty()
     }
 
-    /// The steps `step` waits for directly (in the DAG).
+    /// The steps `step` waits for directly (in the DAG), ascending.
     pub fn deps(&self, step: usize) -> impl Iterator<Item = usize> + '_ {
-        self.graph.neighbors_directed(NodeIndex::new(step), Incoming).map(|n| n.index())
+        self.deps_of(step).iter().map(|&d| d as usize)
     }
 
-    /// The steps that wait for `step` directly (in the DAG).
+    /// The steps that wait for `step` directly (in the DAG), ascending.
     pub fn dependents(&self, step: usize) -> impl Iterator<Item = usize> + '_ {
-        self.graph.neighbors_directed(NodeIndex::new(step), Outgoing).map(|n| n.index())
+        let at = self.dependent_at[step] as usize..self.dependent_at[step + 1] as usize;
+        self.dependent_list[at].iter().map(|&d| d as usize)
     }
 
     /// For every step, whether it depends (directly or not) on a step for which
@@ -171,6 +186,21 @@ impl Ancestry<'_> {
     }
 }
 
+/// Each node's neighbours in `direction`, ascending, as offsets into one list.
+fn flatten(graph: &DiGraph<(), ()>, direction: petgraph::Direction) -> (Vec<u32>, Vec<u32>) {
+    let n = graph.node_count();
+    let mut at = Vec::with_capacity(n + 1);
+    let mut list = Vec::with_capacity(graph.edge_count());
+    for i in 0..n {
+        at.push(list.len() as u32);
+        let from = list.len();
+        list.extend(graph.neighbors_directed(NodeIndex::new(i), direction).map(|d| d.index() as u32));
+        list[from..].sort_unstable();
+    }
+    at.push(list.len() as u32);
+    (at, list)
+}
+
 /// Records every cycle, then removes the edges inside each strongly connected
 /// component so that the graph is a DAG.
 fn find_cycles(graph: &mut DiGraph<(), ()>, after: &[Vec<usize>]) -> Vec<Vec<usize>> {
@@ -189,9 +219,8 @@ fn find_cycles(graph: &mut DiGraph<(), ()>, after: &[Vec<usize>]) -> Vec<Vec<usi
     }
     if !cycles.is_empty() {
         graph.retain_edges(|g, e| {
-            g.edge_endpoints(e).is_none_or(|(a, b)| {
-                component[a.index()] == usize::MAX || component[a.index()] != component[b.index()]
-            })
+            g.edge_endpoints(e)
+                .is_none_or(|(a, b)| component[a.index()] == usize::MAX || component[a.index()] != component[b.index()])
         });
     }
     cycles.sort_by_key(|c| c.first().copied());
@@ -234,7 +263,8 @@ fn cycle_through(start: usize, comp: usize, component: &[usize], after: &[Vec<us
 /// stable and reads like the plan.
 fn topological_order(graph: &DiGraph<(), ()>) -> Vec<usize> {
     let n = graph.node_count();
-    let mut indegree: Vec<usize> = (0..n).map(|i| graph.neighbors_directed(NodeIndex::new(i), Incoming).count()).collect();
+    let mut indegree: Vec<usize> =
+        (0..n).map(|i| graph.neighbors_directed(NodeIndex::new(i), Incoming).count()).collect();
     let mut ready = std::collections::BinaryHeap::new();
     for (i, &d) in indegree.iter().enumerate() {
         if d == 0 {

@@ -14,11 +14,12 @@ pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod rules;
+pub mod sim;
 pub mod synth;
 pub mod units;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary};
-pub use lint::{Analysis, Options, Suppressed, analyze, analyze_bytes};
+pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, analyze, analyze_bytes};
 pub use model::Plan;
 pub use parse::{Parsed, parse};
 pub use rules::{RULES, Rule};

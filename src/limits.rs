@@ -1,8 +1,9 @@
 //! Every limit the core enforces, in one place. Going past one is a diagnostic,
 //! never a panic, a hang or a runaway allocation.
 
-/// Largest plan text accepted, in bytes (16 MiB: a 50,000-step plan fits).
-pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+/// Largest plan text accepted, in bytes (32 MiB: a 100,000-step plan of
+/// about 250 bytes a step fits).
+pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Most steps in one plan.
 pub const MAX_STEPS: usize = 100_000;
@@ -19,3 +20,6 @@ pub const MAX_DURATION_SECS: u64 = 366 * 24 * 60 * 60;
 
 /// Most parse errors reported for one file; the rest are counted in one last message.
 pub const MAX_PARSE_ERRORS: usize = 1_000;
+
+/// Most Monte Carlo runs one simulation does.
+pub const MAX_RUNS: u32 = 1_000_000;

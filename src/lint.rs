@@ -11,31 +11,45 @@ use crate::graph::PlanGraph;
 use crate::model::Plan;
 use crate::parse::parse;
 use crate::rules::{self, Context};
+use crate::sim::{Settings, Simulation, simulate};
 
 /// How the user tuned the rules.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Severity per rule code; `None` turns the rule off.
     pub severity: BTreeMap<&'static str, Option<Severity>>,
+    pub monte_carlo: MonteCarloRuns,
+}
+
+/// Whether, and how much, Monte Carlo runs (it feeds T004).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MonteCarloRuns {
+    /// Lint's fixed runs and seed ([`Settings::for_lint`]).
+    #[default]
+    ForLint,
+    Exactly(Settings),
+    /// None at all: T004 is not checked (the app runs it apart).
+    Skip,
 }
 
 impl Options {
     /// Applies a `CODE=LEVEL` setting, where LEVEL is `error`, `warning`,
     /// `info` or `off` and CODE a rule code or name.
     pub fn set_severity(&mut self, setting: &str) -> Result<(), String> {
-        let (code, level) = setting
-            .split_once('=')
-            .ok_or_else(|| format!("`{setting}` is not CODE=LEVEL, such as `C009=off`"))?;
-        let rule = rules::find(code.trim()).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
+        let (code, level) =
+            setting.split_once('=').ok_or_else(|| format!("`{setting}` is not CODE=LEVEL, such as `C009=off`"))?;
+        let rule =
+            rules::find(code.trim()).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
         if rule.code.starts_with('P') {
             return Err(format!("{} cannot be changed: a plan that does not parse cannot be checked", rule.code));
         }
         let level = level.trim();
         let severity = match level {
             "off" => None,
-            _ => Some(Severity::parse(level).ok_or_else(|| {
-                format!("`{level}` is no severity; use error, warning, info or off")
-            })?),
+            _ => Some(
+                Severity::parse(level)
+                    .ok_or_else(|| format!("`{level}` is no severity; use error, warning, info or off"))?,
+            ),
         };
         self.severity.insert(rule.code, severity);
         Ok(())
@@ -57,6 +71,8 @@ pub struct Analysis {
     pub hash: Option<String>,
     /// The dependency graph; `None` when a syntax error cut the text short.
     pub graph: Option<PlanGraph>,
+    /// The simulation; `None` without a window or when the text was cut short.
+    pub simulation: Option<Simulation>,
     /// What the user sees, in source order.
     pub diagnostics: Vec<Diagnostic>,
     /// What `allow` silenced (kept for SARIF's suppressions).
@@ -81,6 +97,7 @@ pub fn analyze_bytes<'b>(bytes: &'b [u8], options: &Options) -> (Cow<'b, str>, A
                 plan: Plan::default(),
                 hash: None,
                 graph: None,
+                simulation: None,
                 diagnostics: vec![d],
                 suppressed: Vec::new(),
             };
@@ -93,13 +110,19 @@ pub fn analyze_bytes<'b>(bytes: &'b [u8], options: &Options) -> (Cow<'b, str>, A
 pub fn analyze(source: &str, options: &Options) -> Analysis {
     let parsed = parse(source);
     let mut found = parsed.diagnostics;
-    let graph = if parsed.partial {
-        None
+    let (graph, simulation) = if parsed.partial {
+        (None, None)
     } else {
         let graph = PlanGraph::build(&parsed.plan);
-        let cx = Context { plan: &parsed.plan, graph: &graph, hash: parsed.hash.as_deref() };
+        let settings = match options.monte_carlo {
+            MonteCarloRuns::ForLint => Some(Settings::for_lint(parsed.plan.steps.len())),
+            MonteCarloRuns::Exactly(s) => Some(s),
+            MonteCarloRuns::Skip => None,
+        };
+        let simulation = simulate(&parsed.plan, &graph, settings);
+        let cx = Context { plan: &parsed.plan, graph: &graph, hash: parsed.hash.as_deref(), sim: simulation.as_ref() };
         found.extend(rules::run_all(&cx));
-        Some(graph)
+        (Some(graph), simulation)
     };
     let plan = parsed.plan;
     let (mut diagnostics, suppressed) = apply_allows(&plan, graph.as_ref(), found);
@@ -112,14 +135,10 @@ pub fn analyze(source: &str, options: &Options) -> Analysis {
         None => true,
     });
     diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(b.code)));
-    Analysis { plan, hash: parsed.hash, graph, diagnostics, suppressed }
+    Analysis { plan, hash: parsed.hash, graph, simulation, diagnostics, suppressed }
 }
 
-fn apply_allows(
-    plan: &Plan,
-    graph: Option<&PlanGraph>,
-    found: Vec<Diagnostic>,
-) -> (Vec<Diagnostic>, Vec<Suppressed>) {
+fn apply_allows(plan: &Plan, graph: Option<&PlanGraph>, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Suppressed>) {
     let has_step_allows = plan.steps.iter().any(|s| !s.allow.is_empty());
     if plan.allow.is_empty() && !has_step_allows {
         return (found, Vec::new());

@@ -186,8 +186,28 @@ impl Kind {
     }
 }
 
+/// A resource name or state, interned when the plan is read, so that the
+/// simulator compares numbers instead of strings. [`Plan::symbols`] holds
+/// the text; `Symbol(0)` is always `absent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Symbol(pub u32);
+
+impl Symbol {
+    /// The state of a resource the baseline does not list.
+    pub const ABSENT: Symbol = Symbol(0);
+}
+
+/// One `resource: state` entry of a `sets` or the `baseline`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StateSet {
+    pub resource: Text,
+    pub state: Text,
+    pub resource_symbol: Symbol,
+    pub state_symbol: Symbol,
+}
+
 /// `resource -> state`, in the order written.
-pub type States = Vec<(Text, Text)>;
+pub type States = Vec<StateSet>;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Undo {
@@ -267,16 +287,22 @@ pub struct Plan {
     pub span: Span,
     /// Top-level fields present in the source whose value could not be read.
     pub invalid: Vec<&'static str>,
+    /// The text of every [`Symbol`]; the first is `absent`.
+    pub symbols: Vec<String>,
 }
 
 impl Plan {
+    pub fn symbol(&self, s: Symbol) -> &str {
+        self.symbols.get(s.0 as usize).map_or(ABSENT, String::as_str)
+    }
+
     pub fn is_invalid(&self, field: &str) -> bool {
         self.invalid.contains(&field)
     }
 
     /// The baseline state of `resource`: `absent` when the plan does not list it.
     pub fn baseline_of(&self, resource: &str) -> &str {
-        self.baseline.iter().find(|(r, _)| r.value == resource).map_or(ABSENT, |(_, s)| s.value.as_str())
+        self.baseline.iter().find(|b| b.resource.value == resource).map_or(ABSENT, |b| b.state.value.as_str())
     }
 }
 

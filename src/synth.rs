@@ -23,6 +23,8 @@ impl Mix {
 /// A valid YAML plan of `steps` steps. Each step after the first waits for one
 /// to three of the ten steps before it; every fifth is a check, every tenth a
 /// backup, and the rest are changes with an undo that restores what they set.
+/// Like a real system, the plan has far fewer resources than steps: one per
+/// hundred steps (at least 20), each changed by many of them.
 pub fn plan(steps: usize, seed: u64) -> String {
     let mut rng = Mix(seed);
     let mut out = String::with_capacity(steps * 200 + 1024);
@@ -40,6 +42,7 @@ pub fn plan(steps: usize, seed: u64) -> String {
         // Long enough for the forward plan: the chains are about steps/4 deep.
         (steps / 20).clamp(6, 24 * 300)
     );
+    let resources = (steps / 100).max(20);
     for i in 0..steps {
         let _ = write!(out, "  - id: s{i}\n    owner: Team {}\n", i % 7);
         if i > 0 {
@@ -53,7 +56,13 @@ pub fn plan(steps: usize, seed: u64) -> String {
             out.push_str("    after: []\n");
         }
         let takes = 1 + rng.below(20);
-        let kind = if i == 0 || i % 5 == 4 { "check" } else if i % 10 == 3 { "backup" } else { "change" };
+        let kind = if i == 0 || i % 5 == 4 {
+            "check"
+        } else if i % 10 == 3 {
+            "backup"
+        } else {
+            "change"
+        };
         let _ = writeln!(out, "    kind: {kind}");
         if i % 3 == 0 {
             let _ = writeln!(out, "    takes: [{}m, {}m, {}m]", takes, takes + 2, takes * 3 + 5);
@@ -65,14 +74,16 @@ pub fn plan(steps: usize, seed: u64) -> String {
                 let _ = writeln!(out, "    do: Check the state of component {i} against the baseline");
             }
             "backup" => {
-                let _ = writeln!(out, "    backs_up: [data-{i}]\n    do: Back up the data of component {i} to the share");
+                let _ =
+                    writeln!(out, "    backs_up: [data-{i}]\n    do: Back up the data of component {i} to the share");
             }
             _ => {
                 let _ = writeln!(
                     out,
-                    "    do: Reconfigure component {i} for the new release\n    sets: {{ c{i}: new }}\n    \
-                     undo: {{ do: Restore component {i} to its old configuration, takes: {}m, sets: {{ c{i}: absent }} }}",
-                    1 + rng.below(10)
+                    "    do: Reconfigure component {c} for the new release\n    sets: {{ c{c}: new }}\n    \
+                     undo: {{ do: Restore component {c} to its old configuration, takes: {}m, sets: {{ c{c}: absent }} }}",
+                    1 + rng.below(10),
+                    c = i % resources
                 );
             }
         }

@@ -17,7 +17,6 @@ use crate::rules;
 use crate::units;
 use tree::{NodeId, NodeKind, Resolved, Seen, Tree};
 
-
 use rules::p001_syntax::RULE as P001;
 use rules::p002_unknown_field::RULE as P002;
 use rules::p003_invalid_value::RULE as P003;
@@ -38,12 +37,38 @@ pub struct Parsed {
 }
 
 pub const PLAN_FIELDS: &[&str] = &[
-    "version", "title", "system", "change_ref", "purpose", "reason", "current_state", "future_state", "monitoring",
-    "window", "rollback", "baseline", "approvals", "steps", "allow",
+    "version",
+    "title",
+    "system",
+    "change_ref",
+    "purpose",
+    "reason",
+    "current_state",
+    "future_state",
+    "monitoring",
+    "window",
+    "rollback",
+    "baseline",
+    "approvals",
+    "steps",
+    "allow",
 ];
 pub const STEP_FIELDS: &[&str] = &[
-    "id", "do", "phase", "kind", "after", "takes", "owner", "tags", "verify", "sets", "destroys", "backs_up", "undo",
-    "irreversible", "allow",
+    "id",
+    "do",
+    "phase",
+    "kind",
+    "after",
+    "takes",
+    "owner",
+    "tags",
+    "verify",
+    "sets",
+    "destroys",
+    "backs_up",
+    "undo",
+    "irreversible",
+    "allow",
 ];
 pub const UNDO_FIELDS: &[&str] = &["do", "takes", "sets", "needs", "owner"];
 pub const WINDOW_FIELDS: &[&str] = &["start", "end", "duration"];
@@ -57,21 +82,25 @@ pub fn parse(source: &str) -> Parsed {
     if source.len() > MAX_INPUT_BYTES {
         let d = P001.diag(
             Span::at(0),
-            format!(
-                "the text is {} bytes; plans are limited to {} MiB",
-                source.len(),
-                MAX_INPUT_BYTES / (1024 * 1024)
-            ),
+            format!("the text is {} bytes; plans are limited to {} MiB", source.len(), MAX_INPUT_BYTES / (1024 * 1024)),
         );
         return Parsed { plan: Plan::default(), diagnostics: vec![d], hash: None, partial: true };
     }
     let tree = tree::build(source);
     let partial = tree.is_partial();
-    let mut cx = Conv { tree: &tree, diags: Vec::new(), partial, dropped: 0 };
+    let mut cx = Conv {
+        tree: &tree,
+        symbols: vec![ABSENT.to_string()],
+        symbol_index: HashMap::from([(ABSENT.to_string(), Symbol::ABSENT)]),
+        diags: Vec::new(),
+        partial,
+        dropped: 0,
+    };
     for e in &tree.errors {
         cx.report(P001.diag(e.span, e.message.clone()).help(syntax_help(source, e.span)));
     }
-    let plan = cx.plan(source);
+    let mut plan = cx.plan(source);
+    plan.symbols = std::mem::take(&mut cx.symbols);
     let mut diagnostics = cx.finish();
     diagnostics.sort_by_key(|d| d.span.start);
     let hash = if partial { None } else { tree.root.map(|root| hash::plan_hash(&tree, root)) };
@@ -79,7 +108,8 @@ pub fn parse(source: &str) -> Parsed {
 }
 
 fn syntax_help(source: &str, at: Span) -> String {
-    let near_tab = source.get(..at.start as usize).and_then(|s| s.rsplit('\n').next()).is_some_and(|l| l.contains('\t'));
+    let near_tab =
+        source.get(..at.start as usize).and_then(|s| s.rsplit('\n').next()).is_some_and(|l| l.contains('\t'));
     if near_tab {
         "YAML indents with spaces, not tabs".into()
     } else {
@@ -111,6 +141,9 @@ struct Key<'t> {
 
 struct Conv<'t> {
     tree: &'t Tree<'t>,
+    /// Resource names and states, interned (see [`Symbol`]).
+    symbols: Vec<String>,
+    symbol_index: HashMap<String, Symbol>,
     diags: Vec<Diagnostic>,
     /// A syntax error cut the text short: do not report required fields as missing.
     partial: bool,
@@ -129,10 +162,9 @@ impl<'t> Conv<'t> {
     fn finish(mut self) -> Vec<Diagnostic> {
         if self.dropped > 0 {
             let last = self.diags.last().map_or(Span::default(), |d| d.span);
-            self.diags.push(P003.diag(
-                last,
-                format!("{} more problems were not reported; fix the ones above first", self.dropped),
-            ));
+            self.diags.push(
+                P003.diag(last, format!("{} more problems were not reported; fix the ones above first", self.dropped)),
+            );
         }
         self.diags
     }
@@ -277,9 +309,9 @@ impl<'t> Conv<'t> {
                     return None;
                 }
                 [
-                    self.duration(items[0], &format_args!("{what} (best)")),
-                    self.duration(items[1], &format_args!("{what} (likely)")),
-                    self.duration(items[2], &format_args!("{what} (worst)")),
+                    self.duration(items[0], format_args!("{what} (best)")),
+                    self.duration(items[1], format_args!("{what} (likely)")),
+                    self.duration(items[2], format_args!("{what} (worst)")),
                 ]
             }
             NodeKind::Map(_) => {
@@ -289,7 +321,7 @@ impl<'t> Conv<'t> {
                     match ESTIMATE_FIELDS.iter().position(|f| *f == key.name) {
                         Some(i) => {
                             present[i] = true;
-                            p[i] = self.duration(v, &format_args!("{what} ({})", key.name));
+                            p[i] = self.duration(v, format_args!("{what} ({})", key.name));
                         }
                         None => self.unknown(&key, ESTIMATE_FIELDS, &what),
                     }
@@ -319,12 +351,27 @@ impl<'t> Conv<'t> {
         Some(Estimate::ThreePoint { best, likely, worst })
     }
 
+    fn symbol(&mut self, text: &str) -> Symbol {
+        if let Some(&s) = self.symbol_index.get(text) {
+            return s;
+        }
+        let s = Symbol(self.symbols.len() as u32);
+        self.symbols.push(text.to_string());
+        self.symbol_index.insert(text.to_string(), s);
+        s
+    }
+
     /// `resource: state` pairs.
     fn states(&mut self, id: NodeId, what: impl Display) -> States {
         let mut out = Vec::new();
         for (key, v) in self.entries(id, &what).unwrap_or_default() {
-            match self.text(v, &format_args!("the state of `{}` in {what}", key.name)) {
-                Some(state) => out.push((Text { value: key.name.to_string(), span: key.span }, state)),
+            match self.text(v, format_args!("the state of `{}` in {what}", key.name)) {
+                Some(state) => out.push(StateSet {
+                    resource_symbol: self.symbol(key.name),
+                    state_symbol: self.symbol(&state.value),
+                    resource: Text { value: key.name.to_string(), span: key.span },
+                    state,
+                }),
                 None if self.is_null(v) => self.invalid(
                     self.span(v),
                     format!("{what}: `{}` has no state", key.name),
@@ -340,10 +387,10 @@ impl<'t> Conv<'t> {
         let mut out = Vec::new();
         for (key, v) in self.entries(id, &what).unwrap_or_default() {
             let code = Text { value: key.name.to_string(), span: key.span };
-            match rules::find(&key.name) {
+            match rules::find(key.name) {
                 None => {
                     let codes: Vec<&str> = rules::RULES.iter().map(|r| r.code).collect();
-                    let help = closest(&key.name, &codes).map(|c| format!("did you mean `{c}`?"));
+                    let help = closest(key.name, &codes).map(|c| format!("did you mean `{c}`?"));
                     self.invalid(key.span, format!("`allow` names `{}`, which is no rule", key.name), help);
                     continue;
                 }
@@ -452,11 +499,7 @@ impl<'t> Conv<'t> {
         };
         let (end, end_span) = match (end, duration) {
             (Some(_), Some((_, dspan))) => {
-                self.invalid(
-                    dspan,
-                    "`window` gives both `end` and `duration`".into(),
-                    Some("keep one of them".into()),
-                );
+                self.invalid(dspan, "`window` gives both `end` and `duration`".into(), Some("keep one of them".into()));
                 return None;
             }
             (Some((end, espan)), None) => (end, espan),
@@ -599,12 +642,11 @@ impl<'t> Conv<'t> {
                     "role" => a.role = self.text(v, "`role`"),
                     "date" => {
                         a.date = self.text(v, "`date`");
-                        if let Some(d) = &a.date {
-                            if let Err(why) = units::parse_date(&d.value) {
+                        if let Some(d) = &a.date
+                            && let Err(why) = units::parse_date(&d.value) {
                                 let span = d.span;
                                 self.invalid(span, format!("approval `date`: {why}"), None);
                             }
-                        }
                     }
                     "plan_hash" => a.plan_hash = self.text(v, "`plan_hash`"),
                     _ => self.unknown(&key, APPROVAL_FIELDS, "an approval"),
@@ -668,20 +710,20 @@ impl<'t> Conv<'t> {
         };
         // The id first, so that every message about the step can name it.
         let id_node = match &self.tree.node(id).kind {
-            NodeKind::Map(children) => {
-                tree::pairs(children).find(|&(k, _)| self.tree.scalar(k).is_some_and(|s| s.text == "id")).map(|(_, v)| v)
-            }
+            NodeKind::Map(children) => tree::pairs(children)
+                .find(|&(k, _)| self.tree.scalar(k).is_some_and(|s| s.text == "id"))
+                .map(|(_, v)| v),
             _ => None,
         };
         let named = id_node.and_then(|v| self.tree.scalar(v)).filter(|s| !s.text.trim().is_empty());
         let what = StepName { id: named.map(|s| &*s.text), index };
-        let Some(entries) = self.entries(id, &what) else {
+        let Some(entries) = self.entries(id, what) else {
             step.invalid.push("id");
             return step;
         };
         let mut has_id = false;
-        if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id") {
-            if let Some(t) = self.text(*v, &format_args!("the id of step {}", index + 1)) {
+        if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id")
+            && let Some(t) = self.text(*v, format_args!("the id of step {}", index + 1)) {
                 if !is_valid_id(&t.value) {
                     self.invalid(
                         t.span,
@@ -692,73 +734,73 @@ impl<'t> Conv<'t> {
                 step.id = t;
                 has_id = true;
             }
-        }
         for (key, v) in entries {
             let before = self.diags.len();
             let field: &'static str = match key.name {
                 "id" => continue,
                 "do" => {
-                    step.do_ = self.text(v, &format_args!("`do` in {what}"));
+                    step.do_ = self.text(v, format_args!("`do` in {what}"));
                     "do"
                 }
                 "phase" => {
-                    if let Some(p) = self.choice(v, &Phase::ALL, &format_args!("`phase` in {what}")) {
+                    if let Some(p) = self.choice(v, &Phase::ALL, format_args!("`phase` in {what}")) {
                         step.phase = p;
                     }
                     "phase"
                 }
                 "kind" => {
-                    if let Some(k) = self.choice(v, &Kind::ALL, &format_args!("`kind` in {what}")) {
+                    if let Some(k) = self.choice(v, &Kind::ALL, format_args!("`kind` in {what}")) {
                         step.kind = k;
                     }
                     "kind"
                 }
                 "after" => {
-                    step.after = if self.is_null(v) { None } else { Some(self.texts(v, &format_args!("`after` in {what}"))) };
+                    step.after =
+                        if self.is_null(v) { None } else { Some(self.texts(v, format_args!("`after` in {what}"))) };
                     "after"
                 }
                 "takes" => {
-                    step.takes = self.estimate(v, &format_args!("`takes` in {what}"));
+                    step.takes = self.estimate(v, format_args!("`takes` in {what}"));
                     "takes"
                 }
                 "owner" => {
-                    step.owner = self.text(v, &format_args!("`owner` in {what}"));
+                    step.owner = self.text(v, format_args!("`owner` in {what}"));
                     "owner"
                 }
                 "tags" => {
-                    step.tags = self.texts(v, &format_args!("`tags` in {what}"));
+                    step.tags = self.texts(v, format_args!("`tags` in {what}"));
                     "tags"
                 }
                 "verify" => {
-                    step.verify = self.text(v, &format_args!("`verify` in {what}"));
+                    step.verify = self.text(v, format_args!("`verify` in {what}"));
                     "verify"
                 }
                 "sets" => {
-                    step.sets = self.states(v, &format_args!("`sets` in {what}"));
+                    step.sets = self.states(v, format_args!("`sets` in {what}"));
                     "sets"
                 }
                 "destroys" => {
-                    step.destroys = self.texts(v, &format_args!("`destroys` in {what}"));
+                    step.destroys = self.texts(v, format_args!("`destroys` in {what}"));
                     "destroys"
                 }
                 "backs_up" => {
-                    step.backs_up = self.texts(v, &format_args!("`backs_up` in {what}"));
+                    step.backs_up = self.texts(v, format_args!("`backs_up` in {what}"));
                     "backs_up"
                 }
                 "undo" => {
-                    step.undo = self.undo(v, key.span, &what);
+                    step.undo = self.undo(v, key.span, what);
                     "undo"
                 }
                 "irreversible" => {
-                    step.irreversible = self.irreversible(v, &what);
+                    step.irreversible = self.irreversible(v, what);
                     "irreversible"
                 }
                 "allow" => {
-                    step.allow = self.allow(v, &format_args!("`allow` in {what}"));
+                    step.allow = self.allow(v, format_args!("`allow` in {what}"));
                     "allow"
                 }
                 _ => {
-                    self.unknown(&key, STEP_FIELDS, &what);
+                    self.unknown(&key, STEP_FIELDS, what);
                     continue;
                 }
             };
@@ -792,7 +834,7 @@ impl<'t> Conv<'t> {
     }
 
     fn irreversible(&mut self, id: NodeId, what: impl Display) -> Option<Text> {
-        let text = self.text(id, &format_args!("`irreversible` in {what}"))?;
+        let text = self.text(id, format_args!("`irreversible` in {what}"))?;
         let is_bool = self.tree.scalar(id).is_some_and(|s| matches!(s.resolve(), Resolved::Bool(_)));
         if is_bool {
             self.invalid(
@@ -807,7 +849,7 @@ impl<'t> Conv<'t> {
     fn undo(&mut self, id: NodeId, key_span: Span, what: impl Display) -> Option<Undo> {
         let mut undo = Undo { span: key_span, ..Undo::default() };
         if self.tree.scalar(id).is_some() {
-            undo.do_ = Some(self.text(id, &format_args!("`undo` in {what}"))?);
+            undo.do_ = Some(self.text(id, format_args!("`undo` in {what}"))?);
             return Some(undo);
         }
         let where_ = format!("the `undo` of {what}");
@@ -815,23 +857,23 @@ impl<'t> Conv<'t> {
             let before = self.diags.len();
             let field = match key.name {
                 "do" => {
-                    undo.do_ = self.text(v, &format_args!("`do` in {where_}"));
+                    undo.do_ = self.text(v, format_args!("`do` in {where_}"));
                     "do"
                 }
                 "takes" => {
-                    undo.takes = self.estimate(v, &format_args!("`takes` in {where_}"));
+                    undo.takes = self.estimate(v, format_args!("`takes` in {where_}"));
                     "takes"
                 }
                 "sets" => {
-                    undo.sets = self.states(v, &format_args!("`sets` in {where_}"));
+                    undo.sets = self.states(v, format_args!("`sets` in {where_}"));
                     "sets"
                 }
                 "needs" => {
-                    undo.needs = self.texts(v, &format_args!("`needs` in {where_}"));
+                    undo.needs = self.texts(v, format_args!("`needs` in {where_}"));
                     "needs"
                 }
                 "owner" => {
-                    undo.owner = self.text(v, &format_args!("`owner` in {where_}"));
+                    undo.owner = self.text(v, format_args!("`owner` in {where_}"));
                     "owner"
                 }
                 _ => {

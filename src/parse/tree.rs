@@ -67,16 +67,14 @@ impl Scalar<'_> {
             ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
             _ => {}
         }
-        if let Some(hex) = t.strip_prefix("0x") {
-            if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if let Some(hex) = t.strip_prefix("0x")
+            && !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return i64::from_str_radix(hex, 16).map_or(Resolved::Str(t), Resolved::Int);
             }
-        }
-        if let Some(oct) = t.strip_prefix("0o") {
-            if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        if let Some(oct) = t.strip_prefix("0o")
+            && !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
                 return i64::from_str_radix(oct, 8).map_or(Resolved::Str(t), Resolved::Int);
             }
-        }
         let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             // Integers beyond i64 still read as numbers, like other YAML tools.
@@ -407,7 +405,8 @@ mod tests {
 
     fn resolve(text: &str) -> Resolved<'_> {
         // Leak is fine in a test: it gives the scalar a 'static home.
-        let s: &'static Scalar<'static> = Box::leak(Box::new(Scalar { text: Cow::Owned(text.into()), is_string: false }));
+        let s: &'static Scalar<'static> =
+            Box::leak(Box::new(Scalar { text: Cow::Owned(text.into()), is_string: false }));
         s.resolve()
     }
 

@@ -50,12 +50,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(i) = unchecked {
         let step = &steps[i];
         out.push(
-            RULE.diag(step.anchor(), format!("no `check` step comes after `{}`, a last change in the window", step.id()))
-                .step(step.id())
-                .help(format!(
-                    "add a `kind: check` step (phase `verify`) that waits for `{}` and tests the result",
-                    step.id()
-                )),
+            RULE.diag(
+                step.anchor(),
+                format!("no `check` step comes after `{}`, a last change in the window", step.id()),
+            )
+            .step(step.id())
+            .help(format!(
+                "add a `kind: check` step (phase `verify`) that waits for `{}` and tests the result",
+                step.id()
+            )),
         );
     }
 }

@@ -45,9 +45,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(i) = first_change_without(cx, Kind::Notify, |i| steps[i].phase.is_scheduled()) {
         let step = &steps[i];
         out.push(
-            RULE.diag(step.anchor(), format!("no `notify` step comes before `{}`, the first change in the window", step.id()))
-                .step(step.id())
-                .help("add a `kind: notify` step (in `prep`, or one this change waits for) telling users of the downtime"),
+            RULE.diag(
+                step.anchor(),
+                format!("no `notify` step comes before `{}`, the first change in the window", step.id()),
+            )
+            .step(step.id())
+            .help("add a `kind: notify` step (in `prep`, or one this change waits for) telling users of the downtime"),
         );
     }
 }

@@ -53,8 +53,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
         [] => String::new(),
     };
-    out.push(
-        RULE.diag(plan_anchor(plan), format!("the plan does not explain itself: {list} missing"))
-            .help("approvers need the purpose, the reason, how things are now and will be, and how the change is monitored"),
-    );
+    out.push(RULE.diag(plan_anchor(plan), format!("the plan does not explain itself: {list} missing")).help(
+        "approvers need the purpose, the reason, how things are now and will be, and how the change is monitored",
+    ));
 }

@@ -47,8 +47,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if !plan.steps.iter().any(|s| s.phase == Phase::Prep && s.has_tag("security")) {
         out.push(
-            RULE.diag(plan_anchor(plan), "no `prep` step is tagged `security`: accounts, rights and firewall rules go unchecked")
-                .help("add a `phase: prep` step with `tags: [security]` that reviews access before the window"),
+            RULE.diag(
+                plan_anchor(plan),
+                "no `prep` step is tagged `security`: accounts, rights and firewall rules go unchecked",
+            )
+            .help("add a `phase: prep` step with `tags: [security]` that reviews access before the window"),
         );
     }
 }

@@ -38,13 +38,17 @@ Say exactly what to do:
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for step in &cx.plan.steps {
-        let texts = step.do_.iter().map(|t| ("`do`", t)).chain(step.undo.iter().flat_map(|u| u.do_.iter()).map(|t| ("the undo's `do`", t)));
+        let texts = step
+            .do_
+            .iter()
+            .map(|t| ("`do`", t))
+            .chain(step.undo.iter().flat_map(|u| u.do_.iter()).map(|t| ("the undo's `do`", t)));
         for (which, text) in texts {
             if let Some(why) = vagueness(text) {
                 out.push(
-                    RULE.diag(text.span, format!("{which} of `{}` is vague: {why}", step.id()))
-                        .step(step.id())
-                        .help("write the instruction so that nobody has to think under pressure: what, where, in which order"),
+                    RULE.diag(text.span, format!("{which} of `{}` is vague: {why}", step.id())).step(step.id()).help(
+                        "write the instruction so that nobody has to think under pressure: what, where, in which order",
+                    ),
                 );
             }
         }

@@ -50,12 +50,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         // Point at the `after` entry of the first step that closes the circle.
         let closing = cycle.last().map(|&i| cx.plan.steps[i].id());
-        let span = step
-            .after
-            .iter()
-            .flatten()
-            .find(|t| Some(t.as_str()) == closing)
-            .map_or(step.anchor(), |t| t.span);
+        let span = step.after.iter().flatten().find(|t| Some(t.as_str()) == closing).map_or(step.anchor(), |t| t.span);
         out.push(
             RULE.diag(span, message)
                 .step(step.id())

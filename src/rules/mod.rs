@@ -8,6 +8,7 @@
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::graph::{Ancestry, PlanGraph};
 use crate::model::{Kind, Plan};
+use crate::sim::Simulation;
 
 pub mod p001_syntax;
 pub mod p002_unknown_field;
@@ -22,11 +23,16 @@ pub mod g003_redundant_after;
 pub mod r001_missing_undo;
 pub mod r002_irreversible_without_decision;
 pub mod r003_destroys_without_backup;
+pub mod r004_leftover_after_rollback;
 pub mod r005_undo_needs_unfinished;
 pub mod r006_no_rollback_announce;
 pub mod r007_no_rollback_verify;
 
+pub mod t001_window_overrun;
+pub mod t002_rollback_overrun;
 pub mod t003_missing_estimate;
+pub mod t004_low_confidence;
+pub mod t005_decision_too_late;
 pub mod t006_no_window;
 
 pub mod c001_no_baseline_check;
@@ -45,6 +51,8 @@ pub struct Context<'a> {
     pub graph: &'a PlanGraph,
     /// The plan hash, when the whole text could be read.
     pub hash: Option<&'a str>,
+    /// The simulation; `None` without a window.
+    pub sim: Option<&'a Simulation>,
 }
 
 pub type CheckFn = fn(&Context<'_>, &mut Vec<Diagnostic>);
@@ -90,10 +98,15 @@ pub static RULES: &[&Rule] = &[
     &r001_missing_undo::RULE,
     &r002_irreversible_without_decision::RULE,
     &r003_destroys_without_backup::RULE,
+    &r004_leftover_after_rollback::RULE,
     &r005_undo_needs_unfinished::RULE,
     &r006_no_rollback_announce::RULE,
     &r007_no_rollback_verify::RULE,
+    &t001_window_overrun::RULE,
+    &t002_rollback_overrun::RULE,
     &t003_missing_estimate::RULE,
+    &t004_low_confidence::RULE,
+    &t005_decision_too_late::RULE,
     &t006_no_window::RULE,
     &c001_no_baseline_check::RULE,
     &c002_no_post_check::RULE,
@@ -147,9 +160,15 @@ pub(crate) fn preceded_by(cx: &Context<'_>, pred: impl Fn(usize) -> bool) -> Vec
 }
 
 /// Whether one of `candidates` comes before `step`, in the sense of [`preceded_by`].
-pub(crate) fn preceded_by_any(cx: &Context<'_>, ancestry: &mut Ancestry<'_>, step: usize, candidates: &[usize]) -> bool {
+pub(crate) fn preceded_by_any(
+    cx: &Context<'_>,
+    ancestry: &mut Ancestry<'_>,
+    step: usize,
+    candidates: &[usize],
+) -> bool {
     let rank = cx.plan.steps[step].phase.rank();
-    candidates.iter().any(|&c| cx.plan.steps[c].phase.rank() < rank) || ancestry.depends_on_any(step, candidates).is_some()
+    candidates.iter().any(|&c| cx.plan.steps[c].phase.rank() < rank)
+        || ancestry.depends_on_any(step, candidates).is_some()
 }
 
 /// The first change (in list order) among the steps `considered` that no step

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 That the plan is readable YAML (or JSON) at all: indentation, `key: value`
 pairs, brackets and quotes; one document per file; no key twice in one mapping;
-and the limits that keep hostile input harmless (16 MiB of text, 64 levels of
+and the limits that keep hostile input harmless (32 MiB of text, 64 levels of
 nesting, at most 100,000 nodes added by aliases).
 
 ## Why it matters

@@ -41,13 +41,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for step in &cx.plan.steps {
         if step.phase.is_scheduled() && step.takes.is_none() && !step.is_invalid("takes") {
             out.push(
-                RULE.diag(step.anchor(), format!("step `{}` has no `takes`: the schedule counts it as taking no time", step.id()))
-                    .step(step.id())
-                    .help("add `takes: <duration>`, or three points `[best, likely, worst]`"),
+                RULE.diag(
+                    step.anchor(),
+                    format!("step `{}` has no `takes`: the schedule counts it as taking no time", step.id()),
+                )
+                .step(step.id())
+                .help("add `takes: <duration>`, or three points `[best, likely, worst]`"),
             );
         }
         let Some(undo) = &step.undo else { continue };
-        if step.kind != Kind::Change || step.phase == Phase::Post || undo.takes.is_some() || undo.invalid.contains(&"takes") {
+        if step.kind != Kind::Change
+            || step.phase == Phase::Post
+            || undo.takes.is_some()
+            || undo.invalid.contains(&"takes")
+        {
             continue;
         }
         let counted = match step.takes {
@@ -60,12 +67,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .help("add `takes` to the undo: undoing often takes longer than doing"),
         );
     }
-    if let Some(verify) = cx.plan.rollback.as_ref().and_then(|r| r.verify.as_ref()) {
-        if verify.takes.is_none() && !verify.invalid.contains(&"takes") {
+    if let Some(verify) = cx.plan.rollback.as_ref().and_then(|r| r.verify.as_ref())
+        && verify.takes.is_none() && !verify.invalid.contains(&"takes") {
             out.push(
                 RULE.diag(verify.span, "`rollback.verify` has no `takes`: it counts as taking no time")
                     .help("add `takes` to `rollback.verify`"),
             );
         }
-    }
 }

@@ -1,0 +1,410 @@
+//! The simulator: a failure at every point of the window, the rollback from
+//! there, and until when a rollback can still be called. Section 2 of the
+//! contract fixes the semantics; `docs/decisions.md` says where it is silent.
+//!
+//! Everything here is a pure function of the plan and its graph. Times are
+//! seconds from the window's start; the renderers turn them into minutes and
+//! wall-clock times.
+
+mod model;
+pub mod montecarlo;
+mod pert;
+
+use crate::graph::PlanGraph;
+use crate::model::{Plan, Symbol, Window};
+use model::{Eval, Model, NONE};
+pub use montecarlo::{MonteCarlo, Settings};
+
+/// A scheduled step's place in the window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slot {
+    pub start: f64,
+    pub finish: f64,
+}
+
+/// A resource left off its baseline after a rollback.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leftover {
+    pub resource: String,
+    pub state: String,
+    pub baseline: String,
+    /// The step whose `sets` (or whose undo's `sets`) left it so.
+    pub set_by: usize,
+    /// Whether it was the undo's `sets`.
+    pub by_undo: bool,
+}
+
+/// A failure just as `step` would finish, and the rollback from there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailurePoint {
+    pub step: usize,
+    /// `F`: when the step fails.
+    pub fail: f64,
+    /// How many steps had started (prep included); see [`Simulation::started`].
+    pub started: usize,
+    /// The rollback's own time: the longest chain of undos.
+    pub chain: f64,
+    /// `F + decide + chain + verify`.
+    pub done: f64,
+    /// `window end - done`.
+    pub margin: f64,
+    /// `margin >= 0`, as the contract defines it; read it with `no_way_back`.
+    pub fits: bool,
+    /// An irreversible step had started: no complete rollback is possible,
+    /// whatever `fits` says.
+    pub no_way_back: bool,
+    pub leftovers: Vec<Leftover>,
+}
+
+/// One undo in a rollback, with its time from the window's start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UndoRun {
+    pub step: usize,
+    pub start: f64,
+    pub finish: f64,
+}
+
+/// The rollback from one failure point, step by step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollbackRun {
+    /// Waves of undos that can run at the same time; each wave's steps in list order.
+    pub waves: Vec<Vec<usize>>,
+    /// Every undo, when it can start and finish at the earliest.
+    pub undos: Vec<UndoRun>,
+    /// When the rollback is called (`F + decide`).
+    pub called: f64,
+    /// When the undos are done and verification starts.
+    pub verify_start: f64,
+    pub done: f64,
+}
+
+/// Everything the simulator found for one plan.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub window: Window,
+    /// Length of the window.
+    pub window_length: f64,
+    /// `rollback.decide` and `rollback.verify`'s `takes` (likely values).
+    pub decide: f64,
+    pub verify: f64,
+    /// Each step's slot; `None` for prep and post steps.
+    pub slots: Vec<Option<Slot>>,
+    pub forward_finish: f64,
+    pub forward_fits: bool,
+    pub critical_path: Vec<usize>,
+    /// The latest moment a rollback can be called and still be done in the
+    /// window; `None` when no moment fits.
+    pub deadline: Option<f64>,
+    /// Failure points by fail time (ties in list order).
+    pub points: Vec<FailurePoint>,
+    /// Steps in the order they start: prep steps, then by start time. Point
+    /// `p`'s started set is `started_order[..p.started]`.
+    pub started_order: Vec<usize>,
+    /// Each step's undo time in this simulation (0 for steps no rollback undoes).
+    pub undo_time: Vec<f64>,
+    /// Whether a rollback undoes each step: a `change` outside `post` that is
+    /// not irreversible (without an `undo`, its own time is assumed).
+    pub undone: Vec<bool>,
+    /// Which steps are `prep`.
+    pub prep: Vec<bool>,
+    pub monte_carlo: Option<MonteCarlo>,
+}
+
+/// Simulates `plan`; `None` without a window. Monte Carlo runs when
+/// `settings` is given.
+pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> Option<Simulation> {
+    let window = plan.window.clone()?;
+    let window_length = window.length().0 as f64;
+    let model = Model::new(plan, graph, window_length);
+    let durations = &model.likely;
+    let mut eval = Eval::default();
+    model.evaluate(durations, &mut eval);
+
+    let slots = (0..model.n)
+        .map(|i| model.scheduled[i].then(|| Slot { start: eval.start[i], finish: eval.finish[i] }))
+        .collect();
+    // Points by fail time, ties in list order.
+    let order = &eval.fail_order;
+    let mut points: Vec<FailurePoint> = order
+        .iter()
+        .map(|&(_, i)| {
+            let i = i as usize;
+            FailurePoint {
+                step: model.points[i] as usize,
+                fail: eval.fail[i],
+                started: eval.started[i] as usize,
+                chain: eval.chain[i],
+                done: eval.done[i],
+                margin: window_length - eval.done[i],
+                fits: eval.done[i] <= window_length,
+                no_way_back: eval.no_way_back[i],
+                leftovers: Vec::new(),
+            }
+        })
+        .collect();
+    Leftovers::new(plan, &model).fill(&eval.seq, &mut points);
+    let monte_carlo = settings.map(|s| {
+        let mut mc = montecarlo::run(&model, &eval, s);
+        mc.p_rollback_fits = order.iter().map(|&(_, i)| mc.p_rollback_fits[i as usize]).collect();
+        mc
+    });
+    Some(Simulation {
+        window,
+        window_length,
+        decide: durations.decide,
+        verify: durations.verify,
+        slots,
+        forward_finish: eval.forward_finish,
+        forward_fits: eval.forward_finish <= window_length,
+        critical_path: critical_path(&model, &eval),
+        deadline: deadline(&model, &eval, durations),
+        points,
+        started_order: eval.seq.iter().map(|&x| x as usize).collect(),
+        undo_time: durations.undo.clone(),
+        undone: model.undone.clone(),
+        prep: model.prep.clone(),
+        monte_carlo,
+    })
+}
+
+/// Back from the step that finishes last along the dependencies that fixed
+/// each start.
+fn critical_path(model: &Model, eval: &Eval) -> Vec<usize> {
+    let last = model
+        .points
+        .iter()
+        .copied()
+        .max_by(|&a, &b| eval.finish[a as usize].total_cmp(&eval.finish[b as usize]).then(b.cmp(&a)));
+    let mut path = Vec::new();
+    let mut at = last.map_or(NONE, |s| s);
+    while at != NONE {
+        path.push(at as usize);
+        at = eval.from[at as usize];
+    }
+    path.reverse();
+    path
+}
+
+/// The latest `T` with `T + decide + chain(T) + verify <= window end`, where
+/// `chain(T)` covers prep and every step started before `T`, and before any
+/// irreversible step has started. `T + chain(T)` only grows, so the moments
+/// that fit form one interval from 0; this walks the start times once.
+fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
+    if (0..model.n).any(|i| model.prep[i] && model.irreversible[i]) {
+        return None;
+    }
+    let budget = model.window - d.decide - d.verify;
+    let point_of_no_return = model
+        .points
+        .iter()
+        .filter(|&&s| model.irreversible[s as usize])
+        .map(|&s| eval.start[s as usize])
+        .fold(f64::INFINITY, f64::min);
+    let chain_of = |k: usize| if k == 0 { 0.0 } else { eval.prefix_max[k - 1] };
+    let seq = &eval.seq;
+    let (mut k, mut lo, mut lo_included, mut best) = (eval.prep_count, 0.0f64, true, None);
+    loop {
+        let hi = seq.get(k).map_or(f64::INFINITY, |&x| eval.start[x as usize]);
+        let cap = (budget - chain_of(k)).min(point_of_no_return).min(hi);
+        if !(if lo_included { cap >= lo } else { cap > lo }) {
+            break;
+        }
+        best = Some(cap);
+        if cap < hi || k >= seq.len() {
+            break;
+        }
+        while k < seq.len() && eval.start[seq[k] as usize] == hi {
+            k += 1;
+        }
+        lo = hi;
+        lo_included = false;
+    }
+    best
+}
+
+/// The state simulation behind leftovers, updated one started step at a time.
+/// Resources and states are [`Symbol`]s, so all of it compares numbers.
+struct Leftovers<'p> {
+    plan: &'p Plan,
+    model: &'p Model<'p>,
+    /// Per resource: its baseline state.
+    baseline: Vec<Symbol>,
+    /// Per resource: the last forward write so far (step, state).
+    forward: Vec<Option<(u32, Symbol)>>,
+    /// Per resource: the first undo so far that writes it. Undos run in
+    /// reverse dependency order, so the first started is the last to write.
+    undo: Vec<Option<(u32, Symbol)>>,
+    /// Resources now off their baseline, with each one's place in `off`.
+    off: Vec<u32>,
+    off_at: Vec<u32>,
+}
+
+impl<'p> Leftovers<'p> {
+    fn new(plan: &'p Plan, model: &'p Model<'p>) -> Self {
+        let count = plan.symbols.len();
+        let mut baseline = vec![Symbol::ABSENT; count];
+        for b in &plan.baseline {
+            if let Some(slot) = baseline.get_mut(b.resource_symbol.0 as usize) {
+                *slot = b.state_symbol;
+            }
+        }
+        Leftovers {
+            plan,
+            model,
+            baseline,
+            forward: vec![None; count],
+            undo: vec![None; count],
+            off: Vec::new(),
+            off_at: vec![NONE; count],
+        }
+    }
+
+    fn start(&mut self, step: usize) {
+        let m = self.model;
+        let sets = &m.sets[m.sets_at[step] as usize..m.sets_at[step + 1] as usize];
+        let undo_sets = &m.undo_sets[m.undo_at[step] as usize..m.undo_at[step + 1] as usize];
+        for &(r, state) in sets {
+            self.forward[r.0 as usize] = Some((step as u32, state));
+        }
+        for &(r, state) in undo_sets {
+            self.undo[r.0 as usize].get_or_insert((step as u32, state));
+        }
+        for &(r, _) in sets.iter().chain(undo_sets) {
+            self.settle(r);
+        }
+    }
+
+    /// The state `r` ends in after the rollback, and who wrote it.
+    fn end_state(&self, r: usize) -> Option<(u32, Symbol, bool)> {
+        match (self.undo[r], self.forward[r]) {
+            (Some((s, v)), _) => Some((s, v, true)),
+            (None, Some((s, v))) => Some((s, v, false)),
+            (None, None) => None,
+        }
+    }
+
+    fn settle(&mut self, r: Symbol) {
+        let ri = r.0 as usize;
+        let off = self.end_state(ri).is_some_and(|(_, v, _)| v != self.baseline[ri]);
+        let listed = self.off_at[ri] != NONE;
+        if off && !listed {
+            self.off_at[ri] = self.off.len() as u32;
+            self.off.push(r.0);
+        } else if !off && listed {
+            let at = self.off_at[ri] as usize;
+            self.off.swap_remove(at);
+            if let Some(&moved) = self.off.get(at) {
+                self.off_at[moved as usize] = at as u32;
+            }
+            self.off_at[ri] = NONE;
+        }
+    }
+
+    /// Sweeps the started order once, recording each point's leftovers.
+    fn fill(mut self, seq: &[u32], points: &mut [FailurePoint]) {
+        // Nearly sorted already: a point that fails later has started more.
+        let mut by_started: Vec<(u32, u32)> =
+            points.iter().enumerate().map(|(i, p)| (p.started as u32, i as u32)).collect();
+        by_started.sort_unstable();
+        let mut done = 0;
+        for (_, i) in by_started {
+            let i = i as usize;
+            while done < points[i].started {
+                self.start(seq[done] as usize);
+                done += 1;
+            }
+            if self.off.is_empty() {
+                continue;
+            }
+            let mut off = self.off.clone();
+            off.sort_unstable();
+            let plan = self.plan;
+            points[i].leftovers = off
+                .into_iter()
+                .filter_map(|r| {
+                    let (set_by, state, by_undo) = self.end_state(r as usize)?;
+                    Some(Leftover {
+                        resource: plan.symbol(Symbol(r)).to_string(),
+                        state: plan.symbol(state).to_string(),
+                        baseline: plan.symbol(self.baseline[r as usize]).to_string(),
+                        set_by: set_by as usize,
+                        by_undo,
+                    })
+                })
+                .collect();
+        }
+    }
+}
+
+impl Simulation {
+    /// The steps started when `point` fails.
+    pub fn started(&self, point: &FailurePoint) -> &[usize] {
+        &self.started_order[..point.started.min(self.started_order.len())]
+    }
+
+    /// The rollback from `point`: its waves and each undo's earliest times.
+    /// Linear in steps + edges; computed on demand, one point at a time.
+    pub fn rollback(&self, graph: &PlanGraph, point: &FailurePoint) -> RollbackRun {
+        let n = self.undo_time.len();
+        let mut in_set = vec![false; n];
+        for &s in self.started(point) {
+            in_set[s] = true;
+        }
+        let undone = |x: usize| in_set[x] && self.undone[x];
+        // From the latest steps back: an undo waits for the undos of every
+        // started step that depends on it (directly or through other steps).
+        // Prep comes before every other step, so its undos wait for all of
+        // theirs: the rest first, then prep.
+        let mut ready = vec![0.0f64; n];
+        let mut finish = vec![0.0f64; n];
+        let mut wave = vec![0usize; n];
+        let (mut rest_finish, mut rest_waves) = (0.0f64, 0usize);
+        for pass_prep in [false, true] {
+            for &x in graph.order.iter().rev() {
+                if !in_set[x] || self.prep[x] != pass_prep {
+                    continue;
+                }
+                let (mut r, mut w) = if pass_prep { (rest_finish, rest_waves) } else { (0.0f64, 0usize) };
+                for y in graph.dependents(x).filter(|&y| in_set[y] && self.prep[y] == pass_prep) {
+                    r = r.max(finish[y]);
+                    w = w.max(wave[y] + usize::from(undone(y)));
+                }
+                ready[x] = r;
+                wave[x] = w;
+                finish[x] = r + if undone(x) { self.undo_time[x] } else { 0.0 };
+                if !pass_prep {
+                    rest_finish = rest_finish.max(finish[x]);
+                    rest_waves = rest_waves.max(w + usize::from(undone(x)));
+                }
+            }
+        }
+        let called = point.fail + self.decide;
+        let mut waves: Vec<Vec<usize>> = Vec::new();
+        let mut undos = Vec::new();
+        for x in 0..n {
+            if undone(x) {
+                if waves.len() <= wave[x] {
+                    waves.resize(wave[x] + 1, Vec::new());
+                }
+                waves[wave[x]].push(x);
+                undos.push(UndoRun { step: x, start: called + ready[x], finish: called + finish[x] });
+            }
+        }
+        waves.retain(|w| !w.is_empty());
+        undos.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.step.cmp(&b.step)));
+        let verify_start = called + point.chain;
+        RollbackRun { waves, undos, called, verify_start, done: verify_start + self.verify }
+    }
+}
+
+impl Simulation {
+    /// `HH:MM` on the window's own wall clock, `secs` after its start.
+    pub fn clock(&self, secs: f64) -> String {
+        crate::units::clock(self.window.start, secs / 60.0)
+    }
+}
+
+/// Seconds as a person would say them: `25 min`, `1 h 5 min`.
+pub fn say(secs: f64) -> String {
+    crate::units::format_minutes(secs / 60.0)
+}

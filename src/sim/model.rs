@@ -1,0 +1,316 @@
+//! The evaluation both the deterministic simulation and every Monte Carlo run
+//! share: one schedule, the undo chain of every started set, and every
+//! failure point, in O((steps + edges) + points * log steps).
+//!
+//! All times are seconds from the window's start, as `f64`: sums of whole
+//! seconds stay exact, so a deterministic point that fits "exactly" fits.
+
+use crate::graph::PlanGraph;
+use crate::model::{Estimate, Kind, Phase, Plan, Symbol};
+
+/// A duration in seconds: fixed, or a PERT estimate to draw from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Est {
+    Fixed(f64),
+    Pert { best: f64, likely: f64, worst: f64 },
+}
+
+impl Est {
+    pub fn of(e: Option<Estimate>) -> Est {
+        match e {
+            None => Est::Fixed(0.0),
+            Some(Estimate::Fixed { secs }) => Est::Fixed(secs.0 as f64),
+            Some(Estimate::ThreePoint { best, likely, worst }) if best == worst => Est::Fixed(likely.0 as f64),
+            Some(Estimate::ThreePoint { best, likely, worst }) => {
+                Est::Pert { best: best.0 as f64, likely: likely.0 as f64, worst: worst.0 as f64 }
+            }
+        }
+    }
+
+    /// The figure deterministic results use.
+    pub fn likely(self) -> f64 {
+        match self {
+            Est::Fixed(s) => s,
+            Est::Pert { likely, .. } => likely,
+        }
+    }
+}
+
+/// Which duration a three-point estimate is for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Slot {
+    Forward(u32),
+    Undo(u32),
+    Decide,
+    Verify,
+}
+
+impl Durations {
+    pub fn set(&mut self, slot: Slot, secs: f64) {
+        match slot {
+            Slot::Forward(i) => self.fwd[i as usize] = secs,
+            Slot::Undo(i) => self.undo[i as usize] = secs,
+            Slot::Decide => self.decide = secs,
+            Slot::Verify => self.verify = secs,
+        }
+    }
+}
+
+/// Marks "no such step" in `u32` step indices.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The plan reduced to what timing needs; the graph's flat arrays borrowed.
+pub(crate) struct Model<'g> {
+    pub n: usize,
+    graph: &'g PlanGraph,
+    pub prep: Vec<bool>,
+    pub scheduled: Vec<bool>,
+    /// `change` steps that are not irreversible: a rollback undoes them.
+    pub undone: Vec<bool>,
+    pub irreversible: Vec<bool>,
+    /// Every duration at its likely value.
+    pub likely: Durations,
+    /// The three-point durations, in the order Monte Carlo draws them: for
+    /// each step in list order its own, then its undo's; then decide, verify.
+    pub uncertain: Vec<(Slot, Est)>,
+    /// Length of the window.
+    pub window: f64,
+    /// The failure points: the scheduled steps, in list order.
+    pub points: Vec<u32>,
+    /// What step `i`'s `sets` write: `sets[sets_at[i]..sets_at[i + 1]]`, and
+    /// its undo's (if a rollback undoes it): `undo_sets[undo_at[i]..undo_at[i + 1]]`.
+    pub sets_at: Vec<u32>,
+    pub sets: Vec<(Symbol, Symbol)>,
+    pub undo_at: Vec<u32>,
+    pub undo_sets: Vec<(Symbol, Symbol)>,
+}
+
+impl<'g> Model<'g> {
+    pub fn new(plan: &Plan, graph: &'g PlanGraph, window: f64) -> Model<'g> {
+        let n = plan.steps.len();
+        let mut m = Model {
+            n,
+            graph,
+            prep: Vec::with_capacity(n),
+            scheduled: Vec::with_capacity(n),
+            undone: Vec::with_capacity(n),
+            irreversible: Vec::with_capacity(n),
+            likely: Durations { fwd: Vec::with_capacity(n), undo: Vec::with_capacity(n), decide: 0.0, verify: 0.0 },
+            uncertain: Vec::new(),
+            window,
+            points: Vec::new(),
+            sets_at: Vec::with_capacity(n + 1),
+            sets: Vec::new(),
+            undo_at: Vec::with_capacity(n + 1),
+            undo_sets: Vec::new(),
+        };
+        // One pass over the steps: at a hundred thousand steps, each pass
+        // over the plan costs more than the simulation itself.
+        for (i, s) in plan.steps.iter().enumerate() {
+            let scheduled = s.phase.is_scheduled();
+            let undone = s.kind == Kind::Change && s.irreversible.is_none() && s.phase != Phase::Post;
+            m.prep.push(s.phase == Phase::Prep);
+            m.scheduled.push(scheduled);
+            m.undone.push(undone);
+            m.irreversible.push(s.irreversible.is_some() && s.phase != Phase::Post);
+            if scheduled {
+                m.points.push(i as u32);
+            }
+            let fwd = if scheduled { Est::of(s.takes) } else { Est::Fixed(0.0) };
+            // An undo without `takes` (or a missing undo) counts as the step's own time.
+            let undo =
+                if undone { Est::of(s.undo.as_ref().and_then(|u| u.takes).or(s.takes)) } else { Est::Fixed(0.0) };
+            m.likely.fwd.push(fwd.likely());
+            m.likely.undo.push(undo.likely());
+            for (slot, est) in [(Slot::Forward(i as u32), fwd), (Slot::Undo(i as u32), undo)] {
+                if matches!(est, Est::Pert { .. }) {
+                    m.uncertain.push((slot, est));
+                }
+            }
+            m.sets_at.push(m.sets.len() as u32);
+            m.undo_at.push(m.undo_sets.len() as u32);
+            m.sets.extend(s.sets.iter().map(|w| (w.resource_symbol, w.state_symbol)));
+            if undone {
+                m.undo_sets.extend(s.undo.iter().flat_map(|u| &u.sets).map(|w| (w.resource_symbol, w.state_symbol)));
+            }
+        }
+        m.sets_at.push(m.sets.len() as u32);
+        m.undo_at.push(m.undo_sets.len() as u32);
+        let rollback = plan.rollback.as_ref();
+        let decide = Est::of(rollback.and_then(|r| r.decide));
+        let verify = Est::of(rollback.and_then(|r| r.verify.as_ref()).and_then(|v| v.takes));
+        m.likely.decide = decide.likely();
+        m.likely.verify = verify.likely();
+        for (slot, est) in [(Slot::Decide, decide), (Slot::Verify, verify)] {
+            if matches!(est, Est::Pert { .. }) {
+                m.uncertain.push((slot, est));
+            }
+        }
+        m
+    }
+
+    pub fn deps(&self, step: usize) -> &[u32] {
+        self.graph.deps_of(step)
+    }
+
+    /// Steps in topological order.
+    pub fn order(&self) -> &'g [usize] {
+        &self.graph.order
+    }
+
+    /// Schedules the plan with `d` and evaluates every failure point into `e`.
+    pub fn evaluate(&self, d: &Durations, e: &mut Eval) {
+        let n = self.n;
+        e.reset(n, self.points.len());
+        // For every step, its longest undo chain toward its dependencies (that
+        // chain never changes as later steps start). Prep is done before the
+        // window opens, so every other step counts as depending on all of it:
+        // its undos come last. Prep steps first, then the rest.
+        let mut prep_chain = 0.0f64;
+        for &x in self.order().iter().filter(|&&x| self.prep[x]) {
+            let longest = self
+                .deps(x)
+                .iter()
+                .filter(|&&d| self.prep[d as usize])
+                .map(|&d| e.chain_to[d as usize])
+                .fold(0.0, f64::max);
+            e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
+            prep_chain = prep_chain.max(e.chain_to[x]);
+        }
+        let mut forward_finish = 0.0f64;
+        for &x in self.order().iter().filter(|&&x| !self.prep[x]) {
+            let longest = self.deps(x).iter().map(|&d| e.chain_to[d as usize]).fold(prep_chain, f64::max);
+            e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
+            if self.scheduled[x] {
+                let (mut start, mut from) = (0.0f64, NONE);
+                for &dep in self.deps(x) {
+                    let dep = dep as usize;
+                    if self.scheduled[dep] && (from == NONE || e.finish[dep] > start) {
+                        start = e.finish[dep];
+                        from = dep as u32;
+                    }
+                }
+                e.start[x] = start;
+                e.finish[x] = start + d.fwd[x];
+                e.from[x] = from;
+                forward_finish = forward_finish.max(e.finish[x]);
+            }
+        }
+        e.forward_finish = forward_finish;
+        // The order steps start in: prep first, then by start time (ties in
+        // topological order). Sorted on contiguous keys.
+        e.seq.extend(self.order().iter().filter(|&&x| self.prep[x]).map(|&x| x as u32));
+        e.prep_count = e.seq.len();
+        // Monte Carlo calls this again and again with `keys` and `fail_order`
+        // left in the last run's order: refreshed in place, they are nearly
+        // sorted, which the (adaptive) stable sort handles in close to one pass.
+        // Times are never negative, so their bits sort like the numbers.
+        let pos = &self.graph.pos;
+        if e.keys.len() != self.points.len() {
+            e.keys.clear();
+            e.keys.extend(self.points.iter().map(|&x| (0, pos[x as usize] as u32, x)));
+        }
+        for k in &mut e.keys {
+            k.0 = e.start[k.2 as usize].to_bits();
+        }
+        e.keys.sort_unstable();
+        e.seq.extend(e.keys.iter().map(|k| k.2));
+        let mut running = 0.0f64;
+        for (k, &x) in e.seq.iter().enumerate() {
+            e.seq_pos[x as usize] = k as u32;
+            running = running.max(e.chain_to[x as usize]);
+            e.prefix_max.push(running);
+            if self.irreversible[x as usize] && e.first_irreversible == usize::MAX {
+                e.first_irreversible = k;
+            }
+        }
+        // Every failure point: the started set is a prefix of `seq`, so its
+        // rollback chain is a running maximum read off `prefix_max`. Points
+        // in fail order against steps in start order: one merge.
+        if e.fail_order.len() != self.points.len() {
+            e.fail_order.clear();
+            e.fail_order.extend((0..self.points.len()).map(|i| (0, i as u32)));
+        }
+        for f in &mut e.fail_order {
+            f.0 = e.finish[self.points[f.1 as usize] as usize].to_bits();
+        }
+        e.fail_order.sort_unstable();
+        let mut before = 0;
+        for &(fail_bits, i) in &e.fail_order {
+            while before < e.keys.len() && e.keys[before].0 < fail_bits {
+                before += 1;
+            }
+            let fail = f64::from_bits(fail_bits);
+            let (i, s) = (i as usize, self.points[i as usize] as usize);
+            let started = (e.prep_count + before).max(e.seq_pos[s] as usize + 1);
+            let chain = e.prefix_max[started - 1];
+            e.fail[i] = fail;
+            e.started[i] = started as u32;
+            e.chain[i] = chain;
+            e.done[i] = fail + d.decide + chain + d.verify;
+            e.no_way_back[i] = e.first_irreversible < started;
+        }
+    }
+}
+
+/// The durations of one run, in seconds.
+#[derive(Clone, Debug)]
+pub(crate) struct Durations {
+    pub fwd: Vec<f64>,
+    pub undo: Vec<f64>,
+    pub decide: f64,
+    pub verify: f64,
+}
+
+/// What one evaluation found. Buffers are reused from run to run.
+#[derive(Default)]
+pub(crate) struct Eval {
+    pub start: Vec<f64>,
+    pub finish: Vec<f64>,
+    /// The dependency that fixed each scheduled step's start (`NONE` if none).
+    pub from: Vec<u32>,
+    pub forward_finish: f64,
+    /// Longest chain of undos from each step toward its dependencies.
+    pub chain_to: Vec<f64>,
+    /// Prep steps, then scheduled steps by start time (ties: topological order).
+    pub seq: Vec<u32>,
+    /// The scheduled steps' `(start bits, topological position, step)`, sorted.
+    keys: Vec<(u64, u32, u32)>,
+    /// The failure points' `(fail time bits, index)`, sorted: the order to report them in.
+    pub fail_order: Vec<(u64, u32)>,
+    pub seq_pos: Vec<u32>,
+    pub prefix_max: Vec<f64>,
+    pub prep_count: usize,
+    pub first_irreversible: usize,
+    // Per failure point, in `Model::points` order:
+    pub fail: Vec<f64>,
+    /// How many steps of `seq` have started (the started set is that prefix).
+    pub started: Vec<u32>,
+    pub chain: Vec<f64>,
+    pub done: Vec<f64>,
+    pub no_way_back: Vec<bool>,
+}
+
+impl Eval {
+    fn reset(&mut self, n: usize, points: usize) {
+        for v in [&mut self.start, &mut self.finish, &mut self.chain_to] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+        self.from.clear();
+        self.from.resize(n, NONE);
+        self.seq.clear();
+        self.seq_pos.clear();
+        self.seq_pos.resize(n, NONE);
+        self.prefix_max.clear();
+        self.first_irreversible = usize::MAX;
+        for v in [&mut self.fail, &mut self.chain, &mut self.done] {
+            v.clear();
+            v.resize(points, 0.0);
+        }
+        self.started.clear();
+        self.started.resize(points, 0);
+        self.no_way_back.clear();
+        self.no_way_back.resize(points, false);
+    }
+}
