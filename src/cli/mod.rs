@@ -3,12 +3,14 @@
 mod human;
 mod json;
 mod sarif;
+mod simulate;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
 
-use retreat::limits::MAX_INPUT_BYTES;
-use retreat::{Analysis, Options, RULES, Severity, analyze_bytes, rules};
+use retreat::limits::{MAX_INPUT_BYTES, MAX_RUNS};
+use retreat::sim::Settings;
+use retreat::{Analysis, MonteCarloRuns, Options, RULES, Severity, analyze_bytes, rules};
 
 /// Exit status: no errors.
 pub const OK: u8 = 0;
@@ -22,6 +24,7 @@ retreat: lint and simulate rollback plans
 
 Usage:
   retreat lint FILE... [--format human|json|sarif] [--deny warnings] [--severity CODE=LEVEL]...
+  retreat simulate FILE [--format human|json] [--runs N] [--seed S]
   retreat explain CODE        the docs of one rule (R001 or missing-undo)
   retreat rules               every rule with its code, name and default severity
   retreat --version
@@ -73,6 +76,7 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write) -> Result<u8, String> {
     };
     match command.as_str() {
         "lint" => lint(parser, out),
+        "simulate" => simulate(parser, out),
         "explain" => explain(parser, out),
         "rules" => list_rules(parser, out),
         "help" => {
@@ -96,7 +100,8 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("format") | Short('f') => {
-                format = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
+                format = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str()
+                {
                     "human" => Format::Human,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
@@ -148,10 +153,71 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     if unreadable {
         return Ok(TROUBLE);
     }
-    let failing = linted.iter().flat_map(|l| &l.analysis.diagnostics).any(|d| {
-        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-    });
+    let failing = linted
+        .iter()
+        .flat_map(|l| &l.analysis.diagnostics)
+        .any(|d| d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning));
     Ok(if failing { FINDINGS } else { OK })
+}
+
+fn simulate(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let mut file: Option<String> = None;
+    let mut json = false;
+    let mut settings = Settings::DEFAULT;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("format") | Short('f') => {
+                json = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
+                    "human" => false,
+                    "json" => true,
+                    other => return Err(format!("unknown format `{other}`; use human or json")),
+                }
+            }
+            Long("runs") => {
+                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                settings.runs = v
+                    .parse()
+                    .ok()
+                    .filter(|r| (1..=MAX_RUNS).contains(r))
+                    .ok_or_else(|| format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}"))?;
+            }
+            Long("seed") => {
+                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                settings.seed =
+                    v.parse().map_err(|_| format!("`--seed {v}`: give a whole number from 0 to {}", u64::MAX))?;
+            }
+            Long("help") | Short('h') => {
+                print(out, USAGE)?;
+                return Ok(OK);
+            }
+            Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let path = file.ok_or("`retreat simulate` needs a FILE")?;
+    let bytes = read(&path).map_err(|m| m.trim_start_matches("retreat: ").to_string())?;
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(settings), ..Options::default() };
+    let (_, analysis) = analyze_bytes(&bytes, &options);
+    let Some(sim) = &analysis.simulation else {
+        let why = if analysis.graph.is_none() {
+            "it does not parse (`retreat lint` shows where)"
+        } else {
+            "it has no `window` (add `window: {start: ..., end: ...}`)"
+        };
+        eprintln!("retreat: cannot simulate `{path}`: {why}");
+        return Ok(FINDINGS);
+    };
+    let errors = analysis.summary().errors;
+    if errors > 0 {
+        eprintln!(
+            "retreat: `{path}` has {errors} error{}; the simulation takes the plan as written (`retreat lint` lists them)",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    let text = if json { simulate::json(&analysis, sim) } else { simulate::human(&analysis, sim) };
+    write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(OK)
 }
 
 /// Reads a plan file, or standard input for `-`, stopping just past the size
@@ -193,7 +259,13 @@ fn explain(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String
     let rule = rules::find(&code).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
     print(
         out,
-        &format!("# {} {}\n\nDefault severity: {}\n\n{}", rule.code, rule.name, rule.severity.as_str(), rule.docs.trim_end()),
+        &format!(
+            "# {} {}\n\nDefault severity: {}\n\n{}",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.docs.trim_end()
+        ),
     )?;
     Ok(OK)
 }
