@@ -13,7 +13,12 @@ fn lint_file(contents: &[u8]) -> (i32, String, String) {
 
 fn codes_of(json: &str) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(json.lines().next().unwrap_or("")).expect("json output");
-    v["diagnostics"].as_array().expect("diagnostics").iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect()
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 fn message_of(json: &str, code: &str) -> String {
@@ -87,14 +92,14 @@ fn ten_megabytes_in_one_value() {
 
 #[test]
 fn more_than_the_size_limit_is_refused_up_front() {
-    let text = "# padding\n".repeat(1_700_000);
+    let text = "# padding\n".repeat(3_400_000);
     let (status, out, _) = lint_file(text.as_bytes());
     assert_eq!(status, 1);
-    assert!(message_of(&out, "P001").contains("limited to 16 MiB"));
+    assert!(message_of(&out, "P001").contains("limited to 32 MiB"));
     // The same through standard input.
     let run = retreat(&["lint", "-", "--format", "json"], None, Some(text.as_bytes()));
     assert_eq!(run.status, 1);
-    assert!(run.stdout.contains("limited to 16 MiB"));
+    assert!(run.stdout.contains("limited to 32 MiB"));
 }
 
 #[test]

@@ -34,7 +34,10 @@ fn json_is_exactly_the_contract_object() {
     let d = &v["diagnostics"][0];
     let keys: Vec<&str> = d.as_object().expect("object").keys().map(String::as_str).collect();
     assert_eq!(keys, ["code", "column", "line", "message", "severity", "step"]);
-    assert_eq!((d["code"].as_str(), d["severity"].as_str(), d["step"].as_str()), (Some("R001"), Some("error"), Some("move-files")));
+    assert_eq!(
+        (d["code"].as_str(), d["severity"].as_str(), d["step"].as_str()),
+        (Some("R001"), Some("error"), Some("move-files"))
+    );
     let text = read(ERRORS);
     let line = d["line"].as_u64().expect("line") as usize;
     assert!(text.lines().nth(line - 1).is_some_and(|l| l.contains("- id: move-files")));
@@ -73,7 +76,13 @@ fn severity_can_be_changed_per_rule() {
 
 #[test]
 fn wrong_arguments_exit_2() {
-    for args in [&["lint"][..], &["lint", CLEAN, "--format", "xml"], &["frobnicate"], &["lint", CLEAN, "--deny", "infos"], &["explain"]] {
+    for args in [
+        &["lint"][..],
+        &["lint", CLEAN, "--format", "xml"],
+        &["frobnicate"],
+        &["lint", CLEAN, "--deny", "infos"],
+        &["explain"],
+    ] {
         let run = retreat(args, None, None);
         assert_eq!(run.status, 2, "{args:?}");
     }
@@ -107,7 +116,8 @@ fn human_output_shows_the_line_a_caret_and_the_help() {
 
 #[test]
 fn sarif_has_rules_results_regions_and_suppressions() {
-    let plan = read(ERRORS).replace("  - id: move-files\n", "  - id: move-files\n    allow: {C009: the DBA owns every step}\n");
+    let plan = read(ERRORS)
+        .replace("  - id: move-files\n", "  - id: move-files\n    allow: {C009: the DBA owns every step}\n");
     let plan = plan.replace("    owner: DBA on call\n    do: Stop the database", "    do: Stop the database");
     let file = TempFile::new("plan with space.yaml", plan.as_bytes());
     let run = retreat(&["lint", file.path_str(), "--format", "sarif"], None, None);
@@ -155,7 +165,10 @@ fn rules_lists_every_rule() {
 #[test]
 fn allow_silences_a_rule_with_a_reason() {
     let base = read(ERRORS);
-    let step_level = base.replace("  - id: move-files\n", "  - id: move-files\n    allow: {R001: the storage team keeps array A as it was}\n");
+    let step_level = base.replace(
+        "  - id: move-files\n",
+        "  - id: move-files\n    allow: {R001: the storage team keeps array A as it was}\n",
+    );
     assert!(crate::support::codes(&step_level).is_empty());
     let plan_level = format!("allow: {{R001: array A stays untouched for a week}}\n{base}");
     assert!(crate::support::codes(&plan_level).is_empty());

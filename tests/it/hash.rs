@@ -43,6 +43,7 @@ fn an_approval_of_the_current_hash_is_not_stale() {
     let stale = format!("{}approvals: [{{by: Someone, plan_hash: '{h}'}}]\n", base.replace("5m", "6m"));
     assert!(crate::support::codes(&stale).contains(&"C005"));
     // Upper-case hex is the same hash.
-    let upper = format!("{base}approvals: [{{by: Someone, plan_hash: 'sha256:{}'}}]\n", h["sha256:".len()..].to_uppercase());
+    let upper =
+        format!("{base}approvals: [{{by: Someone, plan_hash: 'sha256:{}'}}]\n", h["sha256:".len()..].to_uppercase());
     assert!(!crate::support::codes(&upper).contains(&"C005"));
 }

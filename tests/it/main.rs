@@ -6,5 +6,7 @@ mod cli;
 mod examples;
 mod hash;
 mod parse;
+mod properties;
 mod rules;
+mod simulate;
 mod support;

@@ -1,16 +1,19 @@
 //! The parser: every P-code at its line and column, every problem of a file
 //! reported at once, and the forms of values the contract allows.
 
-use retreat::model::{Estimate, Kind, Phase};
 use retreat::model::Duration;
+use retreat::model::{Estimate, Kind, Phase};
 use retreat::parse;
 
 use crate::support::positions;
 
 const HEAD: &str = "title: T\nwindow: {start: 2026-11-28T22:00:00Z, duration: 6h}\n";
 
+/// `(code, line, column)` of one diagnostic.
+type At = (&'static str, u32, u32);
+
 /// `(text, [(code, line, column)])`: each text gives exactly these P-codes.
-const CASES: &[(&str, &[(&str, u32, u32)])] = &[
+const CASES: &[(&str, &[At])] = &[
     // P001: a syntax error points where reading stopped.
     ("title: T\nsteps:\n  - id: a\n    do: x y z\n     takes: 5m\n", &[("P001", 5, 11)]),
     ("title: T\nsteps: [\n", &[("P001", 3, 1)]),
@@ -26,12 +29,18 @@ const CASES: &[(&str, &[(&str, u32, u32)])] = &[
     ("title: T\nsteps:\n  - id: a b\n    do: x y z\n", &[("P003", 3, 9)]),
     ("title: T\nsteps:\n  - id: a\n    do: x y z\n    kind: chnge\n", &[("P003", 5, 11)]),
     ("title: T\nsteps:\n  - id: a\n    do: x y z\n    takes: [20m, 10m, 30m]\n", &[("P003", 5, 12)]),
-    ("title: T\nwindow: {start: 2026-11-28T22:00:00, end: 2026-11-29T04:00:00Z}\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 17)]),
+    (
+        "title: T\nwindow: {start: 2026-11-28T22:00:00, end: 2026-11-29T04:00:00Z}\nsteps: [{id: a, do: x y z}]\n",
+        &[("P003", 2, 17)],
+    ),
     ("title: T\nrollback: {confidence: 95}\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 24)]),
     ("title: T\nsteps:\n  - id: a\n    do: x y z\n    allow: {C009: }\n", &[("P003", 5, 13)]),
     ("title: T\nsteps:\n  - id: a\n    do: x y z\n    allow: {X123: because}\n", &[("P003", 5, 13)]),
     ("title: T\nsteps:\n  - id: a\n    do: x y z\n    takes: 99999999999h\n", &[("P003", 5, 12)]),
-    ("title: T\nwindow: {start: 9999-12-31T23:00:00Z, duration: 2h}\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 49)]),
+    (
+        "title: T\nwindow: {start: 9999-12-31T23:00:00Z, duration: 2h}\nsteps: [{id: a, do: x y z}]\n",
+        &[("P003", 2, 49)],
+    ),
     ("", &[("P003", 1, 1)]),
     ("steps:\n  - id: a\n    do: x y z\n", &[("P003", 1, 1)]),
     ("title: T\nsteps:\n  - do: x y z\n", &[("P003", 3, 5)]),
@@ -62,7 +71,9 @@ fn one_bad_value_never_hides_the_next() {
 #[test]
 fn rules_still_run_around_a_bad_value() {
     // `takes` is unreadable, but the missing undo of `b` is still found.
-    let text = format!("{HEAD}steps:\n  - id: a\n    do: x y z\n    takes: soon\n    undo: {{do: u v w, takes: 5m}}\n  - id: b\n    do: x y z\n    takes: 5m\n");
+    let text = format!(
+        "{HEAD}steps:\n  - id: a\n    do: x y z\n    takes: soon\n    undo: {{do: u v w, takes: 5m}}\n  - id: b\n    do: x y z\n    takes: 5m\n"
+    );
     let codes = crate::support::codes(&text);
     assert!(codes.contains(&"P003") && codes.contains(&"R001"), "{codes:?}");
     // The unreadable `takes` is not also reported as missing (T003).
@@ -78,20 +89,31 @@ fn durations_in_every_form() {
     let takes: Vec<_> = plan.steps.iter().map(|s| s.takes).collect();
     let fixed = |s| Some(Estimate::Fixed { secs: Duration(s) });
     assert_eq!(takes[..4], [fixed(900), fixed(5400), fixed(45), fixed(1200)]);
-    assert_eq!(takes[4], Some(Estimate::ThreePoint { best: Duration(600), likely: Duration(900), worst: Duration(2400) }));
-    assert_eq!(takes[5], Some(Estimate::ThreePoint { best: Duration(60), likely: Duration(120), worst: Duration(3600) }));
+    assert_eq!(
+        takes[4],
+        Some(Estimate::ThreePoint { best: Duration(600), likely: Duration(900), worst: Duration(2400) })
+    );
+    assert_eq!(
+        takes[5],
+        Some(Estimate::ThreePoint { best: Duration(60), likely: Duration(120), worst: Duration(3600) })
+    );
     assert_eq!(takes[6], fixed(150));
 }
 
 #[test]
 fn windows_with_an_end_or_a_duration_and_any_offset() {
-    let with_end = parse("title: T\nwindow: {start: 2026-11-28T22:00:00+01:00, end: 2026-11-29T04:00:00+01:00}\nsteps: [{id: a, do: x y z}]\n");
-    let with_duration = parse("title: T\nwindow: {start: 2026-11-28T21:00:00Z, duration: 6h}\nsteps: [{id: a, do: x y z}]\n");
+    let with_end = parse(
+        "title: T\nwindow: {start: 2026-11-28T22:00:00+01:00, end: 2026-11-29T04:00:00+01:00}\nsteps: [{id: a, do: x y z}]\n",
+    );
+    let with_duration =
+        parse("title: T\nwindow: {start: 2026-11-28T21:00:00Z, duration: 6h}\nsteps: [{id: a, do: x y z}]\n");
     let (a, b) = (with_end.plan.window.expect("window"), with_duration.plan.window.expect("window"));
     assert_eq!((a.start.unix, a.end.unix), (b.start.unix, b.end.unix));
     assert_eq!(a.start.offset, 3600);
     assert_eq!(a.length(), Duration(6 * 3600));
-    let both = positions("title: T\nwindow: {start: 2026-11-28T21:00:00Z, end: 2026-11-29T04:00:00Z, duration: 6h}\nsteps: [{id: a, do: x y z}]\n");
+    let both = positions(
+        "title: T\nwindow: {start: 2026-11-28T21:00:00Z, end: 2026-11-29T04:00:00Z, duration: 6h}\nsteps: [{id: a, do: x y z}]\n",
+    );
     assert!(both.iter().any(|(c, l, _)| *c == "P003" && *l == 2), "{both:?}");
 }
 
@@ -107,7 +129,10 @@ fn defaults_and_shorthands() {
     let plan = parse("title: T\nsteps:\n  - {id: a, do: x y z, undo: Put it back as it was}\n").plan;
     let step = &plan.steps[0];
     assert_eq!((step.phase, step.kind), (Phase::Implement, Kind::Change));
-    assert_eq!(step.undo.as_ref().and_then(|u| u.do_.as_ref()).map(|t| t.value.as_str()), Some("Put it back as it was"));
+    assert_eq!(
+        step.undo.as_ref().and_then(|u| u.do_.as_ref()).map(|t| t.value.as_str()),
+        Some("Put it back as it was")
+    );
 }
 
 #[test]

@@ -57,7 +57,9 @@ fn the_registry_matches_the_contract_table() {
         .filter_map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             let code = cells.get(1)?;
-            let ok = code.len() == 4 && code.as_bytes()[0].is_ascii_uppercase() && code[1..].bytes().all(|b| b.is_ascii_digit());
+            let ok = code.len() == 4
+                && code.as_bytes()[0].is_ascii_uppercase()
+                && code[1..].bytes().all(|b| b.is_ascii_digit());
             ok.then(|| (code.to_string(), format!("{} {}", cells[2], cells[3])))
         })
         .collect();

@@ -1,0 +1,189 @@
+//! Properties of the simulator on random acyclic plans (proptest).
+
+use proptest::prelude::*;
+use retreat::sim::{Settings, Simulation};
+use retreat::{MonteCarloRuns, Options, analyze};
+
+#[derive(Clone, Debug)]
+struct Step {
+    phase: u8,
+    kind: u8,
+    /// Indices into the earlier steps (taken modulo the step's position).
+    after: Vec<usize>,
+    takes: u32,
+    spread: Option<(u32, u32)>,
+    undo_takes: u32,
+    undo_spread: Option<(u32, u32)>,
+    sets: Vec<(u8, u8)>,
+    undo_sets: Vec<(u8, u8)>,
+    irreversible: bool,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    (
+        (0u8..10, 0u8..10, prop::collection::vec(0usize..1000, 0..3)),
+        (0u32..40, prop::option::of((0u32..10, 0u32..30))),
+        (0u32..40, prop::option::of((0u32..10, 0u32..30))),
+        (prop::collection::vec((0u8..4, 0u8..3), 0..3), prop::collection::vec((0u8..4, 0u8..3), 0..3)),
+        0u8..20,
+    )
+        .prop_map(
+            |((phase, kind, after), (takes, spread), (undo_takes, undo_spread), (mut sets, mut undo_sets), irr)| {
+                // One state per resource in each `sets`.
+                for list in [&mut sets, &mut undo_sets] {
+                    list.sort_unstable();
+                    list.dedup_by_key(|(r, _)| *r);
+                }
+                Step {
+                    // Mostly implement, some prep and verify.
+                    phase: match phase {
+                        0 => 0,
+                        1 => 2,
+                        _ => 1,
+                    },
+                    // Mostly changes.
+                    kind: if kind < 6 { 0 } else { kind - 5 },
+                    after,
+                    takes,
+                    spread,
+                    undo_takes,
+                    undo_spread,
+                    sets,
+                    undo_sets,
+                    irreversible: irr == 0,
+                }
+            },
+        )
+}
+
+fn plan() -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec(step(), 1..25)
+}
+
+const KINDS: [&str; 5] = ["change", "check", "notify", "decision", "backup"];
+const PHASES: [&str; 3] = ["prep", "implement", "verify"];
+
+fn estimate(takes: u32, spread: Option<(u32, u32)>, uncertain: bool) -> String {
+    match spread.filter(|_| uncertain) {
+        Some((below, above)) => format!("[{}m, {takes}m, {}m]", takes.saturating_sub(below), takes + above),
+        None => format!("{takes}m"),
+    }
+}
+
+/// YAML for `steps`. `mirrored`: every change has an undo that puts each
+/// resource it sets back to its baseline, and nothing is irreversible.
+fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String {
+    let mut out = String::from(
+        "title: Random plan\nwindow: {start: 2026-12-05T22:00:00Z, duration: 5h}\n\
+         rollback: {decide: 10m, verify: {do: Check everything again, takes: 15m}}\n\
+         baseline: {r0: v0, r1: v0, r2: v0, r3: v0}\nsteps:\n",
+    );
+    for (i, s) in steps.iter().enumerate() {
+        let phase = PHASES[s.phase as usize];
+        // Prep waits only for prep; nothing waits for a later step, so the plan is acyclic.
+        let mut after: Vec<usize> = s
+            .after
+            .iter()
+            .filter(|_| i > 0)
+            .map(|a| a % i.max(1))
+            .filter(|&a| s.phase != 0 || steps[a].phase == 0)
+            .collect();
+        after.sort_unstable();
+        after.dedup();
+        let after: Vec<String> = after.iter().map(|a| format!("s{a}")).collect();
+        out.push_str(&format!(
+            "  - id: s{i}\n    phase: {phase}\n    kind: {}\n    after: [{}]\n    do: Do step number {i}\n    takes: {}\n",
+            KINDS[s.kind as usize],
+            after.join(", "),
+            estimate(s.takes, s.spread, uncertain)
+        ));
+        if s.kind != 0 {
+            continue;
+        }
+        let sets: Vec<String> = s.sets.iter().map(|(r, v)| format!("r{r}: v{v}")).collect();
+        if !sets.is_empty() {
+            out.push_str(&format!("    sets: {{{}}}\n", sets.join(", ")));
+        }
+        if s.irreversible && !mirrored {
+            out.push_str("    irreversible: It cannot be taken back\n");
+            continue;
+        }
+        let undo_sets: Vec<String> = if mirrored {
+            s.sets.iter().map(|(r, _)| format!("r{r}: v0")).collect()
+        } else {
+            s.undo_sets.iter().map(|(r, v)| format!("r{r}: v{v}")).collect()
+        };
+        out.push_str(&format!(
+            "    undo: {{do: Undo step number {i}, takes: {}, sets: {{{}}}}}\n",
+            estimate(s.undo_takes, s.undo_spread, uncertain),
+            undo_sets.join(", ")
+        ));
+    }
+    out
+}
+
+fn simulate(text: &str, runs: u32, seed: u64) -> Simulation {
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs, seed }), ..Options::default() };
+    let analysis = analyze(text, &options);
+    let broken = |code: &str| code.starts_with('P') || code == "G001" || code == "G002";
+    assert!(!analysis.diagnostics.iter().any(|d| broken(d.code)), "{text}\n{:#?}", analysis.diagnostics);
+    analysis.simulation.expect("a plan with a window simulates")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn done_is_never_before_the_failure(steps in plan()) {
+        let sim = simulate(&render(&steps, false, false), 1, 1);
+        for p in &sim.points {
+            prop_assert!(p.done >= p.fail);
+            prop_assert_eq!(p.done, p.fail + sim.decide + p.chain + sim.verify);
+            prop_assert_eq!(p.margin, sim.window_length - p.done);
+        }
+    }
+
+    #[test]
+    fn the_chain_never_shrinks_as_the_failure_comes_later(steps in plan()) {
+        let sim = simulate(&render(&steps, false, false), 1, 1);
+        for a in &sim.points {
+            for b in sim.points.iter().filter(|b| b.fail > a.fail) {
+                prop_assert!(a.chain <= b.chain, "{} at {} > {} at {}", a.chain, a.fail, b.chain, b.fail);
+            }
+        }
+    }
+
+    #[test]
+    fn a_rollback_called_before_the_deadline_fits(steps in plan()) {
+        let sim = simulate(&render(&steps, false, false), 1, 1);
+        if let Some(deadline) = sim.deadline {
+            for p in sim.points.iter().filter(|p| p.fail < deadline) {
+                prop_assert!(p.fits && !p.no_way_back, "fails at {} before the deadline {} but done at {}", p.fail, deadline, p.done);
+            }
+        }
+    }
+
+    #[test]
+    fn mirrored_undos_leave_nothing_behind(steps in plan()) {
+        let sim = simulate(&render(&steps, false, true), 1, 1);
+        for p in &sim.points {
+            prop_assert!(p.leftovers.is_empty(), "{:?}", p.leftovers);
+        }
+    }
+
+    #[test]
+    fn fixed_durations_make_monte_carlo_the_deterministic_answer(steps in plan()) {
+        let sim = simulate(&render(&steps, false, false), 50, 9);
+        let mc = sim.monte_carlo.as_ref().expect("mc");
+        prop_assert_eq!(mc.p_forward_fits, if sim.forward_fits { 1.0 } else { 0.0 });
+        for (p, share) in sim.points.iter().zip(&mc.p_rollback_fits) {
+            prop_assert_eq!(*share, if p.fits { 1.0 } else { 0.0 });
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_result(steps in plan(), seed in any::<u64>()) {
+        let text = render(&steps, true, false);
+        prop_assert_eq!(simulate(&text, 40, seed).monte_carlo, simulate(&text, 40, seed).monte_carlo);
+    }
+}
