@@ -1,0 +1,27 @@
+//! `cargo bench --bench simulate`: the simulator on generated plans.
+//! Budgets (issue 3): 10k steps under 50 ms, 100k at most 12 times that,
+//! 10,000 Monte Carlo runs of a 300-step plan under 1 s.
+
+use divan::{Bencher, black_box};
+use retreat::graph::PlanGraph;
+use retreat::sim::{Settings, simulate};
+use retreat::{parse, synth};
+
+fn main() {
+    divan::main();
+}
+
+/// Every failure point of a generated plan, deterministic figures only.
+#[divan::bench(args = [10_000, 100_000], sample_count = 20)]
+fn deterministic(bencher: Bencher, steps: usize) {
+    let plan = parse(&synth::plan(steps, 1)).plan;
+    let graph = PlanGraph::build(&plan);
+    bencher.bench(|| simulate(black_box(&plan), &graph, None));
+}
+
+#[divan::bench(sample_count = 5)]
+fn monte_carlo_10k_runs_300_steps(bencher: Bencher) {
+    let plan = parse(&synth::plan(300, 1)).plan;
+    let graph = PlanGraph::build(&plan);
+    bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings { runs: 10_000, seed: 1 })));
+}
