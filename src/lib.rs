@@ -9,7 +9,9 @@
 pub mod diagnostic;
 pub mod graph;
 pub mod hash;
+pub mod layout;
 pub mod limits;
+pub mod link;
 pub mod lint;
 pub mod model;
 pub mod parse;
@@ -19,7 +21,7 @@ pub mod synth;
 pub mod units;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary};
-pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, analyze, analyze_bytes};
+pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes};
 pub use model::Plan;
 pub use parse::{Parsed, parse};
 pub use rules::{RULES, Rule};

@@ -23,3 +23,8 @@ pub const MAX_PARSE_ERRORS: usize = 1_000;
 
 /// Most Monte Carlo runs one simulation does.
 pub const MAX_RUNS: u32 = 1_000_000;
+
+/// Largest plan a share link may unpack to, in bytes. A crafted link cannot
+/// make the page allocate more than this (links are meant for plans that fit
+/// in a URL; bigger plans travel as files).
+pub const MAX_LINK_BYTES: usize = 4 * 1024 * 1024;

@@ -11,7 +11,7 @@ use crate::graph::PlanGraph;
 use crate::model::Plan;
 use crate::parse::parse;
 use crate::rules::{self, Context};
-use crate::sim::{Settings, Simulation, simulate};
+use crate::sim::{MonteCarlo, Settings, Simulation, simulate};
 
 /// How the user tuned the rules.
 #[derive(Clone, Debug, Default)]
@@ -125,7 +125,37 @@ pub fn analyze(source: &str, options: &Options) -> Analysis {
         (Some(graph), simulation)
     };
     let plan = parsed.plan;
-    let (mut diagnostics, suppressed) = apply_allows(&plan, graph.as_ref(), found);
+    let (diagnostics, suppressed) = settle(&plan, graph.as_ref(), found, options);
+    Analysis { plan, hash: parsed.hash, graph, simulation, diagnostics, suppressed }
+}
+
+/// Adds Monte Carlo figures computed apart (the app runs them a few runs at
+/// a time, after the deterministic analysis) and the T004 findings they give.
+pub fn add_monte_carlo(analysis: &mut Analysis, mc: MonteCarlo, options: &Options) {
+    let Some(sim) = analysis.simulation.as_mut() else { return };
+    sim.monte_carlo = Some(mc);
+    let Some(graph) = analysis.graph.as_ref() else { return };
+    let cx = Context { plan: &analysis.plan, graph, hash: analysis.hash.as_deref(), sim: analysis.simulation.as_ref() };
+    let mut found = Vec::new();
+    if let Some(check) = rules::t004_low_confidence::RULE.check {
+        check(&cx, &mut found);
+    }
+    let (mut kept, suppressed) = settle(&analysis.plan, Some(graph), found, options);
+    analysis.diagnostics.retain(|d| d.code != rules::t004_low_confidence::RULE.code);
+    analysis.diagnostics.append(&mut kept);
+    analysis.diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(b.code)));
+    analysis.suppressed.retain(|s| s.diagnostic.code != rules::t004_low_confidence::RULE.code);
+    analysis.suppressed.extend(suppressed);
+}
+
+/// The plan's `allow`s, then the user's severities, then source order.
+fn settle(
+    plan: &Plan,
+    graph: Option<&PlanGraph>,
+    found: Vec<Diagnostic>,
+    options: &Options,
+) -> (Vec<Diagnostic>, Vec<Suppressed>) {
+    let (mut diagnostics, suppressed) = apply_allows(plan, graph, found);
     diagnostics.retain_mut(|d| match options.severity.get(d.code) {
         Some(None) => false,
         Some(Some(s)) => {
@@ -135,7 +165,7 @@ pub fn analyze(source: &str, options: &Options) -> Analysis {
         None => true,
     });
     diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(b.code)));
-    Analysis { plan, hash: parsed.hash, graph, simulation, diagnostics, suppressed }
+    (diagnostics, suppressed)
 }
 
 fn apply_allows(plan: &Plan, graph: Option<&PlanGraph>, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Suppressed>) {

@@ -643,10 +643,11 @@ impl<'t> Conv<'t> {
                     "date" => {
                         a.date = self.text(v, "`date`");
                         if let Some(d) = &a.date
-                            && let Err(why) = units::parse_date(&d.value) {
-                                let span = d.span;
-                                self.invalid(span, format!("approval `date`: {why}"), None);
-                            }
+                            && let Err(why) = units::parse_date(&d.value)
+                        {
+                            let span = d.span;
+                            self.invalid(span, format!("approval `date`: {why}"), None);
+                        }
                     }
                     "plan_hash" => a.plan_hash = self.text(v, "`plan_hash`"),
                     _ => self.unknown(&key, APPROVAL_FIELDS, "an approval"),
@@ -723,17 +724,18 @@ impl<'t> Conv<'t> {
         };
         let mut has_id = false;
         if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id")
-            && let Some(t) = self.text(*v, format_args!("the id of step {}", index + 1)) {
-                if !is_valid_id(&t.value) {
-                    self.invalid(
-                        t.span,
-                        format!("step id `{}` may only hold letters, digits, `_`, `.` and `-`", t.value.escape_debug()),
-                        Some("ids are ASCII so that one cannot look like another".into()),
-                    );
-                }
-                step.id = t;
-                has_id = true;
+            && let Some(t) = self.text(*v, format_args!("the id of step {}", index + 1))
+        {
+            if !is_valid_id(&t.value) {
+                self.invalid(
+                    t.span,
+                    format!("step id `{}` may only hold letters, digits, `_`, `.` and `-`", t.value.escape_debug()),
+                    Some("ids are ASCII so that one cannot look like another".into()),
+                );
             }
+            step.id = t;
+            has_id = true;
+        }
         for (key, v) in entries {
             let before = self.diags.len();
             let field: &'static str = match key.name {

@@ -68,13 +68,17 @@ impl Scalar<'_> {
             _ => {}
         }
         if let Some(hex) = t.strip_prefix("0x")
-            && !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return i64::from_str_radix(hex, 16).map_or(Resolved::Str(t), Resolved::Int);
-            }
+            && !hex.is_empty()
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return i64::from_str_radix(hex, 16).map_or(Resolved::Str(t), Resolved::Int);
+        }
         if let Some(oct) = t.strip_prefix("0o")
-            && !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-                return i64::from_str_radix(oct, 8).map_or(Resolved::Str(t), Resolved::Int);
-            }
+            && !oct.is_empty()
+            && oct.bytes().all(|b| (b'0'..=b'7').contains(&b))
+        {
+            return i64::from_str_radix(oct, 8).map_or(Resolved::Str(t), Resolved::Int);
+        }
         let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             // Integers beyond i64 still read as numbers, like other YAML tools.

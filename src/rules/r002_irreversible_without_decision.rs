@@ -52,18 +52,16 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let decided = preceded_by(cx, |i| steps[i].kind == Kind::Decision);
     for (i, step) in steps.iter().enumerate() {
         if let Some(reason) = &step.irreversible
-            && !decided[i] {
-                out.push(
-                    RULE.diag(
-                        reason.span,
-                        format!(
-                            "step `{}` is a point of no return, but no go/no-go `decision` comes before it",
-                            step.id()
-                        ),
-                    )
-                    .step(step.id())
-                    .help(format!("add a `kind: decision` step and make `{}` wait for it", step.id())),
-                );
-            }
+            && !decided[i]
+        {
+            out.push(
+                RULE.diag(
+                    reason.span,
+                    format!("step `{}` is a point of no return, but no go/no-go `decision` comes before it", step.id()),
+                )
+                .step(step.id())
+                .help(format!("add a `kind: decision` step and make `{}` wait for it", step.id())),
+            );
+        }
     }
 }

@@ -68,10 +68,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(verify) = cx.plan.rollback.as_ref().and_then(|r| r.verify.as_ref())
-        && verify.takes.is_none() && !verify.invalid.contains(&"takes") {
-            out.push(
-                RULE.diag(verify.span, "`rollback.verify` has no `takes`: it counts as taking no time")
-                    .help("add `takes` to `rollback.verify`"),
-            );
-        }
+        && verify.takes.is_none()
+        && !verify.invalid.contains(&"takes")
+    {
+        out.push(
+            RULE.diag(verify.span, "`rollback.verify` has no `takes`: it counts as taking no time")
+                .help("add `takes` to `rollback.verify`"),
+        );
+    }
 }

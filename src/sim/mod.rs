@@ -13,7 +13,7 @@ mod pert;
 use crate::graph::PlanGraph;
 use crate::model::{Plan, Symbol, Window};
 use model::{Eval, Model, NONE};
-pub use montecarlo::{MonteCarlo, Settings};
+pub use montecarlo::{MonteCarlo, Progress, Settings};
 
 /// A scheduled step's place in the window.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -143,12 +143,7 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         })
         .collect();
     Leftovers::new(plan, &model).fill(&eval.seq, &mut points);
-    let monte_carlo = settings.map(|s| {
-        let mut mc = montecarlo::run(&model, &eval, s);
-        mc.p_rollback_fits = order.iter().map(|&(_, i)| mc.p_rollback_fits[i as usize]).collect();
-        mc
-    });
-    Some(Simulation {
+    let mut sim = Simulation {
         window,
         window_length,
         decide: durations.decide,
@@ -163,8 +158,10 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         undo_time: durations.undo.clone(),
         undone: model.undone.clone(),
         prep: model.prep.clone(),
-        monte_carlo,
-    })
+        monte_carlo: None,
+    };
+    sim.monte_carlo = settings.map(|s| montecarlo::run(plan, graph, &sim, s));
+    Some(sim)
 }
 
 /// Back from the step that finishes last along the dependencies that fixed

@@ -6,9 +6,12 @@
 //! with draws in one fixed order: for each step in list order its duration,
 //! then its undo's; then `decide`, then `verify`.
 
+use super::Simulation;
 use super::model::{Est, Eval, Model, Slot};
 use super::pert::{Draws, Pert};
+use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
+use crate::model::Plan;
 
 /// How many runs, from which seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +36,12 @@ impl Settings {
     }
 }
 
+/// Bins of the done-time histograms: from the window's start to half a
+/// window past its end, the last bin also holding everything later.
+pub const BINS: usize = 30;
+/// The histograms span this many window lengths.
+pub const SPAN: f64 = 1.5;
+
 /// The result: per failure point, the share of runs whose rollback fits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonteCarlo {
@@ -42,6 +51,12 @@ pub struct MonteCarlo {
     pub p_forward_fits: f64,
     /// Per failure point (in the simulation's point order).
     pub p_rollback_fits: Vec<f64>,
+    /// Per failure point, how many runs' rollbacks were done in each bin of
+    /// [`BINS`] over `[0, SPAN * window)`; the window ends at bin
+    /// `BINS / SPAN`.
+    pub done_histograms: Vec<Vec<u32>>,
+    /// The same for the forward plan's finish.
+    pub forward_histogram: Vec<u32>,
 }
 
 fn distribution(e: Est) -> Option<Pert> {
@@ -51,42 +66,109 @@ fn distribution(e: Est) -> Option<Pert> {
     }
 }
 
-pub(crate) fn run(model: &Model, deterministic: &Eval, settings: Settings) -> MonteCarlo {
-    let runs = settings.runs.min(MAX_RUNS);
-    let points = model.points.len();
-    let fits = |e: &Eval, i: usize| e.done[i] <= model.window;
-    if model.uncertain.is_empty() || runs == 0 {
-        // Every run would be the deterministic one.
-        let share = |ok: bool| if ok { 1.0 } else { 0.0 };
-        return MonteCarlo {
-            runs,
-            seed: settings.seed,
-            p_forward_fits: share(deterministic.forward_finish <= model.window),
-            p_rollback_fits: (0..points).map(|i| share(fits(deterministic, i))).collect(),
+/// A Monte Carlo simulation under way: it can run a few runs at a time (the
+/// app runs it between frames) and gives the same figures as one go.
+pub struct Progress {
+    settings: Settings,
+    runs: u32,
+    done: u32,
+    draws: Draws,
+    /// For each of the simulation's failure points, its index among the model's.
+    order: Vec<usize>,
+    forward_fits: u32,
+    rollback_fits: Vec<u32>,
+    histograms: Vec<Vec<u32>>,
+    forward_histogram: Vec<u32>,
+    eval: Eval,
+}
+
+impl Progress {
+    pub fn new(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> Progress {
+        let model = Model::new(plan, graph, sim.window_length);
+        let mut index = vec![usize::MAX; plan.steps.len()];
+        for (i, &s) in model.points.iter().enumerate() {
+            index[s as usize] = i;
+        }
+        let points = sim.points.len();
+        Progress {
+            settings,
+            runs: settings.runs.min(MAX_RUNS),
+            done: 0,
+            draws: Draws::new(settings.seed),
+            order: sim.points.iter().map(|p| index.get(p.step).copied().unwrap_or(0)).collect(),
+            forward_fits: 0,
+            rollback_fits: vec![0; points],
+            histograms: vec![vec![0; BINS]; points],
+            forward_histogram: vec![0; BINS],
+            eval: Eval::default(),
+        }
+    }
+
+    /// Runs done so far, and in all.
+    pub fn done(&self) -> (u32, u32) {
+        (self.done, self.runs)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.done >= self.runs
+    }
+
+    /// Does up to `runs` more runs. `plan`, `graph` and `sim` must be the
+    /// ones `new` saw.
+    pub fn advance(&mut self, plan: &Plan, graph: &PlanGraph, sim: &Simulation, runs: u32) {
+        let model = Model::new(plan, graph, sim.window_length);
+        let todo = runs.min(self.runs - self.done);
+        if model.uncertain.is_empty() {
+            // Every run is the deterministic one: evaluate once, count it `todo` times.
+            model.evaluate(&model.likely, &mut self.eval);
+            self.tally(model.window, todo);
+        } else {
+            let perts: Vec<(Slot, Pert)> =
+                model.uncertain.iter().filter_map(|&(slot, est)| Some((slot, distribution(est)?))).collect();
+            let mut durations = model.likely.clone();
+            for _ in 0..todo {
+                for (slot, pert) in &perts {
+                    durations.set(*slot, self.draws.pert(pert));
+                }
+                model.evaluate(&durations, &mut self.eval);
+                self.tally(model.window, 1);
+            }
+        }
+        self.done += todo;
+    }
+
+    fn tally(&mut self, window: f64, times: u32) {
+        let bin = |t: f64| {
+            let b = (t / (SPAN * window.max(1.0)) * BINS as f64).floor();
+            if b.is_finite() && b > 0.0 { (b as usize).min(BINS - 1) } else { 0 }
         };
-    }
-    let perts: Vec<(Slot, Pert)> =
-        model.uncertain.iter().filter_map(|&(slot, est)| Some((slot, distribution(est)?))).collect();
-    let mut draws = Draws::new(settings.seed);
-    let mut durations = model.likely.clone();
-    let mut eval = Eval::default();
-    let mut forward_fits = 0u32;
-    let mut rollback_fits = vec![0u32; points];
-    for _ in 0..runs {
-        for (slot, pert) in &perts {
-            durations.set(*slot, draws.pert(pert));
-        }
-        model.evaluate(&durations, &mut eval);
-        forward_fits += u32::from(eval.forward_finish <= model.window);
-        for (i, count) in rollback_fits.iter_mut().enumerate() {
-            *count += u32::from(fits(&eval, i));
+        let e = &self.eval;
+        self.forward_fits += times * u32::from(e.forward_finish <= window);
+        self.forward_histogram[bin(e.forward_finish)] += times;
+        for (k, &i) in self.order.iter().enumerate() {
+            self.rollback_fits[k] += times * u32::from(e.done[i] <= window);
+            self.histograms[k][bin(e.done[i])] += times;
         }
     }
-    let share = |count: u32| f64::from(count) / f64::from(runs);
-    MonteCarlo {
-        runs,
-        seed: settings.seed,
-        p_forward_fits: share(forward_fits),
-        p_rollback_fits: rollback_fits.into_iter().map(share).collect(),
+
+    /// The figures so far (final once [`Progress::is_finished`]).
+    pub fn result(&self) -> MonteCarlo {
+        let share = |count: u32| if self.done == 0 { 0.0 } else { f64::from(count) / f64::from(self.done) };
+        MonteCarlo {
+            runs: self.done,
+            seed: self.settings.seed,
+            p_forward_fits: share(self.forward_fits),
+            p_rollback_fits: self.rollback_fits.iter().map(|&c| share(c)).collect(),
+            done_histograms: self.histograms.clone(),
+            forward_histogram: self.forward_histogram.clone(),
+        }
     }
+}
+
+/// All the runs at once.
+pub fn run(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> MonteCarlo {
+    let mut progress = Progress::new(plan, graph, sim, settings);
+    let runs = progress.runs;
+    progress.advance(plan, graph, sim, runs);
+    progress.result()
 }

@@ -253,3 +253,23 @@ fn the_simulate_command_refuses_what_it_cannot_simulate() {
         assert_eq!(crate::support::retreat(args, None, None).status, 2, "{args:?}");
     }
 }
+
+#[test]
+fn monte_carlo_a_few_runs_at_a_time_gives_the_same_figures() {
+    let text = crate::support::read("tests/fixtures/rules/T004/fires.yaml");
+    let settings = Settings { runs: 600, seed: 5 };
+    let whole = analyze(&text, &Options { monte_carlo: MonteCarloRuns::Exactly(settings), ..Options::default() });
+    let mut parts = analyze(&text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+    assert!(!parts.diagnostics.iter().any(|d| d.code == "T004"));
+    let (plan, graph, sim) =
+        (&parts.plan, parts.graph.as_ref().expect("graph"), parts.simulation.as_ref().expect("sim"));
+    let mut progress = retreat::sim::Progress::new(plan, graph, sim, settings);
+    while !progress.is_finished() {
+        progress.advance(plan, graph, sim, 7);
+    }
+    let mc = progress.result();
+    assert_eq!(Some(&mc), whole.simulation.as_ref().and_then(|s| s.monte_carlo.as_ref()));
+    assert_eq!(mc.done_histograms[0].iter().sum::<u32>(), 600);
+    retreat::add_monte_carlo(&mut parts, mc, &Options::default());
+    assert_eq!(parts.diagnostics, whole.diagnostics);
+}
