@@ -46,6 +46,18 @@ ensure_node_tools() {
   fi
 }
 
+# Debian's Chromium and its driver, for the browser tests (never a
+# downloaded browser: there is no internet here).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+  fi
+}
+
 ensure_web_tools() {
   ensure_wasm_target
   ensure_trunk

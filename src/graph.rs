@@ -22,7 +22,7 @@ pub struct UnknownRef {
     pub field: &'static str,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PlanGraph {
     /// The dependency DAG (edges inside cycles removed).
     pub graph: DiGraph<(), ()>,

@@ -44,11 +44,12 @@ pub struct Layout {
     pub crossings: usize,
 }
 
-/// A node of the layered graph: a step, or a bend point of a long edge.
-#[derive(Clone, Copy)]
-enum Item {
-    Step,
-    Bend,
+/// An edge as the chain of `(layer, index)` items it passes: its two steps
+/// and a bend point in each layer between them.
+struct Chain {
+    from: usize,
+    to: usize,
+    items: Vec<(usize, usize)>,
 }
 
 pub fn layout(graph: &PlanGraph) -> Layout {
@@ -58,47 +59,46 @@ pub fn layout(graph: &PlanGraph) -> Layout {
         layer[s] = graph.deps(s).map(|d| layer[d] + 1).max().unwrap_or(0);
     }
     let layers = layer.iter().max().map_or(0, |&l| l + 1);
-    // Items per layer, and for each item its neighbours in the layer before.
-    let mut items: Vec<Vec<Item>> = vec![Vec::new(); layers];
+    // How many items (steps and bend points) each layer holds.
+    let mut items = vec![0usize; layers];
     let mut slot = vec![(0usize, 0usize); n];
     for s in 0..n {
-        slot[s] = (layer[s], items[layer[s]].len());
-        items[layer[s]].push(Item::Step);
+        slot[s] = (layer[s], items[layer[s]]);
+        items[layer[s]] += 1;
     }
-    // Each edge becomes a chain of (layer, index) segments.
-    let mut chains: Vec<(usize, usize, Vec<(usize, usize)>)> = Vec::new();
+    let mut chains: Vec<Chain> = Vec::new();
     for to in 0..n {
         for from in graph.deps(to) {
             let mut chain = vec![slot[from]];
-            for l in layer[from] + 1..layer[to] {
-                chain.push((l, items[l].len()));
-                items[l].push(Item::Bend);
+            for (l, count) in items.iter_mut().enumerate().take(layer[to]).skip(layer[from] + 1) {
+                chain.push((l, *count));
+                *count += 1;
             }
             chain.push(slot[to]);
-            chains.push((from, to, chain));
+            chains.push(Chain { from, to, items: chain });
         }
     }
     // `up[l][i]`: indices in layer l-1 linked to item i of layer l; `down` likewise.
-    let mut up: Vec<Vec<Vec<usize>>> = items.iter().map(|l| vec![Vec::new(); l.len()]).collect();
-    let mut down: Vec<Vec<Vec<usize>>> = items.iter().map(|l| vec![Vec::new(); l.len()]).collect();
-    for (_, _, chain) in &chains {
-        for w in chain.windows(2) {
+    let mut up: Vec<Vec<Vec<usize>>> = items.iter().map(|&c| vec![Vec::new(); c]).collect();
+    let mut down: Vec<Vec<Vec<usize>>> = items.iter().map(|&c| vec![Vec::new(); c]).collect();
+    for chain in &chains {
+        for w in chain.items.windows(2) {
             let ((la, ia), (lb, ib)) = (w[0], w[1]);
             up[lb][ib].push(ia);
             down[la][ia].push(ib);
         }
     }
     // `pos[l][i]`: where item i of layer l is drawn; start in list order.
-    let mut pos: Vec<Vec<f64>> = items.iter().map(|l| (0..l.len()).map(|i| i as f64).collect()).collect();
-    let big = items.iter().map(Vec::len).sum::<usize>() > 20_000;
+    let mut pos: Vec<Vec<f64>> = items.iter().map(|&c| (0..c).map(|i| i as f64).collect()).collect();
+    let big = items.iter().sum::<usize>() > 20_000;
     for sweep in 0..if big { 0 } else { SWEEPS } {
         if sweep % 2 == 0 {
-            for l in 1..layers {
-                reorder(&mut pos, l, &up[l], l - 1);
+            for (l, links) in up.iter().enumerate().skip(1) {
+                reorder(&mut pos, l, links, l - 1);
             }
         } else {
-            for l in (0..layers.saturating_sub(1)).rev() {
-                reorder(&mut pos, l, &down[l], l + 1);
+            for (l, links) in down.iter().enumerate().take(layers.saturating_sub(1)).rev() {
+                reorder(&mut pos, l, links, l + 1);
             }
         }
     }
@@ -113,9 +113,10 @@ pub fn layout(graph: &PlanGraph) -> Layout {
         .collect();
     let edges = chains
         .iter()
-        .map(|(from, to, chain)| {
-            let last = chain.len() - 1;
+        .map(|chain| {
+            let last = chain.items.len() - 1;
             let points = chain
+                .items
                 .iter()
                 .enumerate()
                 .map(|(k, &(l, i))| {
@@ -130,10 +131,10 @@ pub fn layout(graph: &PlanGraph) -> Layout {
                     (x, y)
                 })
                 .collect();
-            EdgePath { from: *from, to: *to, points }
+            EdgePath { from: chain.from, to: chain.to, points }
         })
         .collect();
-    let tallest = items.iter().map(Vec::len).max().unwrap_or(0);
+    let tallest = items.iter().copied().max().unwrap_or(0);
     Layout {
         nodes,
         edges,

@@ -7,6 +7,7 @@
 //! The entry point is [`analyze`]: text in, [`Analysis`] out.
 
 pub mod diagnostic;
+pub mod examples;
 pub mod graph;
 pub mod hash;
 pub mod layout;
@@ -27,4 +28,8 @@ pub use parse::{Parsed, parse};
 pub use rules::{RULES, Rule};
 
 /// The built-in example: replacing a hospital's HL7 interface engine overnight.
-pub const EXAMPLE_PLAN: &str = include_str!("../www/examples/hl7-engine-replacement.yaml");
+pub const EXAMPLE_PLAN: &str = examples::EXAMPLES[0].2;
+
+/// The browser app (a shell over the core; built for wasm32 only).
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -64,7 +64,7 @@ pub struct Suppressed {
 }
 
 /// Everything the core knows about one plan text.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Analysis {
     pub plan: Plan,
     /// `sha256:...`, when the whole text could be read.

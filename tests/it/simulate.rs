@@ -273,3 +273,16 @@ fn monte_carlo_a_few_runs_at_a_time_gives_the_same_figures() {
     retreat::add_monte_carlo(&mut parts, mc, &Options::default());
     assert_eq!(parts.diagnostics, whole.diagnostics);
 }
+
+/// The same figures come out of the wasm build (`src/web/tests.rs` asserts
+/// the very same numbers in Chromium).
+#[test]
+fn monte_carlo_figures_are_pinned_across_platforms() {
+    let text = crate::support::read("www/examples/mistake-rollback-too-long.yaml");
+    let options =
+        Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 500, seed: 3 }), ..Options::default() };
+    let sim = analyze(&text, &options).simulation.expect("sim");
+    let mc = sim.monte_carlo.expect("mc");
+    assert_eq!(mc.p_forward_fits, 1.0);
+    assert_eq!(mc.p_rollback_fits[5..8], [0.162, 0.068, 0.026]);
+}

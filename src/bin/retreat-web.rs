@@ -1,0 +1,13 @@
+//! `retreat-web`: the browser app's entry point, built for wasm32 by Trunk
+//! (see index.html). The app lives in the library's `web` module.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    retreat::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("retreat-web runs in the browser: build and serve it with `trunk serve` (see README.md)");
+    std::process::exit(2);
+}

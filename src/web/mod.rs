@@ -1,0 +1,314 @@
+//! The browser app: edit a plan, see its findings, graph and timeline,
+//! rehearse a failure, read the odds, share a link. State lives in one
+//! reducer (`state`); components take props and callbacks; every figure comes
+//! from the core.
+
+mod editor;
+mod findings;
+mod graph;
+mod markdown;
+mod odds;
+mod rehearse;
+mod share;
+mod state;
+#[cfg(test)]
+mod tests;
+mod timeline;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::examples::{EXAMPLES, LARGE_STEPS, large};
+use crate::link;
+use editor::Editor;
+use findings::{Findings, summary_line};
+use graph::GraphView;
+use odds::{OddsView, Runner};
+use rehearse::Rehearse;
+use state::{Action, Notice, NoticeKind, Odds, State, Tab};
+use timeline::Timeline;
+
+/// Mounts the app on the page's body.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
+
+/// Links longer than this may be cut by mail and chat tools.
+const LONG_LINK: usize = 2_000;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| {
+        let (text, aside, notice) = share::startup();
+        State::new(text, aside, notice)
+    });
+
+    // Autosave: every analysed text is the draft.
+    {
+        let dispatch = state.dispatcher();
+        let notice = state.notice.clone();
+        use_effect_with(state.text.clone(), move |text| {
+            let draft =
+                share::Draft { text: (**text).clone(), link: Some(share::fragment()).filter(|f| !f.is_empty()) };
+            if let Err(e) = share::save_draft(&draft)
+                && notice.as_ref().is_none_or(|n| n.kind != NoticeKind::Error)
+            {
+                dispatch.dispatch(Action::Notify(Some(Notice {
+                        kind: NoticeKind::Error,
+                        text: format!("Your draft could not be saved in this browser ({e}). It stays in the page: download it to keep it."),
+                    })));
+            }
+        });
+    }
+    // Monte Carlo for each new analysis, a few runs at a time.
+    {
+        let dispatch = state.dispatcher();
+        let analysis = state.analysis.clone();
+        use_effect_with(state.generation, move |&generation| {
+            let report =
+                Callback::from(move |(done, total, result): (u32, u32, Option<crate::sim::MonteCarlo>)| match result {
+                    Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
+                    None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
+                });
+            let runner = Runner::start(analysis, report);
+            move || drop(runner)
+        });
+    }
+
+    let on_edit = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |text: String| dispatch.dispatch(Action::Edit(text)))
+    };
+    let on_jump = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |(span, step): (crate::Span, Option<usize>)| {
+            dispatch.dispatch(Action::Select(step));
+            dispatch.dispatch(Action::JumpTo(span));
+        })
+    };
+    let on_select = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |step: usize| dispatch.dispatch(Action::Reveal(step)))
+    };
+    let on_fail = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |step: usize| dispatch.dispatch(Action::Fail(Some(step))))
+    };
+    let diagnostics = Rc::new(state.analysis.diagnostics.clone());
+    let panel = match state.tab {
+        Tab::Findings => {
+            html! { <Findings analysis={state.analysis.clone()} text={state.text.clone()} on_jump={on_jump} /> }
+        }
+        Tab::Graph => {
+            html! { <GraphView analysis={state.analysis.clone()} selected={state.selected} failing={state.failing} on_select={on_select} /> }
+        }
+        Tab::Timeline => {
+            html! { <Timeline analysis={state.analysis.clone()} failing={state.failing} on_fail={on_fail} /> }
+        }
+        Tab::Rehearse => {
+            let d = state.dispatcher();
+            let on_tick = Callback::from(move |(item, at): (usize, f64)| d.dispatch(Action::Tick { item, at }));
+            let d = state.dispatcher();
+            let on_start = Callback::from(move |at: f64| d.dispatch(Action::StartClock(at)));
+            let d = state.dispatcher();
+            let on_reset = Callback::from(move |()| d.dispatch(Action::ResetClock));
+            html! {
+                <Rehearse analysis={state.analysis.clone()} failing={state.failing} ticks={state.ticks.clone()}
+                          clock_started={state.clock_started} on_fail={on_fail} {on_tick} {on_start} {on_reset} />
+            }
+        }
+        Tab::Odds => {
+            html! { <OddsView analysis={state.analysis.clone()} odds={state.odds.clone()} failing={state.failing} on_fail={on_fail} /> }
+        }
+    };
+    html! {
+        <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}>
+            <header class="top">
+                <h1>{ "Retreat" }</h1>
+                <p class="tagline">{ "Will your rollback still fit in the change window?" }</p>
+                <ExampleMenu text={state.text.clone()} dispatch={state.dispatcher()} />
+                <ShareBox text={state.text.clone()} />
+            </header>
+            { notice_bar(&state) }
+            <section class="editor" aria-label="Plan">
+                <Editor text={state.text.clone()} {diagnostics} jump={state.jump} {on_edit} />
+            </section>
+            <section class="panels" aria-label="Analysis">
+                <p class="summary" role="status">{ summary_line(&state.analysis) }</p>
+                <Tabs current={state.tab} dispatch={state.dispatcher()} />
+                <div class="panel" role="tabpanel" id="panel" aria-labelledby={format!("tab-{:?}", state.tab)}>{ panel }</div>
+            </section>
+        </main>
+    }
+}
+
+fn odds_flag(odds: &Odds) -> &'static str {
+    match odds {
+        Odds::Running { .. } => "running",
+        Odds::Done(_) => "done",
+        Odds::None => "none",
+    }
+}
+
+fn notice_bar(state: &UseReducerHandle<State>) -> Html {
+    let dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::Notify(None)))
+    };
+    let restore = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::RestoreAside))
+    };
+    let Some(notice) = &state.notice else {
+        return html! {};
+    };
+    let (class, role) = match notice.kind {
+        NoticeKind::Info => ("notice info", "status"),
+        NoticeKind::Error => ("notice error", "alert"),
+    };
+    html! {
+        <div class={class} {role}>
+            <span>{ &notice.text }</span>
+            if state.aside.is_some() {
+                <button onclick={restore}>{ "Restore my draft" }</button>
+            }
+            <button class="dismiss" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TabsProps {
+    current: Tab,
+    dispatch: UseReducerDispatcher<State>,
+}
+
+#[function_component(Tabs)]
+fn tabs(props: &TabsProps) -> Html {
+    let buttons = Tab::ALL.iter().enumerate().map(|(k, &(tab, title))| {
+        let d = props.dispatch.clone();
+        let onclick = Callback::from(move |_| d.dispatch(Action::SetTab(tab)));
+        let d = props.dispatch.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            let n = Tab::ALL.len();
+            let to = match e.key().as_str() {
+                "ArrowRight" => Some((k + 1) % n),
+                "ArrowLeft" => Some((k + n - 1) % n),
+                "Home" => Some(0),
+                "End" => Some(n - 1),
+                _ => None,
+            };
+            if let Some(to) = to {
+                e.prevent_default();
+                d.dispatch(Action::SetTab(Tab::ALL[to].0));
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|doc| doc.get_element_by_id(&format!("tab-{:?}", Tab::ALL[to].0)))
+                    && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+                {
+                    let _ = el.focus();
+                }
+            }
+        });
+        let selected = props.current == tab;
+        html! {
+            <button role="tab" id={format!("tab-{tab:?}")} aria-selected={selected.to_string()} aria-controls="panel"
+                    tabindex={if selected { "0" } else { "-1" }} class={classes!("tab", selected.then_some("current"))}
+                    {onclick} {onkeydown}>{ title }</button>
+        }
+    });
+    html! { <nav class="tabs" role="tablist" aria-label="Views">{ for buttons }</nav> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ExampleMenuProps {
+    text: Rc<String>,
+    dispatch: UseReducerDispatcher<State>,
+}
+
+#[function_component(ExampleMenu)]
+fn example_menu(props: &ExampleMenuProps) -> Html {
+    let onchange = {
+        let dispatch = props.dispatch.clone();
+        let current = props.text.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let choice = select.value();
+            select.set_value("");
+            let (text, name) = if choice == "large" {
+                (large(), format!("a generated plan of {LARGE_STEPS} steps"))
+            } else if let Some((_, title, text)) = EXAMPLES.iter().find(|(f, _, _)| *f == choice) {
+                (text.to_string(), format!("\u{201c}{title}\u{201d}"))
+            } else {
+                return;
+            };
+            // Keep what was there, unless it is an example anyway.
+            let own = !EXAMPLES.iter().any(|(_, _, t)| *t == current.as_str()) && !current.trim().is_empty();
+            share::set_fragment("");
+            let notice = Notice {
+                kind: NoticeKind::Info,
+                text: if own {
+                    format!("Opened {name}. Your own text is kept aside.")
+                } else {
+                    format!("Opened {name}.")
+                },
+            };
+            if own {
+                share::save_aside(&current);
+            }
+            dispatch.dispatch(Action::Load { text, aside: own.then(|| (*current).clone()), notice: Some(notice) });
+        })
+    };
+    html! {
+        <label class="examples">
+            <span class="visually-hidden">{ "Examples" }</span>
+            <select {onchange} aria-label="Open an example plan">
+                <option value="" selected=true>{ "Open an example…" }</option>
+                { for EXAMPLES.iter().map(|(file, title, _)| html! { <option value={*file}>{ *title }</option> }) }
+                <option value="large">{ format!("Large: a generated plan of {LARGE_STEPS} steps") }</option>
+            </select>
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ShareProps {
+    text: Rc<String>,
+}
+
+#[function_component(ShareBox)]
+fn share_box(props: &ShareProps) -> Html {
+    let url = use_state(|| None::<String>);
+    let copy = {
+        let url = url.clone();
+        let text = props.text.clone();
+        Callback::from(move |_| {
+            let fragment = link::encode(&text);
+            share::set_fragment(&fragment);
+            let full = share::url_with(&fragment);
+            share::copy_to_clipboard(&full);
+            url.set(Some(full));
+        })
+    };
+    let download = {
+        let text = props.text.clone();
+        Callback::from(move |_| share::download("plan.yaml", &text))
+    };
+    let shown = (*url).clone();
+    html! {
+        <div class="share">
+            <button onclick={copy}>{ "Copy link" }</button>
+            <button onclick={download}>{ "Download" }</button>
+            if let Some(u) = shown {
+                <span class={classes!("link-length", (u.len() > LONG_LINK).then_some("long"))} role="status">
+                    { format!("Link copied: {} characters", u.len()) }
+                    if u.len() > LONG_LINK {
+                        { " — long links may be cut by mail and chat; send the file instead (Download)" }
+                    }
+                </span>
+                <input class="link-text" readonly=true value={u} aria-label="The share link" />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,207 @@
+//! The odds: Monte Carlo figures, run a few runs at a time between frames so
+//! the page never freezes, with a progress bar; then, per failure point, the
+//! chance a rollback fits, and a histogram of when it is done.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+use super::state::Odds;
+use crate::sim::montecarlo::{BINS, SPAN};
+use crate::sim::{MonteCarlo, Progress, Settings};
+use crate::{Analysis, sim::say};
+
+/// Runs per simulation in the app, as `retreat simulate` does by default.
+pub const SETTINGS: Settings = Settings::DEFAULT;
+/// Time to spend per chunk, so a frame is never held up for long.
+const CHUNK_MS: f64 = 10.0;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Runs Monte Carlo for one analysis in chunks; dropping it stops the work.
+pub struct Runner {
+    cancelled: Rc<Cell<bool>>,
+    _timer: Rc<RefCell<Option<Timeout>>>,
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        self.cancelled.set(true);
+    }
+}
+
+impl Runner {
+    /// Starts; `report(done, total, result)` is called after every chunk,
+    /// with the result once all runs are done.
+    pub fn start(analysis: Rc<Analysis>, report: Callback<(u32, u32, Option<MonteCarlo>)>) -> Option<Runner> {
+        let (graph, sim) = (analysis.graph.as_ref()?, analysis.simulation.as_ref()?);
+        let progress = Rc::new(RefCell::new(Progress::new(&analysis.plan, graph, sim, SETTINGS)));
+        let cancelled = Rc::new(Cell::new(false));
+        let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
+        schedule(analysis, progress, cancelled.clone(), timer.clone(), report);
+        Some(Runner { cancelled, _timer: timer })
+    }
+}
+
+fn schedule(
+    analysis: Rc<Analysis>,
+    progress: Rc<RefCell<Progress>>,
+    cancelled: Rc<Cell<bool>>,
+    timer: Rc<RefCell<Option<Timeout>>>,
+    report: Callback<(u32, u32, Option<MonteCarlo>)>,
+) {
+    let next = timer.clone();
+    *next.borrow_mut() = Some(Timeout::new(0, move || {
+        if cancelled.get() {
+            return;
+        }
+        let (Some(graph), Some(sim)) = (analysis.graph.as_ref(), analysis.simulation.as_ref()) else { return };
+        let start = now_ms();
+        let mut batch = 8;
+        {
+            let mut p = progress.borrow_mut();
+            while !p.is_finished() && now_ms() - start < CHUNK_MS {
+                p.advance(&analysis.plan, graph, sim, batch);
+                batch = (batch * 2).min(512);
+            }
+        }
+        let (done, total, finished) = {
+            let p = progress.borrow();
+            let (d, t) = p.done();
+            (d, t, p.is_finished())
+        };
+        if finished {
+            report.emit((done, total, Some(progress.borrow().result())));
+        } else {
+            report.emit((done, total, None));
+            schedule(analysis.clone(), progress.clone(), cancelled.clone(), timer.clone(), report.clone());
+        }
+    }));
+}
+
+#[derive(Properties)]
+pub struct OddsProps {
+    pub analysis: Rc<Analysis>,
+    pub odds: Odds,
+    pub failing: Option<usize>,
+    pub on_fail: Callback<usize>,
+}
+
+impl PartialEq for OddsProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.analysis, &other.analysis) && self.odds == other.odds && self.failing == other.failing
+    }
+}
+
+fn percent(p: f64) -> String {
+    if p > 0.0 && p < 1.0 { format!("{:.1}%", p * 100.0) } else { format!("{:.0}%", p * 100.0) }
+}
+
+#[function_component(OddsView)]
+pub fn odds_view(props: &OddsProps) -> Html {
+    let analysis = &props.analysis;
+    let Some(sim) = &analysis.simulation else {
+        return html! { <p class="empty">{ "Add a `window` to see the odds of a rollback fitting in it." }</p> };
+    };
+    let mc = match &props.odds {
+        Odds::Running { done, total } => {
+            let value = if *total == 0 { 0 } else { done * 100 / total };
+            return html! {
+                <div class="odds">
+                    <p>{ format!("Simulating {} runs with every three-point estimate drawn at random…", SETTINGS.runs) }</p>
+                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={value.to_string()} aria-label="Monte Carlo progress">
+                        <div class="progress-bar" style={format!("width: {value}%")} />
+                    </div>
+                    <p class="muted">{ format!("{done} of {total} runs") }</p>
+                </div>
+            };
+        }
+        Odds::None => return html! { <p class="empty">{ "Nothing to simulate." }</p> },
+        Odds::Done(mc) => mc.clone(),
+    };
+    let steps = &analysis.plan.steps;
+    let wanted = analysis
+        .plan
+        .rollback
+        .as_ref()
+        .and_then(|r| r.confidence)
+        .unwrap_or(crate::rules::t004_low_confidence::DEFAULT_CONFIDENCE);
+    let rows = sim.points.iter().zip(&mc.p_rollback_fits).map(|(p, &share)| {
+        let id = steps.get(p.step).map_or("", |s| s.id());
+        let selected = props.failing == Some(p.step);
+        let onclick = {
+            let on_fail = props.on_fail.clone();
+            let s = p.step;
+            Callback::from(move |_| on_fail.emit(s))
+        };
+        let low = share < wanted && !p.no_way_back;
+        html! {
+            <tr class={classes!(selected.then_some("selected"), low.then_some("low"))}>
+                <td><button class="link-button" {onclick}>{ id }</button></td>
+                <td>{ sim.clock(p.fail) }</td>
+                <td class="share">
+                    if p.no_way_back {
+                        { "no way back" }
+                    } else {
+                        <span class="share-bar"><span style={format!("width: {:.1}%", share * 100.0)} /></span>
+                        { percent(share) }
+                    }
+                </td>
+            </tr>
+        }
+    });
+    let chosen = props
+        .failing
+        .and_then(|s| sim.points.iter().position(|p| p.step == s))
+        .and_then(|k| Some((k, mc.done_histograms.get(k)?)));
+    let histogram = chosen.map(|(k, bins)| {
+        let point = &sim.points[k];
+        let id = steps.get(point.step).map_or("", |s| s.id());
+        let (w, h, pad) = (600.0, 160.0, 24.0);
+        let most = bins.iter().copied().max().unwrap_or(1).max(1) as f64;
+        let bw = w / BINS as f64;
+        let bin_secs = SPAN * sim.window_length / BINS as f64;
+        let end_x = BINS as f64 / SPAN * bw;
+        let bars = bins.iter().enumerate().map(|(b, &count)| {
+            let bh = count as f64 / most * (h - pad);
+            let late = (b as f64 + 1.0) * bin_secs > sim.window_length;
+            html! {
+                <rect class={classes!("bin", late.then_some("late"))} x={(b as f64 * bw + 1.0).to_string()} y={(h - pad - bh).to_string()} width={(bw - 2.0).to_string()} height={bh.to_string()}>
+                    <title>{ format!("{}–{}: {count} runs", sim.clock(b as f64 * bin_secs), sim.clock((b as f64 + 1.0) * bin_secs)) }</title>
+                </rect>
+            }
+        });
+        let labels = (0..=BINS).step_by(5).map(|b| {
+            html! { <text class="axis" x={(b as f64 * bw).to_string()} y={(h - 6.0).to_string()}>{ sim.clock(b as f64 * bin_secs) }</text> }
+        });
+        html! {
+            <figure class="histogram">
+                <figcaption>{ format!("When the rollback is done if `{id}` fails, over {} runs (last bar: later still)", mc.runs) }</figcaption>
+                <svg width={w.to_string()} height={h.to_string()} role="img" aria-label={format!("Histogram of rollback done times for {id}")}>
+                    { for bars }
+                    <line class="window-end" x1={end_x.to_string()} x2={end_x.to_string()} y1="0" y2={(h - pad).to_string()} />
+                    <text class="axis" x={(end_x + 4.0).to_string()} y="12">{ format!("window ends {}", sim.clock(sim.window_length)) }</text>
+                    { for labels }
+                </svg>
+            </figure>
+        }
+    });
+    html! {
+        <div class="odds">
+            <p class="headline">
+                { format!("The forward plan finishes inside the window in {} of {} runs (seed {}). ", percent(mc.p_forward_fits), mc.runs, mc.seed) }
+                { format!("The plan asks a rollback to fit in {:.0}% of runs. ", wanted * 100.0) }
+                { format!("With likely durations it is done after {}.", say(sim.forward_finish)) }
+            </p>
+            <table class="odds-table">
+                <thead><tr><th>{ "fails at step" }</th><th>{ "at" }</th><th>{ "rollback fits" }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            { for histogram }
+        </div>
+    }
+}

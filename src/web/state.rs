@@ -1,0 +1,277 @@
+//! The app's state in one reducer: every change goes through [`Action`].
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::sim::MonteCarlo;
+use crate::{Analysis, MonteCarloRuns, Options, Span, analyze};
+
+/// The panels on the right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Findings,
+    Graph,
+    Timeline,
+    Rehearse,
+    Odds,
+}
+
+impl Tab {
+    pub const ALL: [(Tab, &'static str); 5] = [
+        (Tab::Findings, "Findings"),
+        (Tab::Graph, "Graph"),
+        (Tab::Timeline, "Timeline"),
+        (Tab::Rehearse, "Rehearse"),
+        (Tab::Odds, "Odds"),
+    ];
+}
+
+/// A message across the top of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Error,
+}
+
+/// Where the Monte Carlo simulation is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Odds {
+    Running {
+        done: u32,
+        total: u32,
+    },
+    Done(Rc<MonteCarlo>),
+    /// Nothing to simulate (no window, or the plan does not parse).
+    None,
+}
+
+pub struct State {
+    pub text: Rc<String>,
+    pub analysis: Rc<Analysis>,
+    /// Bumped with every new analysis, so stale Monte Carlo work stops.
+    pub generation: u64,
+    /// How long the last analysis took, in milliseconds.
+    pub analysis_ms: f64,
+    pub tab: Tab,
+    pub selected: Option<usize>,
+    /// The step the user chose to fail.
+    pub failing: Option<usize>,
+    pub odds: Odds,
+    pub notice: Option<Notice>,
+    /// A draft set aside when a link or an example was opened over it.
+    pub aside: Option<Rc<String>>,
+    /// Where the editor should put its cursor next, with a counter so that
+    /// the same span can be asked for twice.
+    pub jump: Option<(Span, u64)>,
+    /// Rehearsal: ticked runbook items, each with when it was ticked (ms on the clock).
+    pub ticks: BTreeMap<usize, f64>,
+    /// Rehearsal: when the clock was started (`performance.now()`, ms).
+    pub clock_started: Option<f64>,
+}
+
+pub enum Action {
+    /// The user typed: re-analyse.
+    Edit(String),
+    /// Replace the text (an example, a link, a restored draft); the old
+    /// text, if given, is kept aside.
+    Load {
+        text: String,
+        aside: Option<String>,
+        notice: Option<Notice>,
+    },
+    SetTab(Tab),
+    Select(Option<usize>),
+    /// Select a step and move the editor's cursor to it.
+    Reveal(usize),
+    JumpTo(Span),
+    Fail(Option<usize>),
+    OddsProgress {
+        generation: u64,
+        done: u32,
+        total: u32,
+    },
+    OddsDone {
+        generation: u64,
+        result: MonteCarlo,
+    },
+    Notify(Option<Notice>),
+    RestoreAside,
+    Tick {
+        item: usize,
+        at: f64,
+    },
+    StartClock(f64),
+    ResetClock,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// The deterministic analysis; Monte Carlo follows in chunks (see `odds`).
+pub fn analyse(text: &str) -> (Analysis, f64) {
+    let start = now_ms();
+    let analysis = analyze(text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+    (analysis, now_ms() - start)
+}
+
+impl State {
+    pub fn new(text: String, aside: Option<String>, notice: Option<Notice>) -> State {
+        let (analysis, ms) = analyse(&text);
+        let odds = if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None };
+        State {
+            text: Rc::new(text),
+            analysis: Rc::new(analysis),
+            generation: 1,
+            analysis_ms: ms,
+            tab: Tab::Findings,
+            selected: None,
+            failing: None,
+            odds,
+            notice,
+            aside: aside.map(Rc::new),
+            jump: None,
+            ticks: BTreeMap::new(),
+            clock_started: None,
+        }
+    }
+
+    fn with_text(&self, text: String) -> State {
+        let (analysis, ms) = analyse(&text);
+        let steps = analysis.plan.steps.len();
+        let odds = if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None };
+        State {
+            text: Rc::new(text),
+            analysis: Rc::new(analysis),
+            generation: self.generation + 1,
+            analysis_ms: ms,
+            tab: self.tab,
+            selected: self.selected.filter(|&s| s < steps),
+            failing: self.failing.filter(|&s| s < steps),
+            odds,
+            notice: self.notice.clone(),
+            aside: self.aside.clone(),
+            jump: None,
+            ticks: BTreeMap::new(),
+            clock_started: None,
+        }
+    }
+
+    fn copy(&self) -> State {
+        State {
+            text: self.text.clone(),
+            analysis: self.analysis.clone(),
+            generation: self.generation,
+            analysis_ms: self.analysis_ms,
+            tab: self.tab,
+            selected: self.selected,
+            failing: self.failing,
+            odds: self.odds.clone(),
+            notice: self.notice.clone(),
+            aside: self.aside.clone(),
+            jump: self.jump,
+            ticks: self.ticks.clone(),
+            clock_started: self.clock_started,
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = match action {
+            Action::Edit(text) if text == *self.text => return self,
+            Action::Edit(text) => self.with_text(text),
+            Action::Load { text, aside, notice } => {
+                let mut next = self.with_text(text);
+                if let Some(old) = aside {
+                    next.aside = Some(Rc::new(old));
+                }
+                next.notice = notice;
+                next.selected = None;
+                next.failing = None;
+                next
+            }
+            Action::RestoreAside => {
+                let Some(old) = self.aside.clone() else { return self };
+                let mut next = self.with_text((*old).clone());
+                next.aside = Some(self.text.clone());
+                next.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: "Your draft is back. The plan it replaced is kept aside in turn.".into(),
+                });
+                next
+            }
+            other => {
+                let mut next = self.copy();
+                match other {
+                    Action::SetTab(tab) => next.tab = tab,
+                    Action::Select(step) => next.selected = step,
+                    Action::Reveal(step) => {
+                        next.selected = Some(step);
+                        if let Some(s) = next.analysis.plan.steps.get(step) {
+                            next.jump = Some((s.anchor(), next.jump.map_or(1, |(_, n)| n + 1)));
+                        }
+                    }
+                    Action::JumpTo(span) => next.jump = Some((span, next.jump.map_or(1, |(_, n)| n + 1))),
+                    Action::Fail(step) => {
+                        next.failing = step;
+                        next.ticks.clear();
+                        next.clock_started = None;
+                    }
+                    Action::OddsProgress { generation, done, total } if generation == self.generation => {
+                        next.odds = Odds::Running { done, total };
+                    }
+                    Action::OddsDone { generation, result } if generation == self.generation => {
+                        let mut analysis = (*self.analysis).clone();
+                        crate::add_monte_carlo(&mut analysis, result.clone(), &Options::default());
+                        next.analysis = Rc::new(analysis);
+                        next.odds = Odds::Done(Rc::new(result));
+                    }
+                    Action::OddsProgress { .. } | Action::OddsDone { .. } => return self,
+                    Action::Notify(notice) => next.notice = notice,
+                    Action::Tick { item, at } => {
+                        if next.ticks.remove(&item).is_none() {
+                            next.ticks.insert(item, at);
+                        }
+                    }
+                    Action::StartClock(at) => {
+                        next.clock_started = Some(at);
+                        next.ticks.clear();
+                    }
+                    Action::ResetClock => {
+                        next.clock_started = None;
+                        next.ticks.clear();
+                    }
+                    Action::Edit(_) | Action::Load { .. } | Action::RestoreAside => {}
+                }
+                next
+            }
+        };
+        if next.failing.is_none() {
+            // Rehearse something from the start: the step whose failure hurts most.
+            next.failing = default_failing(&next.analysis);
+        }
+        Rc::new(next)
+    }
+}
+
+/// The point with the least margin (a point of no return last).
+pub fn default_failing(analysis: &Analysis) -> Option<usize> {
+    let sim = analysis.simulation.as_ref()?;
+    sim.points
+        .iter()
+        .filter(|p| !p.no_way_back)
+        .min_by(|a, b| a.margin.total_cmp(&b.margin))
+        .or_else(|| sim.points.first())
+        .map(|p| p.step)
+}

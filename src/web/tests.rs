@@ -1,0 +1,89 @@
+//! Component and platform tests, run in headless Chromium by
+//! wasm-bindgen-test (see scripts/test).
+
+use std::rc::Rc;
+
+use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+use super::findings::{Findings, FindingsProps};
+use super::graph::{GraphProps, GraphView};
+use super::state::analyse;
+use crate::sim::Settings;
+use crate::{MonteCarloRuns, Options, analyze};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element to mount a component in.
+fn root() -> web_sys::Element {
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let div = document.create_element("div").expect("div");
+    document.body().expect("body").append_child(&div).expect("append");
+    div
+}
+
+async fn settle() {
+    TimeoutFuture::new(20).await;
+}
+
+#[wasm_bindgen_test]
+fn the_summary_line_reads_like_the_issue_says() {
+    let (analysis, _) = analyse(crate::EXAMPLE_PLAN);
+    let line = super::findings::summary_line(&analysis);
+    assert_eq!(line, "0 errors, 0 warnings; rollback fits from 11 of 11 points; deadline 02:35");
+}
+
+#[wasm_bindgen_test]
+async fn findings_group_diagnostics_by_severity() {
+    let text = crate::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-no-undo.yaml").expect("example").2;
+    let (analysis, _) = analyse(text);
+    let el = root();
+    let props =
+        FindingsProps { analysis: Rc::new(analysis), text: Rc::new(text.to_string()), on_jump: Callback::noop() };
+    yew::Renderer::<Findings>::with_root_and_props(el.clone(), props).render();
+    settle().await;
+    let html = el.inner_html();
+    assert!(html.contains("Errors (2)"), "{html}");
+    // The missing undo, and what it leaves behind: the feed stays paused.
+    assert!(html.contains("R001") && html.contains("R004"), "{html}");
+    assert!(html.contains("step `stop-feed` changes the system"), "{html}");
+}
+
+#[wasm_bindgen_test]
+async fn the_graph_draws_every_step_with_its_kind_in_words() {
+    let (analysis, _) = analyse(crate::EXAMPLE_PLAN);
+    let steps = analysis.plan.steps.len();
+    let el = root();
+    let props =
+        GraphProps { analysis: Rc::new(analysis), selected: None, failing: Some(8), on_select: Callback::noop() };
+    yew::Renderer::<GraphView>::with_root_and_props(el.clone(), props).render();
+    settle().await;
+    let nodes = el.query_selector_all("g.node").expect("query");
+    assert_eq!(nodes.length() as usize, steps);
+    let labels: Vec<String> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i)?.dyn_into::<web_sys::Element>().ok()?.get_attribute("aria-label"))
+        .collect();
+    assert!(labels.iter().any(|l| l == "Step go-no-go: go/no-go"), "{labels:?}");
+    assert!(labels.iter().any(|l| l == "Step switch: change, has undo, fails here"), "{labels:?}");
+    assert_eq!(el.query_selector_all("g.node.failing").expect("query").length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn monte_carlo_gives_the_native_figures() {
+    // The same numbers as `tests/it/simulate.rs` asserts natively.
+    let text = crate::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
+    let options =
+        Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 500, seed: 3 }), ..Options::default() };
+    let mc = analyze(text, &options).simulation.expect("sim").monte_carlo.expect("mc");
+    assert_eq!(mc.p_forward_fits, 1.0);
+    assert_eq!(mc.p_rollback_fits[5..8], [0.162, 0.068, 0.026]);
+}
+
+#[wasm_bindgen_test]
+fn links_made_natively_open_in_the_browser() {
+    let link = crate::link::encode(crate::EXAMPLE_PLAN);
+    assert_eq!(crate::link::decode(&link).as_deref(), Ok(crate::EXAMPLE_PLAN));
+    assert_eq!(crate::link::decode("v1.AAAA"), Err(crate::link::LinkError::Corrupt));
+}
