@@ -4,6 +4,8 @@
 //! Positions are byte offsets; [`LineIndex`] turns them into the 1-based line
 //! and column (counted in Unicode characters) that users see.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use serde::Serialize;
 
 /// A byte range `start..end` in the plan's source text.
@@ -164,5 +166,40 @@ impl<'a> LineIndex<'a> {
         let end = self.starts.get(i + 1).map_or(self.source.len(), |&e| e as usize);
         let text = self.source.get(start..end).unwrap_or("");
         text.trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// Whether `c` is invisible or changes the direction of text: a control
+/// character (other than line feed and tab), a zero-width or bidi mark.
+pub fn is_hidden_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `text` with every invisible or direction-changing character written out as
+/// `\u{…}`, so that a hostile plan cannot hide text or reorder what is shown
+/// (right-to-left overrides, zero-width spaces, other control characters).
+pub fn show_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = is_hidden_char;
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invisible_characters_are_written_out() {
+        assert_eq!(super::show_invisible("plain text"), "plain text");
+        assert_eq!(super::show_invisible("a\u{202E}b\u{200B}c"), "a\\u{202e}b\\u{200b}c");
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use petgraph::Direction::{Incoming, Outgoing};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::model::{Plan, Text};
@@ -206,7 +206,9 @@ fn flatten(graph: &DiGraph<(), ()>, direction: petgraph::Direction) -> (Vec<u32>
 fn find_cycles(graph: &mut DiGraph<(), ()>, after: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let mut cycles = Vec::new();
     let mut component = vec![usize::MAX; graph.node_count()];
-    for (c, scc) in tarjan_scc(&*graph).into_iter().enumerate() {
+    // Kosaraju's algorithm walks with explicit stacks: a chain of a hundred
+    // thousand steps must not overflow the call stack (Tarjan's recurses).
+    for (c, scc) in kosaraju_scc(&*graph).into_iter().enumerate() {
         let cyclic = scc.len() > 1 || scc.first().is_some_and(|&n| graph.contains_edge(n, n));
         if !cyclic {
             continue;

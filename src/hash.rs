@@ -8,6 +8,8 @@
 //! change of a value does. Anyone can recompute it with standard tools, e.g.
 //! `yq -o json 'del(.approvals)' plan.yaml | jq -cS` (for ASCII keys).
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use sha2::{Digest, Sha256};
 
 use crate::parse::tree::{NodeId, NodeKind, Resolved, Seen, Tree, pairs};

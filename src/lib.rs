@@ -6,6 +6,11 @@
 //!
 //! The entry point is [`analyze`]: text in, [`Analysis`] out.
 
+// Bad input must end in a diagnostic, never a panic: no unwrap, expect or
+// panic outside tests. Modules that index by input-derived offsets also deny
+// `indexing_slicing` (see `parse`, `link`, `units`, `diagnostic`).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod diagnostic;
 pub mod examples;
 pub mod graph;
@@ -16,12 +21,13 @@ pub mod link;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod report;
 pub mod rules;
 pub mod sim;
 pub mod synth;
 pub mod units;
 
-pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary};
+pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary, show_invisible};
 pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes};
 pub use model::Plan;
 pub use parse::{Parsed, parse};

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::graph::PlanGraph;
 use crate::model::Plan;
-use crate::parse::parse;
+use crate::parse::{Hashing, parse_with};
 use crate::rules::{self, Context};
 use crate::sim::{MonteCarlo, Settings, Simulation, simulate};
 
@@ -19,6 +19,7 @@ pub struct Options {
     /// Severity per rule code; `None` turns the rule off.
     pub severity: BTreeMap<&'static str, Option<Severity>>,
     pub monte_carlo: MonteCarloRuns,
+    pub hashing: Hashing,
 }
 
 /// Whether, and how much, Monte Carlo runs (it feeds T004).
@@ -108,7 +109,7 @@ pub fn analyze_bytes<'b>(bytes: &'b [u8], options: &Options) -> (Cow<'b, str>, A
 
 /// Parses and checks `source`.
 pub fn analyze(source: &str, options: &Options) -> Analysis {
-    let parsed = parse(source);
+    let parsed = parse_with(source, options.hashing);
     let mut found = parsed.diagnostics;
     let (graph, simulation) = if parsed.partial {
         (None, None)

@@ -1,6 +1,8 @@
 //! Durations and timestamps: reading them from plan text and writing them back
 //! the way people say them.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
 
@@ -23,6 +25,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         let (num, tail) = rest.split_at(num_len);
         let value: f64 = num.parse().map_err(|_| format!("`{t}` is not a duration"))?;
+        let tail = tail.trim_start();
         let unit_len = tail.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tail.len());
         let (unit, tail) = tail.split_at(unit_len);
         let (rank, secs) = match unit {
@@ -168,6 +171,8 @@ mod tests {
         assert_eq!(m("15m"), Ok(900));
         assert_eq!(m("1h30m"), Ok(5400));
         assert_eq!(m("1h 30m"), Ok(5400));
+        assert_eq!(m("15 m"), Ok(900));
+        assert_eq!(m("1 h 30 m"), Ok(5400));
         assert_eq!(m("2h"), Ok(7200));
         assert_eq!(m("45s"), Ok(45));
         assert_eq!(m("1.5h"), Ok(5400));

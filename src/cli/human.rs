@@ -55,7 +55,7 @@ fn diagnostic(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnosti
         "{}{}: {}\n",
         style.severity(d.severity),
         style.paint("1", &format!("[{} {name}]", d.code)),
-        style.paint("1", &d.message)
+        style.paint("1", &retreat::show_invisible(&d.message))
     ));
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -69,7 +69,7 @@ fn diagnostic(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnosti
     let carets = style.paint(severity_ansi(d.severity), &"^".repeat(caret_len));
     out.push_str(&format!("{pad} {bar} {}{carets}\n", " ".repeat(caret_at)));
     if let Some(help) = &d.help {
-        out.push_str(&format!("{pad} = {} {help}\n", style.paint("1", "help:")));
+        out.push_str(&format!("{pad} = {} {}\n", style.paint("1", "help:"), retreat::show_invisible(help)));
     }
     out.push('\n');
 }
@@ -86,7 +86,16 @@ fn severity_ansi(s: Severity) -> &'static str {
 /// carets: long lines are cut to a window around the column, tabs and other
 /// control characters are shown as spaces so the caret lines up.
 fn snippet(line: &str, column: usize, width: usize) -> (String, usize, usize) {
-    let chars: Vec<char> = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    // Control, invisible and direction characters become a visible `·`, so the
+    // snippet shows the text in order and the caret lines up.
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if retreat::diagnostic::is_hidden_char(c) => '·',
+            c => c,
+        })
+        .collect();
     let column = column.min(chars.len());
     let from = if chars.len() <= SNIPPET_CHARS { 0 } else { column.saturating_sub(SNIPPET_CHARS / 2) };
     let to = (from + SNIPPET_CHARS).min(chars.len());

@@ -8,6 +8,8 @@
 //! third shorter than deflate level 9 + base64url, the way Mermaid's live
 //! editor makes its links (see the tests).
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};

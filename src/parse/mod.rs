@@ -4,6 +4,8 @@
 //! a bad one is reported (P002 to P005) and left out, and the rest of the plan
 //! is still read. Only a YAML syntax error (P001) loses the text after it.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 pub(crate) mod tree;
 
 use std::collections::HashMap;
@@ -77,13 +79,38 @@ pub const VERIFY_FIELDS: &[&str] = &["do", "takes", "owner"];
 pub const APPROVAL_FIELDS: &[&str] = &["by", "role", "date", "plan_hash"];
 pub const ESTIMATE_FIELDS: &[&str] = &["best", "likely", "worst"];
 
+/// When to compute the plan hash (SHA-256 over the canonical JSON).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Hashing {
+    #[default]
+    Always,
+    /// Only when an approval carries a `plan_hash` to check (the app asks for
+    /// the hash apart when it shows it, and saves the work per keystroke).
+    WhenApproved,
+}
+
 /// Reads a plan from YAML or JSON text.
 pub fn parse(source: &str) -> Parsed {
+    parse_with(source, Hashing::Always)
+}
+
+/// [`parse`], computing the plan hash only as `hashing` says.
+pub fn parse_with(source: &str, hashing: Hashing) -> Parsed {
     if source.len() > MAX_INPUT_BYTES {
         let d = P001.diag(
             Span::at(0),
-            format!("the text is {} bytes; plans are limited to {} MiB", source.len(), MAX_INPUT_BYTES / (1024 * 1024)),
+            format!("the text is larger than the {} MiB plans are limited to", MAX_INPUT_BYTES / (1024 * 1024)),
         );
+        return Parsed { plan: Plan::default(), diagnostics: vec![d], hash: None, partial: true };
+    }
+    if let Some((at, c)) = source.char_indices().find(|&(_, c)| forbidden(c)) {
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        let d = P001
+            .diag(
+                Span::new(at, at.saturating_add(c.len_utf8() as u32)),
+                format!("the text holds the control character U+{:04X}, which YAML does not allow", u32::from(c)),
+            )
+            .help("remove it; only tabs and line breaks may appear among the text's characters");
         return Parsed { plan: Plan::default(), diagnostics: vec![d], hash: None, partial: true };
     }
     let tree = tree::build(source);
@@ -97,13 +124,19 @@ pub fn parse(source: &str) -> Parsed {
         dropped: 0,
     };
     for e in &tree.errors {
-        cx.report(P001.diag(e.span, e.message.clone()).help(syntax_help(source, e.span)));
+        let message = if e.message == "recursion limit exceeded" {
+            format!("the document nests deeper than {} levels", crate::limits::MAX_DEPTH)
+        } else {
+            e.message.clone()
+        };
+        cx.report(P001.diag(e.span, message).help(syntax_help(source, e.span)));
     }
     let mut plan = cx.plan(source);
     plan.symbols = std::mem::take(&mut cx.symbols);
     let mut diagnostics = cx.finish();
     diagnostics.sort_by_key(|d| d.span.start);
-    let hash = if partial { None } else { tree.root.map(|root| hash::plan_hash(&tree, root)) };
+    let wanted = hashing == Hashing::Always || plan.approvals.iter().any(|a| a.plan_hash.is_some());
+    let hash = if partial || !wanted { None } else { tree.root.map(|root| hash::plan_hash(&tree, root)) };
     Parsed { plan, diagnostics, hash, partial }
 }
 
@@ -276,7 +309,10 @@ impl<'t> Conv<'t> {
         let result = match tree.scalar(id).map(|s| s.resolve()) {
             Some(Resolved::Null) => return None,
             Some(Resolved::Int(n)) => units::minutes_to_duration(n as f64),
-            Some(Resolved::Float(f)) => units::minutes_to_duration(f),
+            Some(Resolved::Float(f)) => units::minutes_to_duration(f).map_err(|_| {
+                let written = tree.scalar(id).map_or(String::new(), |s| shorten(&s.text));
+                format!("`{written}` is not a duration of zero or more, up to 366 days")
+            }),
             Some(Resolved::Str(s)) => units::parse_duration(s),
             Some(Resolved::Bool(b)) => Err(format!("`{b}` is not a duration")),
             None => Err("a list or mapping is not a duration".into()),
@@ -300,38 +336,34 @@ impl<'t> Conv<'t> {
         let points: [Option<Duration>; 3] = match &tree.node(id).kind {
             NodeKind::Scalar(_) => return self.duration(id, what).map(|secs| Estimate::Fixed { secs }),
             NodeKind::Seq(items) => {
-                if items.len() != 3 {
+                let &[best, likely, worst] = items.as_slice() else {
                     self.invalid(
                         self.span(id),
                         format!("{what}: a three-point estimate has three durations, not {}", items.len()),
                         Some("write `[best, likely, worst]`, such as `[10m, 15m, 40m]`".into()),
                     );
                     return None;
-                }
+                };
                 [
-                    self.duration(items[0], format_args!("{what} (best)")),
-                    self.duration(items[1], format_args!("{what} (likely)")),
-                    self.duration(items[2], format_args!("{what} (worst)")),
+                    self.duration(best, format_args!("{what} (best)")),
+                    self.duration(likely, format_args!("{what} (likely)")),
+                    self.duration(worst, format_args!("{what} (worst)")),
                 ]
             }
             NodeKind::Map(_) => {
-                let mut p = [None, None, None];
-                let mut present = [false; 3];
+                // (present, value) for best, likely, worst.
+                let mut p: [(bool, Option<Duration>); 3] = [(false, None); 3];
                 for (key, v) in self.entries(id, &what).unwrap_or_default() {
-                    match ESTIMATE_FIELDS.iter().position(|f| *f == key.name) {
-                        Some(i) => {
-                            present[i] = true;
-                            p[i] = self.duration(v, format_args!("{what} ({})", key.name));
-                        }
+                    let slot = ESTIMATE_FIELDS.iter().zip(p.iter_mut()).find(|(f, _)| **f == key.name);
+                    match slot {
+                        Some((_, slot)) => *slot = (true, self.duration(v, format_args!("{what} ({})", key.name))),
                         None => self.unknown(&key, ESTIMATE_FIELDS, &what),
                     }
                 }
-                for (i, name) in ESTIMATE_FIELDS.iter().enumerate() {
-                    if !present[i] {
-                        self.missing(self.span(id), format!("{what}: the three-point estimate has no `{name}`"));
-                    }
+                for (name, _) in ESTIMATE_FIELDS.iter().zip(p).filter(|(_, (present, _))| !present) {
+                    self.missing(self.span(id), format!("{what}: the three-point estimate has no `{name}`"));
                 }
-                p
+                p.map(|(_, value)| value)
             }
         };
         let [Some(best), Some(likely), Some(worst)] = points else { return None };
@@ -431,10 +463,17 @@ impl<'t> Conv<'t> {
             let field = key.name;
             let before = self.diags.len();
             match field {
+                "version" if self.is_null(v) => {}
                 "version" => {
                     let ok = self.tree.scalar(v).is_some_and(|s| s.resolve() == Resolved::Int(1));
                     if !ok {
-                        let shown = self.tree.scalar(v).map_or("a collection".to_string(), |s| format!("`{}`", s.text));
+                        let shown = self.tree.scalar(v).map_or("a list or mapping".to_string(), |s| {
+                            if s.is_string {
+                                format!("`\"{}\"` (text, not the number 1)", s.text)
+                            } else {
+                                format!("`{}`", s.text)
+                            }
+                        });
                         self.report(
                             P005.diag(self.span(v), format!("plan format version {shown} is not supported"))
                                 .help("this tool reads version 1; write `version: 1` or leave it out"),
@@ -470,8 +509,9 @@ impl<'t> Conv<'t> {
                 plan.invalid.push(PLAN_FIELDS.iter().copied().find(|f| *f == field).unwrap_or("?"));
             }
         }
-        if !title_seen {
-            self.missing(Span::at(plan.span.start), "the plan has no `title`".into());
+        if plan.title.is_none() && !plan.is_invalid("title") {
+            let what = if title_seen { "the plan's `title` is empty" } else { "the plan has no `title`" };
+            self.missing(Span::at(plan.span.start), what.into());
         }
         if !steps_seen {
             self.missing(Span::at(plan.span.start), "the plan has no `steps`".into());
@@ -523,14 +563,28 @@ impl<'t> Conv<'t> {
         };
         let (start, end) = (start?, end?);
         if end.unix <= start.unix {
-            self.invalid(end_span, "the window ends before it starts".into(), None);
+            let why = if end.unix == start.unix {
+                "the window ends as it starts: it has no length"
+            } else {
+                "the window ends before it starts"
+            };
+            self.invalid(end_span, why.into(), None);
             return None;
         }
         Some(Window { start, end, span, end_span })
     }
 
     fn timestamp(&mut self, id: NodeId, what: impl Display) -> Option<Timestamp> {
-        let text = self.text(id, &what)?;
+        let Some(text) = self.text(id, &what) else {
+            if self.tree.scalar(id).is_some() {
+                self.invalid(
+                    self.span(id),
+                    format!("{what} is empty"),
+                    Some("write a time like `2026-11-28T22:00:00Z`".into()),
+                );
+            }
+            return None;
+        };
         match units::parse_timestamp(&text.value) {
             Ok(t) => Some(t),
             Err(why) => {
@@ -673,6 +727,16 @@ impl<'t> Conv<'t> {
         let mut steps = Vec::with_capacity(items.len().min(MAX_STEPS));
         let mut first_of: HashMap<String, usize> = HashMap::with_capacity(items.len());
         for (i, &item) in items.iter().take(MAX_STEPS).enumerate() {
+            // Something that is not a mapping is no step: say so, and leave it out.
+            if !matches!(self.tree.node(item).kind, NodeKind::Map(_)) {
+                let what = if self.is_null(item) { "is empty" } else { "must be a mapping of `key: value` lines" };
+                self.invalid(
+                    self.span(item),
+                    format!("step {} {what}", i + 1),
+                    Some("a step needs at least `id: <name>` and `do: <instruction>`".into()),
+                );
+                continue;
+            }
             let step = self.step(item, i);
             if let Some(&first) = first_of.get(step.id()) {
                 self.report(
@@ -685,7 +749,34 @@ impl<'t> Conv<'t> {
             }
             steps.push(step);
         }
+        self.check_ids(&steps, &first_of);
         steps
+    }
+
+    /// Ids outside `[A-Za-z0-9_.-]`, saying which characters are wrong and,
+    /// for a look-alike (a Cyrillic `а`, a hidden zero-width space), which
+    /// step's id it imitates.
+    fn check_ids(&mut self, steps: &[Step], first_of: &HashMap<String, usize>) {
+        for step in steps.iter().filter(|s| !s.is_invalid("id") && !is_valid_id(s.id())) {
+            let id = step.id();
+            let mut odd: Vec<String> = Vec::new();
+            for c in id.chars().filter(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
+                let name = if c == ' ' { "a space".to_string() } else { format!("U+{:04X}", u32::from(c)) };
+                if !odd.contains(&name) {
+                    odd.push(name);
+                }
+            }
+            let mut message = format!(
+                "step id `{}` may only hold letters, digits, `_`, `.` and `-`, not {}",
+                id.escape_debug(),
+                odd.join(", ")
+            );
+            let twin = skeleton(id);
+            if let Some(&other) = first_of.get(&twin).filter(|_| twin != id) {
+                message.push_str(&format!("; it looks like the id of step {} (`{twin}`)", other + 1));
+            }
+            self.invalid(step.id.span, message, Some("ids are plain ASCII so that one cannot pass for another".into()));
+        }
     }
 
     fn step(&mut self, id: NodeId, index: usize) -> Step {
@@ -719,20 +810,15 @@ impl<'t> Conv<'t> {
         let named = id_node.and_then(|v| self.tree.scalar(v)).filter(|s| !s.text.trim().is_empty());
         let what = StepName { id: named.map(|s| &*s.text), index };
         let Some(entries) = self.entries(id, what) else {
+            // `steps` lets only mappings through; this is for safety.
             step.invalid.push("id");
+            step.id.value = format!("#{}", index + 1);
             return step;
         };
         let mut has_id = false;
         if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "id")
             && let Some(t) = self.text(*v, format_args!("the id of step {}", index + 1))
         {
-            if !is_valid_id(&t.value) {
-                self.invalid(
-                    t.span,
-                    format!("step id `{}` may only hold letters, digits, `_`, `.` and `-`", t.value.escape_debug()),
-                    Some("ids are ASCII so that one cannot look like another".into()),
-                );
-            }
             step.id = t;
             has_id = true;
         }
@@ -898,6 +984,62 @@ impl RollbackVerify {
     fn is_invalid(&self, field: &str) -> bool {
         self.invalid.contains(&field)
     }
+}
+
+/// What `id` looks like in ASCII: common Cyrillic and Greek look-alikes
+/// mapped to their Latin twins, invisible and direction characters dropped.
+pub fn skeleton(id: &str) -> String {
+    id.chars()
+        .filter(
+            |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'),
+        )
+        .map(|c| match c {
+            'а' => 'a',
+            'е' => 'e',
+            'о' | 'ο' => 'o',
+            'р' | 'ρ' => 'p',
+            'с' => 'c',
+            'у' => 'y',
+            'х' | 'χ' => 'x',
+            'і' | 'ι' => 'i',
+            'ј' => 'j',
+            'ѕ' => 's',
+            'ԁ' => 'd',
+            'ν' => 'v',
+            'к' | 'κ' => 'k',
+            'т' | 'τ' => 't',
+            'А' | 'Α' => 'A',
+            'В' | 'Β' => 'B',
+            'Е' | 'Ε' => 'E',
+            'К' | 'Κ' => 'K',
+            'М' | 'Μ' => 'M',
+            'Н' | 'Η' => 'H',
+            'О' | 'Ο' => 'O',
+            'Р' | 'Ρ' => 'P',
+            'С' => 'C',
+            'Т' | 'Τ' => 'T',
+            'Х' | 'Χ' => 'X',
+            'І' | 'Ι' => 'I',
+            'Ζ' => 'Z',
+            'Ν' => 'N',
+            'Υ' => 'Y',
+            other => other,
+        })
+        .collect()
+}
+
+/// `text`, cut to its first 60 characters (with `…`) for a message.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Characters YAML 1.2 forbids in a document: C0 controls other than tab,
+/// line feed and carriage return, DEL, C1 controls, and two non-characters.
+fn forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// `[A-Za-z0-9_.-]+`

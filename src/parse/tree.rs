@@ -5,6 +5,8 @@
 //! anchored node instead of copying it; every node's expanded size is tracked,
 //! and an alias bomb stops at [`MAX_ALIAS_EXPANSION`] with a syntax error.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -151,6 +153,9 @@ pub(crate) struct SyntaxError {
     pub fatal: bool,
 }
 
+/// What [`Tree::node`] returns for an id it does not hold: an empty list.
+static MISSING: Node<'static> = Node { kind: NodeKind::Seq(Vec::new()), span: Span::at(0) };
+
 #[derive(Debug, Default)]
 pub(crate) struct Tree<'s> {
     nodes: Vec<Node<'s>>,
@@ -160,12 +165,16 @@ pub(crate) struct Tree<'s> {
 
 /// The `(key, value)` pairs of a mapping's children.
 pub(crate) fn pairs(children: &[NodeId]) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-    children.chunks_exact(2).map(|kv| (kv[0], kv[1]))
+    children.chunks_exact(2).filter_map(|kv| match *kv {
+        [k, v] => Some((k, v)),
+        _ => None,
+    })
 }
 
 impl<'s> Tree<'s> {
     pub fn node(&self, id: NodeId) -> &Node<'s> {
-        &self.nodes[id as usize]
+        // Ids come from this tree; the fallback only keeps a bug from panicking.
+        self.nodes.get(id as usize).unwrap_or(&MISSING)
     }
 
     /// Whether the document could only be read in part.
@@ -325,7 +334,7 @@ impl<'a> Builder<'a> {
                         fatal: true,
                     });
                 };
-                let w = self.weights[target as usize];
+                let w = self.weights.get(target as usize).copied().unwrap_or(1);
                 self.alias_added = self.alias_added.saturating_add(w);
                 if self.alias_added > MAX_ALIAS_EXPANSION {
                     return Err(SyntaxError {
@@ -358,7 +367,7 @@ impl<'a> Builder<'a> {
     }
 
     fn attach(&mut self, id: NodeId) -> Result<(), SyntaxError> {
-        let w = self.weights[id as usize];
+        let w = self.weights.get(id as usize).copied().unwrap_or(1);
         match self.stack.last_mut() {
             Some(frame) => {
                 frame.children.push(id);
@@ -375,17 +384,20 @@ impl<'a> Builder<'a> {
 
     fn close(&mut self, end: u32) -> Result<(), SyntaxError> {
         let Some(frame) = self.stack.pop() else { return Ok(()) };
-        let node = &mut self.tree.nodes[frame.id as usize];
-        node.span.end = end.max(node.span.start);
-        node.kind = if frame.is_map {
-            let mut children = frame.children;
-            // A key left without its value by a syntax error is dropped.
-            children.truncate(children.len() & !1);
-            NodeKind::Map(children)
-        } else {
-            NodeKind::Seq(frame.children)
-        };
-        self.weights[frame.id as usize] = frame.weight;
+        if let Some(node) = self.tree.nodes.get_mut(frame.id as usize) {
+            node.span.end = end.max(node.span.start);
+            node.kind = if frame.is_map {
+                let mut children = frame.children;
+                // A key left without its value by a syntax error is dropped.
+                children.truncate(children.len() & !1);
+                NodeKind::Map(children)
+            } else {
+                NodeKind::Seq(frame.children)
+            };
+        }
+        if let Some(w) = self.weights.get_mut(frame.id as usize) {
+            *w = frame.weight;
+        }
         if frame.anchor > 0 {
             self.anchors.insert(frame.anchor, frame.id);
         }
@@ -395,7 +407,7 @@ impl<'a> Builder<'a> {
     /// After an error, closes what is still open so the partial tree is usable.
     fn close_all(&mut self) {
         while let Some(frame) = self.stack.last() {
-            let end = self.tree.nodes[frame.id as usize].span.end;
+            let end = self.tree.nodes.get(frame.id as usize).map_or(0, |n| n.span.end);
             if self.close(end).is_err() {
                 break;
             }

@@ -95,11 +95,11 @@ fn more_than_the_size_limit_is_refused_up_front() {
     let text = "# padding\n".repeat(3_400_000);
     let (status, out, _) = lint_file(text.as_bytes());
     assert_eq!(status, 1);
-    assert!(message_of(&out, "P001").contains("limited to 32 MiB"));
+    assert!(message_of(&out, "P001").contains("32 MiB plans are limited to"));
     // The same through standard input.
     let run = retreat(&["lint", "-", "--format", "json"], None, Some(text.as_bytes()));
     assert_eq!(run.status, 1);
-    assert!(run.stdout.contains("limited to 32 MiB"));
+    assert!(run.stdout.contains("32 MiB plans are limited to"));
 }
 
 #[test]
@@ -140,4 +140,16 @@ fn a_million_character_line_is_shown_cut_short() {
     assert!(run.stdout.contains("P003"), "{}", &run.stdout[..run.stdout.len().min(500)]);
     let longest = run.stdout.lines().map(str::len).max().unwrap_or(0);
     assert!(longest < 400, "a line of {longest} bytes was printed");
+}
+
+#[test]
+fn more_than_the_step_limit_is_reported_and_the_rest_checked() {
+    let mut text = String::from("title: T\nsteps:\n");
+    for i in 0..=retreat::limits::MAX_STEPS {
+        text.push_str(&format!("- {{id: s{i}, do: Check thing {i} now, kind: check}}\n"));
+    }
+    let parsed = retreat::parse(&text);
+    assert_eq!(parsed.plan.steps.len(), retreat::limits::MAX_STEPS);
+    let limit = parsed.diagnostics.iter().find(|d| d.code == "P003").expect("P003");
+    assert!(limit.message.contains("the limit is 100000"), "{}", limit.message);
 }

@@ -1,12 +1,15 @@
 //! Integration tests, one binary: the library's public API and the `retreat`
 //! command, driven by the fixtures under `tests/fixtures`.
 
+mod bad_corpus;
 mod bad_input;
 mod cli;
 mod examples;
+mod fuzz_corpus;
 mod hash;
 mod parse;
 mod properties;
+mod report;
 mod rules;
 mod simulate;
 mod support;
