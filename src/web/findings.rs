@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::markdown;
 use crate::rules::find;
 use crate::sim::{Simulation, say};
-use crate::{Analysis, Diagnostic, LineIndex, Severity, Span};
+use crate::{Analysis, Diagnostic, LineIndex, Severity, Span, show_invisible};
 
 #[derive(Properties)]
 pub struct FindingsProps {
@@ -75,13 +75,13 @@ pub fn findings(props: &FindingsProps) -> Html {
                 <button class="finding-main" {onclick} title="Show in the plan">
                     <span class="severity">{ d.severity.as_str() }</span>
                     <code class="code">{ code }</code>
-                    <span class="message">{ &d.message }</span>
+                    <span class="message">{ show_invisible(&d.message).into_owned() }</span>
                     <span class="where">
                         { format!("line {}:{}", at.line, at.column) }
-                        { for d.step.as_ref().map(|s| html! { <>{ " · step " }<code>{ s }</code></> }) }
+                        { for d.step.as_ref().map(|s| html! { <>{ " · step " }<code>{ show_invisible(s).into_owned() }</code></> }) }
                     </span>
                 </button>
-                { for d.help.as_ref().map(|h| html! { <p class="help">{ h }</p> }) }
+                { for d.help.as_ref().map(|h| html! { <p class="help">{ show_invisible(h).into_owned() }</p> }) }
                 <button class="link-button" onclick={toggle} aria-expanded={docs_open.to_string()}>
                     { if docs_open { "Hide the rule's docs" } else { "Why? The rule's docs" } }
                 </button>

@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::Analysis;
 use crate::layout::{NODE_HEIGHT, NODE_WIDTH, layout};
 use crate::model::{Kind, Phase, Step};
+use crate::{Analysis, show_invisible};
 
 #[derive(Properties)]
 pub struct GraphProps {
@@ -134,13 +134,13 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 }
             })
         };
-        let aria = format!("Step {}: {}{}", step.id(), label, if failing { ", fails here" } else { "" });
+        let aria = format!("Step {}: {}{}", show_invisible(step.id()), label, if failing { ", fails here" } else { "" });
         html! {
             <g class={classes!("node", shape_class(step), (step.phase == Phase::Prep || step.phase == Phase::Post).then_some("offstage"), selected.then_some("selected"), failing.then_some("failing"))}
                tabindex="0" role="button" aria-label={aria} aria-pressed={selected.to_string()} {onclick} {onkeydown}>
-                <title>{ format!("{}\n{}", step.id(), step.do_.as_ref().map_or("", |d| d.as_str())) }</title>
+                <title>{ show_invisible(&format!("{}\n{}", step.id(), step.do_.as_ref().map_or("", |d| d.as_str()))).into_owned() }</title>
                 { shape(step, n.x, n.y) }
-                <text class="node-id" x={(n.x + NODE_WIDTH / 2.0).to_string()} y={(n.y + 19.0).to_string()}>{ truncate(step.id(), 20) }</text>
+                <text class="node-id" x={(n.x + NODE_WIDTH / 2.0).to_string()} y={(n.y + 19.0).to_string()}>{ truncate(&show_invisible(step.id()), 20) }</text>
                 <text class="node-kind" x={(n.x + NODE_WIDTH / 2.0).to_string()} y={(n.y + 35.0).to_string()}>{ label }</text>
                 if failing {
                     <text class="fails-here" x={(n.x + NODE_WIDTH / 2.0).to_string()} y={(n.y - 5.0).to_string()}>{ "⚡ fails here" }</text>

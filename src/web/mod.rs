@@ -31,8 +31,57 @@ use timeline::Timeline;
 
 /// Mounts the app on the page's body.
 pub fn start() {
+    // Through Yew, which would otherwise install its own hook when it renders.
+    yew::set_custom_panic_hook(Box::new(crashed));
     yew::Renderer::<App>::new().render();
 }
+
+/// If the app ever panics, the page says so and hands over the user's text,
+/// with nothing that needs the (now stopped) app to work: a text box to copy
+/// from and a download link. The text is also in local storage already.
+fn crashed(info: &std::panic::PanicHookInfo<'_>) {
+    let message = info.to_string();
+    gloo::console::error!(format!("Retreat stopped: {message}"));
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let text = document
+        .query_selector("textarea.source")
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok())
+        .map(|t| t.value())
+        .or_else(|| share::load_draft().map(|d| d.text))
+        .unwrap_or_default();
+    let build = || -> Option<()> {
+        let overlay = document.create_element("div").ok()?;
+        overlay.set_id("crash");
+        overlay.set_attribute("role", "alert").ok()?;
+        let title = document.create_element("h2").ok()?;
+        title.set_text_content(Some("Retreat stopped because of a bug."));
+        let body = document.create_element("p").ok()?;
+        body.set_text_content(Some(&format!(
+            "Your text is safe: it is saved in this browser, and here it is to copy or download. Reloading the page restores it. What happened: {message}"
+        )));
+        let area = document.create_element("textarea").ok()?;
+        area.set_attribute("readonly", "").ok()?;
+        area.set_attribute("aria-label", "Your plan's text").ok()?;
+        area.set_text_content(Some(&text));
+        let link = document.create_element("a").ok()?;
+        link.set_text_content(Some("Download the plan"));
+        link.set_attribute("download", "plan.yaml").ok()?;
+        if let Some(url) = share::blob_url(&text) {
+            link.set_attribute("href", &url).ok()?;
+        }
+        for child in [&title, &body, &area, &link] {
+            overlay.append_child(child).ok()?;
+        }
+        document.body()?.append_child(&overlay).ok()?;
+        Some(())
+    };
+    let _ = build();
+}
+
+/// Quiet time after an analysis before Monte Carlo starts, in milliseconds.
+const ODDS_AFTER_MS: u32 = 400;
 
 /// Links longer than this may be cut by mail and chat tools.
 const LONG_LINK: usize = 2_000;
@@ -44,35 +93,65 @@ pub fn app() -> Html {
         State::new(text, aside, notice)
     });
 
-    // Autosave: every analysed text is the draft.
+    // Autosave: every analysed text is the draft (not the text the page
+    // opened with: saving that would only overwrite another tab's work).
     {
         let dispatch = state.dispatcher();
         let notice = state.notice.clone();
+        let opened = use_mut_ref(|| true);
         use_effect_with(state.text.clone(), move |text| {
-            let draft =
-                share::Draft { text: (**text).clone(), link: Some(share::fragment()).filter(|f| !f.is_empty()) };
-            if let Err(e) = share::save_draft(&draft)
-                && notice.as_ref().is_none_or(|n| n.kind != NoticeKind::Error)
+            if std::mem::replace(&mut *opened.borrow_mut(), false) {
+                return;
+            }
+            let link = Some(share::fragment()).filter(|f| !f.is_empty());
+            let problem = match share::save_draft(text, link, false) {
+                share::Saved::Shared => None,
+                share::Saved::Apart => Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: "Another tab changed the saved draft. Your text here is saved apart, so neither overwrites the other; reloading this tab keeps it.".into(),
+                }),
+                share::Saved::Failed(e) => Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: format!("Your draft could not be saved in this browser ({e}). It stays in the page: download it to keep it."),
+                }),
+            };
+            if let Some(p) = problem
+                && notice.as_ref() != Some(&p)
             {
-                dispatch.dispatch(Action::Notify(Some(Notice {
-                        kind: NoticeKind::Error,
-                        text: format!("Your draft could not be saved in this browser ({e}). It stays in the page: download it to keep it."),
-                    })));
+                dispatch.dispatch(Action::Notify(Some(p)));
             }
         });
     }
-    // Monte Carlo for each new analysis, a few runs at a time.
+    // A test hook: `?debug-panic` makes the app panic, to show what a crash does.
+    use_effect_with((), |()| {
+        let asked =
+            web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|q| q.contains("debug-panic"));
+        #[allow(clippy::panic)]
+        if asked {
+            panic!("a panic asked for with ?debug-panic");
+        }
+    });
+    // Monte Carlo for each new analysis, a few runs at a time, once typing
+    // has paused (so it never competes with the next keystroke).
     {
         let dispatch = state.dispatcher();
         let analysis = state.analysis.clone();
         use_effect_with(state.generation, move |&generation| {
-            let report =
-                Callback::from(move |(done, total, result): (u32, u32, Option<crate::sim::MonteCarlo>)| match result {
-                    Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
-                    None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
-                });
-            let runner = Runner::start(analysis, report);
-            move || drop(runner)
+            let runner: std::rc::Rc<std::cell::RefCell<Option<Runner>>> = std::rc::Rc::default();
+            let slot = runner.clone();
+            let start = gloo::timers::callback::Timeout::new(ODDS_AFTER_MS, move || {
+                let report = Callback::from(
+                    move |(done, total, result): (u32, u32, Option<crate::sim::MonteCarlo>)| match result {
+                        Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
+                        None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
+                    },
+                );
+                *slot.borrow_mut() = Runner::start(analysis, report);
+            });
+            move || {
+                drop(start);
+                drop(runner.borrow_mut().take());
+            }
         });
     }
 

@@ -131,7 +131,7 @@ pub fn odds_view(props: &OddsProps) -> Html {
         .and_then(|r| r.confidence)
         .unwrap_or(crate::rules::t004_low_confidence::DEFAULT_CONFIDENCE);
     let rows = sim.points.iter().zip(&mc.p_rollback_fits).map(|(p, &share)| {
-        let id = steps.get(p.step).map_or("", |s| s.id());
+        let id = crate::show_invisible(steps.get(p.step).map_or("", |s| s.id())).into_owned();
         let selected = props.failing == Some(p.step);
         let onclick = {
             let on_fail = props.on_fail.clone();

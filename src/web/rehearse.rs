@@ -193,9 +193,9 @@ pub fn rehearse(props: &RehearseProps) -> Html {
                     if let Some(w) = item.wave {
                         <span class="wave">{ format!("wave {}", w + 1) }</span>
                     }
-                    <strong>{ super::markdown::inline(&item.title) }</strong>
+                    <strong>{ super::markdown::inline(&crate::show_invisible(&item.title)) }</strong>
                     { for item.owner.as_ref().map(|o| html! { <span class="owner">{ format!(" — {o}") }</span> }) }
-                    { for item.detail.as_ref().map(|d| html! { <p>{ d }</p> }) }
+                    { for item.detail.as_ref().map(|d| html! { <p>{ crate::show_invisible(d).into_owned() }</p> }) }
                     { for status }
                 </div>
                 if item.action {

@@ -1,7 +1,7 @@
 //! The browser's side of links and drafts: the URL fragment, local storage,
 //! the clipboard and downloads. The link format itself is `crate::link`.
 
-use gloo::storage::{LocalStorage, Storage};
+use gloo::storage::{LocalStorage, SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
@@ -10,22 +10,83 @@ use crate::link;
 
 const DRAFT_KEY: &str = "retreat.draft";
 const ASIDE_KEY: &str = "retreat.aside";
+/// Per tab (session storage): the tab's id, and the stamp of the shared
+/// draft it last saved or loaded.
+const TAB_KEY: &str = "retreat.tab";
+const SEEN_KEY: &str = "retreat.seen";
 
 /// What autosave keeps: the text, and the link it came from (if any), so a
-/// reload of that link restores the edits instead of the original.
+/// reload of that link restores the edits instead of the original; who
+/// saved it and when, so two tabs never silently overwrite each other.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Draft {
     pub text: String,
     pub link: Option<String>,
+    #[serde(default)]
+    pub tab: String,
+    #[serde(default)]
+    pub stamp: f64,
 }
 
+/// How a save went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Saved {
+    /// The shared draft is this text now.
+    Shared,
+    /// Another tab saved a different draft since this tab last looked: this
+    /// tab's text is kept under its own key instead of overwriting theirs.
+    Apart,
+    /// Storage refused (full, or blocked by the browser).
+    Failed(String),
+}
+
+/// This tab's id, made once per tab and kept across reloads.
+pub fn tab_id() -> String {
+    if let Ok(id) = SessionStorage::get::<String>(TAB_KEY) {
+        return id;
+    }
+    let id = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
+    let _ = SessionStorage::set(TAB_KEY, &id);
+    id
+}
+
+fn own_key() -> String {
+    format!("{DRAFT_KEY}.{}", tab_id())
+}
+
+/// The draft to start from: this tab's own one if it had to keep one apart,
+/// else the shared one.
 pub fn load_draft() -> Option<Draft> {
-    LocalStorage::get(DRAFT_KEY).ok()
+    let own: Option<Draft> = LocalStorage::get(own_key()).ok();
+    let shared: Option<Draft> = LocalStorage::get(DRAFT_KEY).ok();
+    if let Some(d) = &shared {
+        let _ = SessionStorage::set(SEEN_KEY, d.stamp);
+    }
+    own.or(shared)
 }
 
-/// Saves the draft; `Err` says why it could not (full or blocked storage).
-pub fn save_draft(draft: &Draft) -> Result<(), String> {
-    LocalStorage::set(DRAFT_KEY, draft).map_err(|e| e.to_string())
+/// Saves `text` as the draft (see [`Saved`]). `force` overwrites another
+/// tab's draft: the user chose to.
+pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
+    let me = tab_id();
+    let seen: f64 = SessionStorage::get(SEEN_KEY).unwrap_or(0.0);
+    let shared: Option<Draft> = LocalStorage::get(DRAFT_KEY).ok();
+    let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
+    let draft = Draft { text: text.to_string(), link, tab: me, stamp: js_sys::Date::now() };
+    if theirs.is_some() && !force {
+        return match LocalStorage::set(own_key(), &draft) {
+            Ok(()) => Saved::Apart,
+            Err(e) => Saved::Failed(e.to_string()),
+        };
+    }
+    match LocalStorage::set(DRAFT_KEY, &draft) {
+        Ok(()) => {
+            LocalStorage::delete(own_key());
+            let _ = SessionStorage::set(SEEN_KEY, draft.stamp);
+            Saved::Shared
+        }
+        Err(e) => Saved::Failed(e.to_string()),
+    }
 }
 
 pub fn load_aside() -> Option<String> {
@@ -68,14 +129,19 @@ pub fn copy_to_clipboard(text: &str) {
     }
 }
 
-/// Offers `text` as a file download.
-pub fn download(name: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+/// A `blob:` URL holding `text`, for a download link.
+pub fn blob_url(text: &str) -> Option<String> {
     let parts = js_sys_array(text);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/yaml");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Offers `text` as a file download.
+pub fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(url) = blob_url(text) else { return };
     if let Ok(a) = document.create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
         a.set_href(&url);
         a.set_download(name);
@@ -113,7 +179,7 @@ pub fn startup() -> (String, Option<String>, Option<Notice>) {
             }
             Some(d) if !d.text.is_empty() && d.text != text && d.text != crate::EXAMPLE_PLAN => {
                 save_aside(&d.text);
-                let _ = save_draft(&Draft { text: text.clone(), link: Some(fragment.clone()) });
+                let _ = save_draft(&text, Some(fragment.clone()), false);
                 (
                     text,
                     Some(d.text),
@@ -121,7 +187,7 @@ pub fn startup() -> (String, Option<String>, Option<Notice>) {
                 )
             }
             _ => {
-                let _ = save_draft(&Draft { text: text.clone(), link: Some(fragment.clone()) });
+                let _ = save_draft(&text, Some(fragment.clone()), false);
                 (text, load_aside(), Some(info("Opened the shared plan.")))
             }
         },

@@ -119,7 +119,12 @@ fn now_ms() -> f64 {
 /// The deterministic analysis; Monte Carlo follows in chunks (see `odds`).
 pub fn analyse(text: &str) -> (Analysis, f64) {
     let start = now_ms();
-    let analysis = analyze(text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+    let options = Options {
+        monte_carlo: MonteCarloRuns::Skip,
+        hashing: crate::parse::Hashing::WhenApproved,
+        ..Options::default()
+    };
+    let analysis = analyze(text, &options);
     (analysis, now_ms() - start)
 }
 

@@ -73,7 +73,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         }
     };
     let forward = rows.iter().enumerate().map(|(r, &(i, s, f))| {
-        let id = steps.get(i).map_or("", |s| s.id()).to_string();
+        let id = crate::show_invisible(steps.get(i).map_or("", |s| s.id())).into_owned();
         let onclick = {
             let on_fail = props.on_fail.clone();
             Callback::from(move |_| on_fail.emit(i))

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serve, browser, open, shot, DIST, ROOT, ARTIFACTS } from './harness.mjs';
+import { serve, browser, open, shot, edit, DIST, ROOT, ARTIFACTS } from './harness.mjs';
 
 let server, url, b;
 const figures = {};
@@ -25,16 +25,6 @@ after(async () => {
 const example = () => readFile(join(ROOT, 'www/examples/hl7-engine-replacement.yaml'), 'utf8');
 const summary = (page) => page.textContent('.summary');
 const text = (page) => page.inputValue('textarea.source');
-
-/** Replaces the editor's text as a paste would, and waits for its analysis. */
-async function edit(page, value) {
-  await page.evaluate((v) => {
-    const area = document.querySelector('textarea.source');
-    area.value = v;
-    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-  }, value);
-  await page.waitForTimeout(300); // the debounce, then one analysis
-}
 
 test('the app opens on the hospital example with its findings', async () => {
   const started = Date.now();
@@ -174,14 +164,15 @@ test('an edit of the 300-step plan is analysed within a frame', async () => {
   await page.waitForFunction(() => document.querySelector('textarea.source').value.includes('Synthetic plan of 300 steps'));
   const big = await text(page);
   const times = [];
-  for (let i = 0; i < 5; i++) {
+  // Three edits to warm the engine up (as typing does), then nine measured.
+  for (let i = 0; i < 12; i++) {
     await edit(page, big.replace('purpose: Benchmark', `purpose: Benchmark ${i}`));
-    times.push(Number(await page.getAttribute('main.app', 'data-analysis-ms')));
+    if (i >= 3) times.push(Number(await page.getAttribute('main.app', 'data-analysis-ms')));
   }
   times.sort((x, y) => x - y);
   figures.analysis_300_steps_ms = times;
   await shot(page, 'large');
-  assert.ok(times[2] < 16, `median analysis ${times[2]} ms`);
+  assert.ok(times[4] < 16, `median analysis ${times[4]} ms`);
   await context.close();
 });
 

@@ -51,3 +51,13 @@ export async function shot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 }
+
+/** Replaces the editor's text as a paste would, and waits for its analysis. */
+export async function edit(page, value) {
+  await page.evaluate((v) => {
+    const area = document.querySelector('textarea.source');
+    area.value = v;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, value);
+  await page.waitForTimeout(300); // the debounce, then one analysis
+}
