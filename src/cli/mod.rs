@@ -25,6 +25,9 @@ retreat: lint and simulate rollback plans
 Usage:
   retreat lint FILE... [--format human|json|sarif] [--deny warnings] [--severity CODE=LEVEL]...
   retreat simulate FILE [--format human|json] [--runs N] [--seed S]
+  retreat report FILE [--format md|html]   the approval document for a change board
+  retreat link FILE [--base URL]   the share link that carries the plan
+  retreat open LINK           the plan a share link carries
   retreat explain CODE        the docs of one rule (R001 or missing-undo)
   retreat rules               every rule with its code, name and default severity
   retreat --version
@@ -77,6 +80,9 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write) -> Result<u8, String> {
     match command.as_str() {
         "lint" => lint(parser, out),
         "simulate" => simulate(parser, out),
+        "link" => make_link(parser, out),
+        "report" => report(parser, out),
+        "open" => open_link(parser, out),
         "explain" => explain(parser, out),
         "rules" => list_rules(parser, out),
         "help" => {
@@ -218,6 +224,76 @@ fn simulate(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Strin
     let text = if json { simulate::json(&analysis, sim) } else { simulate::human(&analysis, sim) };
     write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(OK)
+}
+
+fn report(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let (mut file, mut html) = (None::<String>, false);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("format") | Short('f') => {
+                html = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
+                    "md" | "markdown" => false,
+                    "html" => true,
+                    other => return Err(format!("unknown format `{other}`; use md or html")),
+                }
+            }
+            Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let path = file.ok_or("`retreat report` needs a FILE")?;
+    let bytes = read(&path)?;
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() };
+    let (text, analysis) = analyze_bytes(&bytes, &options);
+    if analysis.graph.is_none() {
+        eprintln!("retreat: cannot write a report for `{path}`: it does not parse (`retreat lint` shows where)");
+        return Ok(FINDINGS);
+    }
+    let doc = retreat::report::document(&analysis, &text);
+    let rendered = if html { retreat::report::html(&doc) } else { retreat::report::markdown(&doc) };
+    write!(out, "{rendered}").map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(OK)
+}
+
+/// Where the app is published; `--base` overrides it.
+const DEFAULT_BASE: &str = "https://retreat.example/";
+
+fn make_link(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let (mut file, mut base) = (None::<String>, DEFAULT_BASE.to_string());
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("base") => base = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?,
+            Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let path = file.ok_or("`retreat link` needs a FILE")?;
+    let bytes = read(&path)?;
+    let text = retreat::parse::decode(&bytes).map_err(|d| format!("cannot link `{path}`: {}", d.message))?;
+    let base = base.split('#').next().unwrap_or_default();
+    print(out, &format!("{base}#{}", retreat::link::encode(text)))?;
+    Ok(OK)
+}
+
+fn open_link(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let link = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(v)) => v.string().map_err(|e| e.to_string())?,
+        Some(other) => return Err(other.unexpected().to_string()),
+        None => return Err("`retreat open` needs a LINK".into()),
+    };
+    match retreat::link::decode(&link) {
+        Ok(text) => {
+            write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
+            Ok(OK)
+        }
+        Err(e) => {
+            eprintln!("retreat: cannot open the link: {e}");
+            Ok(FINDINGS)
+        }
+    }
 }
 
 /// Reads a plan file, or standard input for `-`, stopping just past the size

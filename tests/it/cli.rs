@@ -177,3 +177,24 @@ fn allow_silences_a_rule_with_a_reason() {
     let no_reason = base.replace("  - id: move-files\n", "  - id: move-files\n    allow: {R001: ''}\n");
     assert_eq!(crate::support::codes(&no_reason), ["R001", "P003"]);
 }
+
+#[test]
+fn link_and_open_use_the_apps_codec() {
+    let run = retreat(&["link", CLEAN, "--base", "https://retreat.example/app/#old"], None, None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let url = run.stdout.trim();
+    assert!(url.starts_with("https://retreat.example/app/#v1."), "{url}");
+    let opened = retreat(&["open", url], None, None);
+    assert_eq!(opened.status, 0);
+    assert_eq!(opened.stdout, read(CLEAN));
+    let broken = retreat(&["open", &url[..url.len() - 10]], None, None);
+    assert_eq!(broken.status, 1);
+    assert!(broken.stderr.contains("damaged or cut short"), "{}", broken.stderr);
+}
+
+#[test]
+fn monte_carlo_runs_are_limited() {
+    let run = retreat(&["simulate", CLEAN, "--runs", "1000001"], None, None);
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("from 1 to 1000000"), "{}", run.stderr);
+}
