@@ -4,7 +4,7 @@
 //! Positions are byte offsets; [`LineIndex`] turns them into the 1-based line
 //! and column (counted in Unicode characters) that users see.
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! Durations and timestamps: reading them from plan text and writing them back
 //! the way people say them.
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
@@ -107,8 +107,12 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     match OffsetDateTime::parse(t, &Rfc3339) {
         Ok(dt) => Ok(Timestamp { unix: dt.unix_timestamp(), offset: dt.offset().whole_seconds() }),
         Err(_) => {
-            let looks_local = t.len() >= 19 && t.as_bytes().get(10).is_some_and(|&b| b == b'T' || b == b't');
-            if looks_local && !t.ends_with(['Z', 'z']) && !t[19..].contains(['+', '-']) {
+            let looks_local =
+                t.is_ascii() && t.len() >= 19 && t.as_bytes().get(10).is_some_and(|&b| b == b'T' || b == b't');
+            if looks_local
+                && !t.ends_with(['Z', 'z'])
+                && !t.as_bytes().get(19..).unwrap_or_default().iter().any(|&b| b == b'+' || b == b'-')
+            {
                 Err(format!("`{t}` has no UTC offset: add `Z` or one like `+01:00`"))
             } else {
                 Err(format!("`{t}` is not an RFC 3339 timestamp like `2026-11-28T22:00:00Z`"))

@@ -8,7 +8,7 @@
 //! third shorter than deflate level 9 + base64url, the way Mermaid's live
 //! editor makes its links (see the tests).
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

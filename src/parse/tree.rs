@@ -5,7 +5,7 @@
 //! anchored node instead of copying it; every node's expanded size is tracked,
 //! and an alias bomb stops at [`MAX_ALIAS_EXPANSION`] with a syntax error.
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -99,8 +99,8 @@ fn float_or_str(t: &str) -> Resolved<'_> {
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the sign already stripped.
 fn is_core_float(t: &str) -> bool {
-    let (mantissa, exponent) = match t.find(['e', 'E']) {
-        Some(i) => (&t[..i], Some(&t[i + 1..])),
+    let (mantissa, exponent) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
         None => (t, None),
     };
     let (int, frac) = match mantissa.split_once('.') {
@@ -209,7 +209,7 @@ impl<'a> ByteOffsets<'a> {
             char_index.min(self.src.len())
         } else {
             while self.chars < char_index {
-                match self.src[self.byte..].chars().next() {
+                match self.src.get(self.byte..).and_then(|rest| rest.chars().next()) {
                     Some(c) => {
                         self.byte += c.len_utf8();
                         self.chars += 1;
@@ -218,7 +218,7 @@ impl<'a> ByteOffsets<'a> {
                 }
             }
             while self.chars > char_index {
-                match self.src[..self.byte].chars().next_back() {
+                match self.src.get(..self.byte).and_then(|head| head.chars().next_back()) {
                     Some(c) => {
                         self.byte -= c.len_utf8();
                         self.chars -= 1;
