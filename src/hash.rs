@@ -8,7 +8,7 @@
 //! change of a value does. Anyone can recompute it with standard tools, e.g.
 //! `yq -o json 'del(.approvals)' plan.yaml | jq -cS` (for ASCII keys).
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 use sha2::{Digest, Sha256};
 
@@ -30,13 +30,12 @@ pub(crate) fn plan_hash(tree: &Tree<'_>, root: NodeId) -> String {
     out
 }
 
-/// Where canonical JSON goes: straight into the hasher (or a `String` in tests).
+/// Where canonical JSON goes: straight into the hasher, or a `String`.
 trait Out {
     fn push_str(&mut self, s: &str);
     fn push(&mut self, c: char);
 }
 
-#[cfg(test)]
 impl Out for String {
     fn push_str(&mut self, s: &str) {
         String::push_str(self, s);
@@ -71,6 +70,21 @@ impl Out for HashSink {
     fn push(&mut self, c: char) {
         self.buf.push(c);
     }
+}
+
+/// The document as canonical JSON, `approvals` included (what a JSON tool or
+/// a schema validator sees of a YAML plan).
+pub(crate) fn document_json(tree: &Tree<'_>, root: NodeId) -> String {
+    let mut out = String::new();
+    write_node(tree, root, false, &mut out);
+    out
+}
+
+/// `s` as a JSON string literal (also a valid YAML double-quoted scalar).
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_str(s, &mut out);
+    out
 }
 
 /// Whether `text` has the form of a plan hash (hex in either case).
@@ -143,8 +157,50 @@ fn write_float(f: f64, out: &mut impl Out) {
     } else if f.fract() == 0.0 && f.abs() < 1e21 {
         out.push_str(&format!("{}", f as i128));
     } else {
-        out.push_str(&serde_json::Number::from_f64(f).map_or_else(|| "null".into(), |n| n.to_string()));
+        out.push_str(&es_number(f));
     }
+}
+
+/// A finite number as ECMAScript's `Number.prototype.toString` writes it,
+/// which is what JCS asks for: the shortest digits that read back to the same
+/// double, in plain notation from 1e-6 up to 1e21 and as `d.ddde±x` outside.
+fn es_number(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
+    // Rust's `{:e}` gives the same shortest digits: `d.ddde<exp>`.
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i64;
+    // The decimal point sits after `n` digits: value = 0.digits * 10^n.
+    let n = exp.parse::<i64>().unwrap_or(0) + 1;
+    let mut out = String::with_capacity(32);
+    if f < 0.0 {
+        out.push('-');
+    }
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-n) as usize));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        out.push_str(&format!("e{}{}", if n > 0 { '+' } else { '-' }, (n - 1).abs()));
+    }
+    out
 }
 
 /// A JSON string as JCS writes it: `"` and `\\` escaped, control characters
@@ -174,6 +230,31 @@ fn write_str(s: &str, out: &mut impl Out) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_are_written_as_ecmascript_writes_them() {
+        // Expected values are what `String(x)` gives in a browser.
+        for (f, want) in [
+            (0.1, "0.1"),
+            (-1.5, "-1.5"),
+            (4.35, "4.35"),
+            (123.456, "123.456"),
+            (0.002, "0.002"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            ("333333333.33333329".parse().unwrap_or_default(), "333333333.3333333"),
+            (1e21, "1e+21"),
+            (1.5e21, "1.5e+21"),
+            (1e23, "1e+23"),
+            (5e-324, "5e-324"),
+            (-1.7976931348623157e308, "-1.7976931348623157e+308"),
+            (123456789012.5, "123456789012.5"),
+        ] {
+            assert_eq!(super::es_number(f), want, "{f:e}");
+        }
+    }
+
     #[test]
     fn strings_escape_like_jcs() {
         let mut out = String::new();

@@ -12,7 +12,9 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod diagnostic;
+pub mod diff;
 pub mod examples;
+pub mod format;
 pub mod graph;
 pub mod hash;
 pub mod layout;
@@ -23,12 +25,13 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod sim;
 pub mod synth;
 pub mod units;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary, show_invisible};
-pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes};
+pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes, explain_stale};
 pub use model::Plan;
 pub use parse::{Parsed, parse};
 pub use rules::{RULES, Rule};

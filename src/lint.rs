@@ -190,3 +190,27 @@ fn apply_allows(plan: &Plan, graph: Option<&PlanGraph>, found: Vec<Diagnostic>) 
     }
     (kept, suppressed)
 }
+
+/// Says what changed in each C005 (stale approval) whose approval was given
+/// for `approved`: the version the approver read, when the caller has it
+/// (the app keeps the versions it made approval stanzas for; the command line
+/// takes `--approved FILE`).
+pub fn explain_stale(analysis: &mut Analysis, approved: &Analysis) {
+    let Some(approved_hash) = approved.hash.as_deref() else { return };
+    let spans: Vec<crate::Span> = analysis
+        .plan
+        .approvals
+        .iter()
+        .filter_map(|a| a.plan_hash.as_ref())
+        .filter(|h| crate::hash::same_hash(&h.value, approved_hash))
+        .map(|h| h.span)
+        .collect();
+    if spans.is_empty() {
+        return;
+    }
+    let summary = crate::diff::compare(approved, analysis).summary();
+    for d in analysis.diagnostics.iter_mut().filter(|d| d.code == "C005" && spans.contains(&d.span)) {
+        let base = d.message.trim_end_matches(": it has changed since").to_string();
+        d.message = format!("{base}; since then, {summary}");
+    }
+}

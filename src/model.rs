@@ -136,6 +136,11 @@ impl Phase {
     pub const ALL: [(&'static str, Phase); 4] =
         [("prep", Phase::Prep), ("implement", Phase::Implement), ("verify", Phase::Verify), ("post", Phase::Post)];
 
+    /// The name as written in a plan.
+    pub fn as_str(self) -> &'static str {
+        Phase::ALL.iter().find(|(_, p)| *p == self).map_or("implement", |(name, _)| name)
+    }
+
     /// Whether steps of this phase run inside the window and get a schedule.
     pub fn is_scheduled(self) -> bool {
         matches!(self, Phase::Implement | Phase::Verify)

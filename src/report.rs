@@ -402,6 +402,30 @@ fn md_inline(parts: &[Inline]) -> String {
         .collect()
 }
 
+/// The approval entry a reviewer pastes under `approvals:` to sign `hash`
+/// off: `by`, `role` (left out when blank), `date` and `plan_hash`, each
+/// value quoted so that any name reads back unchanged.
+pub fn approval_stanza(by: &str, role: &str, date: &str, hash: &str) -> Result<String, String> {
+    let (by, role, date) = (by.trim(), role.trim(), date.trim());
+    if by.is_empty() {
+        return Err("say who approves: `by` is empty".into());
+    }
+    if [by, role].iter().any(|s| s.chars().any(char::is_control)) {
+        return Err("names cannot hold control characters or line breaks".into());
+    }
+    crate::units::parse_date(date)?;
+    if !crate::hash::is_well_formed(hash) {
+        return Err(format!("`{hash}` is not a plan hash"));
+    }
+    let quote = crate::hash::json_string;
+    let mut out = format!("  - by: {}\n", quote(by));
+    if !role.is_empty() {
+        out.push_str(&format!("    role: {}\n", quote(role)));
+    }
+    out.push_str(&format!("    date: {date}\n    plan_hash: {hash}\n"));
+    Ok(out)
+}
+
 /// The document as Markdown.
 pub fn markdown(doc: &Document) -> String {
     let mut out = format!("# Change approval: {}\n", md_escape(&doc.title));
@@ -501,7 +525,7 @@ body{font:11pt/1.45 Georgia,'Times New Roman',serif;color:#111;max-width:48rem;m
 h1{font-size:18pt;margin:0 0 .5rem}h2{font-size:13pt;border-bottom:1px solid #999;margin:1.4rem 0 .5rem;break-after:avoid}
 table{border-collapse:collapse;width:100%;font-size:9pt}th,td{border:1px solid #999;padding:.2rem .35rem;vertical-align:top;text-align:left}
 thead{display:table-header-group}tr{break-inside:avoid}code{font:9pt ui-monospace,Menlo,Consolas,monospace}
-section{break-inside:auto}li{margin:.15rem 0}
+section{break-inside:auto}li{margin:.15rem 0}td:empty{height:2.4em}
 @page{margin:18mm 15mm}
 @media print{body{margin:0;max-width:none}}";
 

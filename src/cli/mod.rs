@@ -24,10 +24,13 @@ retreat: lint and simulate rollback plans
 
 Usage:
   retreat lint FILE... [--format human|json|sarif] [--deny warnings] [--severity CODE=LEVEL]...
+                       [--approved FILE|LINK]   (what changed since that approved version)
+  retreat diff A B [--format human|json]   what changed from plan A to plan B (files or links)
   retreat simulate FILE [--format human|json] [--runs N] [--seed S]
   retreat report FILE [--format md|html]   the approval document for a change board
   retreat link FILE [--base URL]   the share link that carries the plan
   retreat open LINK           the plan a share link carries
+  retreat schema              the JSON Schema of the plan format, for editors
   retreat explain CODE        the docs of one rule (R001 or missing-undo)
   retreat rules               every rule with its code, name and default severity
   retreat --version
@@ -81,10 +84,19 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write) -> Result<u8, String> {
         "lint" => lint(parser, out),
         "simulate" => simulate(parser, out),
         "link" => make_link(parser, out),
+        "diff" => diff(parser, out),
         "report" => report(parser, out),
         "open" => open_link(parser, out),
         "explain" => explain(parser, out),
         "rules" => list_rules(parser, out),
+        "schema" => {
+            if let Some(extra) = parser.next().map_err(|e| e.to_string())? {
+                return Err(extra.unexpected().to_string());
+            }
+            write!(out, "{}", retreat::schema::json_schema_text())
+                .map_err(|e| format!("cannot write the output: {e}"))?;
+            Ok(OK)
+        }
         "help" => {
             print(out, USAGE)?;
             Ok(OK)
@@ -103,8 +115,12 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     let mut format = Format::Human;
     let mut deny_warnings = false;
     let mut options = Options::default();
+    let mut approved: Option<String> = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
+            Long("approved") => {
+                approved = Some(parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?);
+            }
             Long("format") | Short('f') => {
                 format = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str()
                 {
@@ -136,12 +152,19 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     if files.is_empty() {
         return Err("`retreat lint` needs at least one FILE".into());
     }
+    let approved = match approved {
+        Some(source) => Some(analyze_bytes(&load_plan(&source)?, &options).1),
+        None => None,
+    };
     let mut unreadable = false;
     let mut linted = Vec::with_capacity(files.len());
     for path in files {
         match read(&path) {
             Ok(bytes) => {
-                let (text, analysis) = analyze_bytes(&bytes, &options);
+                let (text, mut analysis) = analyze_bytes(&bytes, &options);
+                if let Some(approved) = &approved {
+                    retreat::explain_stale(&mut analysis, approved);
+                }
                 linted.push(Linted { text: text.into_owned(), path, analysis });
             }
             Err(message) => {
@@ -254,6 +277,75 @@ fn report(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String>
     let rendered = if html { retreat::report::html(&doc) } else { retreat::report::markdown(&doc) };
     write!(out, "{rendered}").map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(OK)
+}
+
+/// A plan given as a file, or as a share link.
+fn load_plan(source: &str) -> Result<Vec<u8>, String> {
+    if source.contains("#v") || source.starts_with("v1.") {
+        return retreat::link::decode(source).map(String::into_bytes).map_err(|e| format!("cannot open the link: {e}"));
+    }
+    read(source)
+}
+
+fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
+    use lexopt::prelude::*;
+    let (mut plans, mut json) = (Vec::<String>::new(), false);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("format") | Short('f') => {
+                json = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
+                    "human" => false,
+                    "json" => true,
+                    other => return Err(format!("unknown format `{other}`; use human or json")),
+                }
+            }
+            Value(v) if plans.len() < 2 => plans.push(v.string().map_err(|e| e.to_string())?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let [a, b] = plans.as_slice() else { return Err("`retreat diff` needs two plans, A and B".into()) };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() };
+    let (before, after) = (analyze_bytes(&load_plan(a)?, &options).1, analyze_bytes(&load_plan(b)?, &options).1);
+    let d = retreat::diff::compare(&before, &after);
+    let text = if json {
+        format!("{}\n", serde_json::to_string(&d).unwrap_or_default())
+    } else {
+        let mut t = String::new();
+        let id_list =
+            |ids: &[String]| ids.iter().map(|i| retreat::show_invisible(i).into_owned()).collect::<Vec<_>>().join(", ");
+        if !d.added.is_empty() {
+            t.push_str(&format!("Steps added: {}\n", id_list(&d.added)));
+        }
+        if !d.removed.is_empty() {
+            t.push_str(&format!("Steps removed: {}\n", id_list(&d.removed)));
+        }
+        for c in &d.changed {
+            t.push_str(&format!("Step {} changed:\n", retreat::show_invisible(&c.step)));
+            for f in &c.fields {
+                t.push_str(&format!("  {}: {} -> {}\n", f.field, shown(&f.before), shown(&f.after)));
+            }
+        }
+        for f in &d.plan {
+            t.push_str(&format!("Plan {}: {} -> {}\n", f.field, shown(&f.before), shown(&f.after)));
+        }
+        if d.is_empty() {
+            t.push_str("The plans are the same, as far as the analysis reads them.\n");
+        }
+        if !d.figures.is_empty() {
+            t.push_str("Figures:\n");
+            for f in &d.figures {
+                t.push_str(&format!("  {}: {} -> {}\n", f.field, f.before, f.after));
+            }
+        }
+        t
+    };
+    write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(OK)
+}
+
+/// A value for the diff's lines: `(none)` when empty, invisible characters written out.
+fn shown(v: &str) -> String {
+    if v.is_empty() { "(none)".into() } else { retreat::show_invisible(v).into_owned() }
 }
 
 /// Where the app is published; `--base` overrides it.

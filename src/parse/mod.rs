@@ -4,7 +4,7 @@
 //! a bad one is reported (P002 to P005) and left out, and the rest of the plan
 //! is still read. Only a YAML syntax error (P001) loses the text after it.
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 pub(crate) mod tree;
 
@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::fmt::Display;
 
 use crate::diagnostic::{Diagnostic, Span};
+use crate::format;
 use crate::hash;
 use crate::limits::{MAX_INPUT_BYTES, MAX_PARSE_ERRORS, MAX_STEPS};
 use crate::model::*;
@@ -37,47 +38,6 @@ pub struct Parsed {
     /// Whether a syntax error cut the document short.
     pub partial: bool,
 }
-
-pub const PLAN_FIELDS: &[&str] = &[
-    "version",
-    "title",
-    "system",
-    "change_ref",
-    "purpose",
-    "reason",
-    "current_state",
-    "future_state",
-    "monitoring",
-    "window",
-    "rollback",
-    "baseline",
-    "approvals",
-    "steps",
-    "allow",
-];
-pub const STEP_FIELDS: &[&str] = &[
-    "id",
-    "do",
-    "phase",
-    "kind",
-    "after",
-    "takes",
-    "owner",
-    "tags",
-    "verify",
-    "sets",
-    "destroys",
-    "backs_up",
-    "undo",
-    "irreversible",
-    "allow",
-];
-pub const UNDO_FIELDS: &[&str] = &["do", "takes", "sets", "needs", "owner"];
-pub const WINDOW_FIELDS: &[&str] = &["start", "end", "duration"];
-pub const ROLLBACK_FIELDS: &[&str] = &["decide", "announce", "verify", "confidence"];
-pub const VERIFY_FIELDS: &[&str] = &["do", "takes", "owner"];
-pub const APPROVAL_FIELDS: &[&str] = &["by", "role", "date", "plan_hash"];
-pub const ESTIMATE_FIELDS: &[&str] = &["best", "likely", "worst"];
 
 /// When to compute the plan hash (SHA-256 over the canonical JSON).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -251,7 +211,9 @@ impl<'t> Conv<'t> {
         Some(out)
     }
 
-    fn unknown(&mut self, key: &Key<'_>, known: &[&str], what: impl Display) {
+    fn unknown(&mut self, key: &Key<'_>, fields: &[format::Field], what: impl Display) {
+        let known = format::names(fields);
+        let known = known.as_slice();
         if self.diags.len() >= MAX_PARSE_ERRORS {
             self.dropped += 1;
             return;
@@ -354,13 +316,13 @@ impl<'t> Conv<'t> {
                 // (present, value) for best, likely, worst.
                 let mut p: [(bool, Option<Duration>); 3] = [(false, None); 3];
                 for (key, v) in self.entries(id, &what).unwrap_or_default() {
-                    let slot = ESTIMATE_FIELDS.iter().zip(p.iter_mut()).find(|(f, _)| **f == key.name);
+                    let slot = format::ESTIMATE.iter().zip(p.iter_mut()).find(|(f, _)| f.name == key.name);
                     match slot {
                         Some((_, slot)) => *slot = (true, self.duration(v, format_args!("{what} ({})", key.name))),
-                        None => self.unknown(&key, ESTIMATE_FIELDS, &what),
+                        None => self.unknown(&key, format::ESTIMATE, &what),
                     }
                 }
-                for (name, _) in ESTIMATE_FIELDS.iter().zip(p).filter(|(_, (present, _))| !present) {
+                for (name, _) in format::ESTIMATE.iter().map(|f| f.name).zip(p).filter(|(_, (present, _))| !present) {
                     self.missing(self.span(id), format!("{what}: the three-point estimate has no `{name}`"));
                 }
                 p.map(|(_, value)| value)
@@ -465,7 +427,10 @@ impl<'t> Conv<'t> {
             match field {
                 "version" if self.is_null(v) => {}
                 "version" => {
-                    let ok = self.tree.scalar(v).is_some_and(|s| s.resolve() == Resolved::Int(1));
+                    // 1.0 is the number 1 too (JSON cannot tell them apart).
+                    let ok = self.tree.scalar(v).is_some_and(|s| {
+                        matches!(s.resolve(), Resolved::Int(1)) || s.resolve() == Resolved::Float(1.0)
+                    });
                     if !ok {
                         let shown = self.tree.scalar(v).map_or("a list or mapping".to_string(), |s| {
                             if s.is_string {
@@ -501,12 +466,12 @@ impl<'t> Conv<'t> {
                 }
                 "allow" => plan.allow = self.allow(v, "the plan's `allow`"),
                 _ => {
-                    self.unknown(&key, PLAN_FIELDS, "the plan");
+                    self.unknown(&key, format::PLAN, "the plan");
                     continue;
                 }
             }
             if self.diags.len() > before {
-                plan.invalid.push(PLAN_FIELDS.iter().copied().find(|f| *f == field).unwrap_or("?"));
+                plan.invalid.push(format::find(format::PLAN, field).map_or("?", |f| f.name));
             }
         }
         if plan.title.is_none() && !plan.is_invalid("title") {
@@ -530,7 +495,7 @@ impl<'t> Conv<'t> {
                 "start" => start = Some((self.timestamp(v, "`window.start`"), self.span(v))),
                 "end" => end = Some((self.timestamp(v, "`window.end`"), self.span(v))),
                 "duration" => duration = Some((self.duration(v, "`window.duration`"), self.span(v))),
-                _ => self.unknown(&key, WINDOW_FIELDS, "`window`"),
+                _ => self.unknown(&key, format::WINDOW, "`window`"),
             }
         }
         let Some((start, _)) = start else {
@@ -616,7 +581,7 @@ impl<'t> Conv<'t> {
                     "confidence"
                 }
                 _ => {
-                    self.unknown(&key, ROLLBACK_FIELDS, "`rollback`");
+                    self.unknown(&key, format::ROLLBACK, "`rollback`");
                     continue;
                 }
             };
@@ -649,7 +614,7 @@ impl<'t> Conv<'t> {
                     "owner"
                 }
                 _ => {
-                    self.unknown(&key, VERIFY_FIELDS, "`rollback.verify`");
+                    self.unknown(&key, format::VERIFY, "`rollback.verify`");
                     continue;
                 }
             };
@@ -704,7 +669,7 @@ impl<'t> Conv<'t> {
                         }
                     }
                     "plan_hash" => a.plan_hash = self.text(v, "`plan_hash`"),
-                    _ => self.unknown(&key, APPROVAL_FIELDS, "an approval"),
+                    _ => self.unknown(&key, format::APPROVAL, "an approval"),
                 }
             }
             if a.by.is_none() {
@@ -888,7 +853,7 @@ impl<'t> Conv<'t> {
                     "allow"
                 }
                 _ => {
-                    self.unknown(&key, STEP_FIELDS, what);
+                    self.unknown(&key, format::STEP, what);
                     continue;
                 }
             };
@@ -965,7 +930,7 @@ impl<'t> Conv<'t> {
                     "owner"
                 }
                 _ => {
-                    self.unknown(&key, UNDO_FIELDS, &where_);
+                    self.unknown(&key, format::UNDO, &where_);
                     continue;
                 }
             };
@@ -1031,7 +996,7 @@ pub fn skeleton(id: &str) -> String {
 /// `text`, cut to its first 60 characters (with `…`) for a message.
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(60) {
-        Some((at, _)) => format!("{}…", &text[..at]),
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
         None => text.to_string(),
     }
 }
@@ -1049,13 +1014,26 @@ pub fn is_valid_id(id: &str) -> bool {
 
 /// The known name closest to `name`, if one is close enough to be a typo.
 pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    let lower = name.to_lowercase();
+    let lower = name.to_ascii_lowercase();
     known
         .iter()
-        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), *k))
+        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()), *k))
         .filter(|(d, k)| *d <= (k.len() / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
+}
+
+/// The plan text as JSON (canonical: keys sorted, no spaces), as any YAML
+/// tool would read it; `None` when the text is not readable YAML.
+pub fn to_json(source: &str) -> Option<String> {
+    if source.len() > MAX_INPUT_BYTES || source.chars().any(forbidden) {
+        return None;
+    }
+    let tree = tree::build(source);
+    if tree.is_partial() {
+        return None;
+    }
+    tree.root.map(|root| hash::document_json(&tree, root))
 }
 
 /// The UTF-8 byte-order mark some editors put first.

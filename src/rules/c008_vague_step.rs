@@ -60,7 +60,7 @@ fn vagueness(text: &Text) -> Option<String> {
     let t = text.value.trim();
     let words = || t.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| !w.is_empty());
     if let Some(w) = words().find(|w| ["tbd", "todo", "tbc"].iter().any(|p| w.eq_ignore_ascii_case(p))) {
-        return Some(format!("it says \"{}\"", w.to_uppercase()));
+        return Some(format!("it says \"{}\"", w.to_ascii_uppercase()));
     }
     for phrase in ["as needed", "if required", "as required", "if needed", "as appropriate"] {
         if t.as_bytes().windows(phrase.len()).any(|w| w.eq_ignore_ascii_case(phrase.as_bytes())) {

@@ -3,12 +3,14 @@
 //! reducer (`state`); components take props and callbacks; every figure comes
 //! from the core.
 
+mod compare;
 mod editor;
 mod findings;
 mod graph;
 mod markdown;
 mod odds;
 mod rehearse;
+mod report;
 mod share;
 mod state;
 #[cfg(test)]
@@ -21,11 +23,13 @@ use yew::prelude::*;
 
 use crate::examples::{EXAMPLES, LARGE_STEPS, large};
 use crate::link;
+use compare::CompareView;
 use editor::Editor;
 use findings::{Findings, summary_line};
 use graph::GraphView;
 use odds::{OddsView, Runner};
 use rehearse::Rehearse;
+use report::ReportView;
 use state::{Action, Notice, NoticeKind, Odds, State, Tab};
 use timeline::Timeline;
 
@@ -68,7 +72,7 @@ fn crashed(info: &std::panic::PanicHookInfo<'_>) {
         let link = document.create_element("a").ok()?;
         link.set_text_content(Some("Download the plan"));
         link.set_attribute("download", "plan.yaml").ok()?;
-        if let Some(url) = share::blob_url(&text) {
+        if let Some(url) = share::blob_url(&text, "text/yaml") {
             link.set_attribute("href", &url).ok()?;
         }
         for child in [&title, &body, &area, &link] {
@@ -200,6 +204,10 @@ pub fn app() -> Html {
         Tab::Odds => {
             html! { <OddsView analysis={state.analysis.clone()} odds={state.odds.clone()} failing={state.failing} on_fail={on_fail} /> }
         }
+        Tab::Compare => {
+            html! { <CompareView analysis={state.analysis.clone()} text={state.text.clone()} aside={state.aside.clone()} /> }
+        }
+        Tab::Report => html! { <ReportView analysis={state.analysis.clone()} text={state.text.clone()} /> },
     };
     html! {
         <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}>
@@ -372,7 +380,7 @@ fn share_box(props: &ShareProps) -> Html {
     };
     let download = {
         let text = props.text.clone();
-        Callback::from(move |_| share::download("plan.yaml", &text))
+        Callback::from(move |_| share::download_as("plan.yaml", "text/yaml", &text))
     };
     let shown = (*url).clone();
     html! {

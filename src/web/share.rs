@@ -1,8 +1,6 @@
 //! The browser's side of links and drafts: the URL fragment, local storage,
 //! the clipboard and downloads. The link format itself is `crate::link`.
 
-use gloo::storage::{LocalStorage, SessionStorage, Storage};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use super::state::{Notice, NoticeKind};
@@ -18,14 +16,64 @@ const SEEN_KEY: &str = "retreat.seen";
 /// What autosave keeps: the text, and the link it came from (if any), so a
 /// reload of that link restores the edits instead of the original; who
 /// saved it and when, so two tabs never silently overwrite each other.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
     pub text: String,
     pub link: Option<String>,
-    #[serde(default)]
     pub tab: String,
-    #[serde(default)]
     pub stamp: f64,
+}
+
+impl Draft {
+    /// `draft1`, tab, stamp and link on a line each, then the text.
+    fn encode(&self) -> String {
+        format!("draft1\n{}\n{}\n{}\n{}", self.tab, self.stamp, self.link.as_deref().unwrap_or(""), self.text)
+    }
+
+    fn decode(stored: &str) -> Option<Draft> {
+        let mut parts = stored.splitn(5, '\n');
+        if parts.next()? != "draft1" {
+            return None;
+        }
+        let tab = parts.next()?.to_string();
+        let stamp = parts.next()?.parse().ok()?;
+        let link = Some(parts.next()?.to_string()).filter(|l| !l.is_empty());
+        Some(Draft { text: parts.next()?.to_string(), link, tab, stamp })
+    }
+}
+
+/// The browser's local or session storage, as plain strings.
+struct Store(Option<web_sys::Storage>);
+
+impl Store {
+    fn local() -> Store {
+        Store(web_sys::window().and_then(|w| w.local_storage().ok().flatten()))
+    }
+
+    fn session() -> Store {
+        Store(web_sys::window().and_then(|w| w.session_storage().ok().flatten()))
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.as_ref()?.get_item(key).ok().flatten()
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), String> {
+        let store = self.0.as_ref().ok_or("storage is not available")?;
+        store.set_item(key, value).map_err(|e| {
+            let name = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.name()));
+            match name.as_deref() {
+                Some("QuotaExceededError") => "storage is full".to_string(),
+                _ => "storage refused it".to_string(),
+            }
+        })
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(store) = &self.0 {
+            let _ = store.remove_item(key);
+        }
+    }
 }
 
 /// How a save went.
@@ -42,11 +90,12 @@ pub enum Saved {
 
 /// This tab's id, made once per tab and kept across reloads.
 pub fn tab_id() -> String {
-    if let Ok(id) = SessionStorage::get::<String>(TAB_KEY) {
+    let session = Store::session();
+    if let Some(id) = session.get(TAB_KEY) {
         return id;
     }
     let id = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
-    let _ = SessionStorage::set(TAB_KEY, &id);
+    let _ = session.set(TAB_KEY, &id);
     id
 }
 
@@ -57,10 +106,11 @@ fn own_key() -> String {
 /// The draft to start from: this tab's own one if it had to keep one apart,
 /// else the shared one.
 pub fn load_draft() -> Option<Draft> {
-    let own: Option<Draft> = LocalStorage::get(own_key()).ok();
-    let shared: Option<Draft> = LocalStorage::get(DRAFT_KEY).ok();
+    let local = Store::local();
+    let own = local.get(&own_key()).and_then(|s| Draft::decode(&s));
+    let shared = local.get(DRAFT_KEY).and_then(|s| Draft::decode(&s));
     if let Some(d) = &shared {
-        let _ = SessionStorage::set(SEEN_KEY, d.stamp);
+        let _ = Store::session().set(SEEN_KEY, &d.stamp.to_string());
     }
     own.or(shared)
 }
@@ -69,33 +119,62 @@ pub fn load_draft() -> Option<Draft> {
 /// tab's draft: the user chose to.
 pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
     let me = tab_id();
-    let seen: f64 = SessionStorage::get(SEEN_KEY).unwrap_or(0.0);
-    let shared: Option<Draft> = LocalStorage::get(DRAFT_KEY).ok();
+    let (local, session) = (Store::local(), Store::session());
+    let seen: f64 = session.get(SEEN_KEY).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let shared = local.get(DRAFT_KEY).and_then(|s| Draft::decode(&s));
     let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
     let draft = Draft { text: text.to_string(), link, tab: me, stamp: js_sys::Date::now() };
     if theirs.is_some() && !force {
-        return match LocalStorage::set(own_key(), &draft) {
+        return match local.set(&own_key(), &draft.encode()) {
             Ok(()) => Saved::Apart,
-            Err(e) => Saved::Failed(e.to_string()),
+            Err(e) => Saved::Failed(e),
         };
     }
-    match LocalStorage::set(DRAFT_KEY, &draft) {
+    match local.set(DRAFT_KEY, &draft.encode()) {
         Ok(()) => {
-            LocalStorage::delete(own_key());
-            let _ = SessionStorage::set(SEEN_KEY, draft.stamp);
+            local.remove(&own_key());
+            let _ = session.set(SEEN_KEY, &draft.stamp.to_string());
             Saved::Shared
         }
-        Err(e) => Saved::Failed(e.to_string()),
+        Err(e) => Saved::Failed(e),
     }
 }
 
 pub fn load_aside() -> Option<String> {
-    LocalStorage::get(ASIDE_KEY).ok()
+    Store::local().get(ASIDE_KEY)
 }
 
 pub fn save_aside(text: &str) {
     // Best effort: the aside text also stays in the page.
-    let _ = LocalStorage::set(ASIDE_KEY, text);
+    let _ = Store::local().set(ASIDE_KEY, text);
+}
+
+/// The versions approval entries were made for: an index of hashes, newest
+/// first, and the text under `retreat.approved.<hash>`.
+const APPROVED_KEY: &str = "retreat.approved";
+/// How many approved versions are kept (each is a whole plan text).
+const APPROVED_KEPT: usize = 8;
+
+/// Keeps `text` as the version an approval entry was made for, so that a
+/// stale approval can later say what changed since. Best effort: without
+/// it, C005 still fires, only without the list of changes.
+pub fn save_approved(hash: &str, text: &str) {
+    let local = Store::local();
+    let hash = hash.to_ascii_lowercase();
+    let index = local.get(APPROVED_KEY).unwrap_or_default();
+    let mut hashes: Vec<&str> = index.lines().filter(|h| *h != hash).collect();
+    hashes.insert(0, &hash);
+    for old in hashes.split_off(APPROVED_KEPT.min(hashes.len())) {
+        local.remove(&format!("{APPROVED_KEY}.{old}"));
+    }
+    if local.set(&format!("{APPROVED_KEY}.{hash}"), text).is_ok() {
+        let _ = local.set(APPROVED_KEY, &hashes.join("\n"));
+    }
+}
+
+/// The text an approval entry for `hash` was made for in this browser.
+pub fn load_approved(hash: &str) -> Option<String> {
+    Store::local().get(&format!("{APPROVED_KEY}.{}", hash.to_ascii_lowercase()))
 }
 
 /// The URL fragment, without `#`.
@@ -129,19 +208,19 @@ pub fn copy_to_clipboard(text: &str) {
     }
 }
 
-/// A `blob:` URL holding `text`, for a download link.
-pub fn blob_url(text: &str) -> Option<String> {
+/// A `blob:` URL holding `text` of type `mime`, for a download link.
+pub fn blob_url(text: &str, mime: &str) -> Option<String> {
     let parts = js_sys_array(text);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/yaml");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
-/// Offers `text` as a file download.
-pub fn download(name: &str, text: &str) {
+/// Offers `text` as a file download of type `mime`.
+pub fn download_as(name: &str, mime: &str, text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(url) = blob_url(text) else { return };
+    let Some(url) = blob_url(text, mime) else { return };
     if let Ok(a) = document.create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
         a.set_href(&url);
         a.set_download(name);

@@ -16,15 +16,19 @@ pub enum Tab {
     Timeline,
     Rehearse,
     Odds,
+    Compare,
+    Report,
 }
 
 impl Tab {
-    pub const ALL: [(Tab, &'static str); 5] = [
+    pub const ALL: [(Tab, &'static str); 7] = [
         (Tab::Findings, "Findings"),
         (Tab::Graph, "Graph"),
         (Tab::Timeline, "Timeline"),
         (Tab::Rehearse, "Rehearse"),
         (Tab::Odds, "Odds"),
+        (Tab::Compare, "Compare"),
+        (Tab::Report, "Report"),
     ];
 }
 
@@ -124,8 +128,44 @@ pub fn analyse(text: &str) -> (Analysis, f64) {
         hashing: crate::parse::Hashing::WhenApproved,
         ..Options::default()
     };
-    let analysis = analyze(text, &options);
+    let mut analysis = analyze(text, &options);
+    explain_stale_approvals(&mut analysis);
     (analysis, now_ms() - start)
+}
+
+thread_local! {
+    /// The last approved version read back, by its hash: a stale plan is
+    /// re-analysed per keystroke, the version it was approved at is not.
+    static APPROVED: std::cell::RefCell<Option<(String, Rc<Analysis>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// When an approval is stale (C005) and this browser made the approval entry
+/// for it, says what changed since (`crate::explain_stale`).
+fn explain_stale_approvals(analysis: &mut Analysis) {
+    if !analysis.diagnostics.iter().any(|d| d.code == "C005") {
+        return;
+    }
+    let hashes: Vec<String> = analysis
+        .plan
+        .approvals
+        .iter()
+        .filter_map(|a| a.plan_hash.as_ref())
+        .map(|h| h.value.to_ascii_lowercase())
+        .collect();
+    for hash in hashes {
+        let cached = APPROVED.with_borrow(|c| c.as_ref().filter(|(h, _)| *h == hash).map(|(_, a)| a.clone()));
+        let approved = match cached {
+            Some(a) => a,
+            None => {
+                let Some(text) = super::share::load_approved(&hash) else { continue };
+                let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };
+                let a = Rc::new(analyze(&text, &options));
+                APPROVED.set(Some((hash, a.clone())));
+                a
+            }
+        };
+        crate::explain_stale(analysis, &approved);
+    }
 }
 
 impl State {

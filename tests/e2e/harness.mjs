@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: a static server for dist/ and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -60,4 +61,15 @@ export async function edit(page, value) {
     area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
   }, value);
   await page.waitForTimeout(300); // the debounce, then one analysis
+}
+
+/** Runs the command line (built by `cargo test`), returning its output. */
+export function cli(args) {
+  const bin = join(ROOT, 'target/debug/retreat');
+  try {
+    return { status: 0, stdout: execFileSync(bin, args, { encoding: 'utf8', maxBuffer: 1 << 26 }) };
+  } catch (e) {
+    if (e.code === 'ENOENT') throw new Error(`${bin} is missing: run \`cargo build\` first`);
+    return { status: e.status, stdout: e.stdout };
+  }
 }

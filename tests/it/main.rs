@@ -11,5 +11,6 @@ mod parse;
 mod properties;
 mod report;
 mod rules;
+mod schema;
 mod simulate;
 mod support;
