@@ -176,3 +176,9 @@ test('links: the command line opens what the app shares, and the app opens what 
   assert.equal(cli(['link', file, '--base', url]).stdout.trim(), appLink);
   await context.close();
 });
+
+test('the app serves the editor schema next to itself', async () => {
+  const res = await fetch(new URL('retreat-plan.schema.json', url));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), await readFile(join(ROOT, 'www/retreat-plan.schema.json'), 'utf8'));
+});
