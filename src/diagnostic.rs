@@ -69,6 +69,11 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// Puts diagnostics in source order, then by code; equal ones keep their order.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    crate::order::sort_by_key(diagnostics, |d| (u64::from(d.span.start), crate::order::short_str_key(d.code)));
+}
+
 impl Diagnostic {
     pub fn new(code: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
         Diagnostic { code, severity, message: message.into(), span, step: None, help: None }

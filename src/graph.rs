@@ -225,7 +225,7 @@ fn find_cycles(graph: &mut DiGraph<(), ()>, after: &[Vec<usize>]) -> Vec<Vec<usi
                 .is_none_or(|(a, b)| component[a.index()] == usize::MAX || component[a.index()] != component[b.index()])
         });
     }
-    cycles.sort_by_key(|c| c.first().copied());
+    crate::order::sort_by_key(&mut cycles, |c| (c.first().map_or(0, |&f| f as u64 + 1), 0));
     cycles
 }
 

@@ -5,6 +5,7 @@
 //! into SVG.
 
 use crate::graph::PlanGraph;
+use crate::order::{f64_key, sort_by_key};
 
 /// Width and height of a node's box, and the gaps between them.
 pub const NODE_WIDTH: f64 = 150.0;
@@ -159,7 +160,7 @@ fn reorder(pos: &mut [Vec<f64>], l: usize, links: &[Vec<usize>], other: usize) {
         })
         .collect();
     let mut sorted = keys;
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    sort_by_key(&mut sorted, |a| (f64_key(a.0), f64_key(a.1)));
     for (rank, &(_, _, i)) in sorted.iter().enumerate() {
         pos[l][i] = rank as f64;
     }
@@ -170,7 +171,7 @@ fn reorder(pos: &mut [Vec<f64>], l: usize, links: &[Vec<usize>], other: usize) {
 fn count_crossings(upper: &[f64], lower: &[f64], up: &[Vec<usize>]) -> usize {
     let mut links: Vec<(f64, f64)> =
         up.iter().enumerate().flat_map(|(i, near)| near.iter().map(move |&j| (lower[i], upper[j]))).collect();
-    links.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    sort_by_key(&mut links, |a| (f64_key(a.0), f64_key(a.1)));
     // Count inversions of the upper ends (merge sort; n log n).
     let mut ends: Vec<f64> = links.into_iter().map(|(_, u)| u).collect();
     inversions(&mut ends)

@@ -22,6 +22,8 @@ pub mod limits;
 pub mod link;
 pub mod lint;
 pub mod model;
+pub mod order;
+pub mod output;
 pub mod parse;
 pub mod report;
 pub mod rules;

@@ -144,7 +144,7 @@ pub fn add_monte_carlo(analysis: &mut Analysis, mc: MonteCarlo, options: &Option
     let (mut kept, suppressed) = settle(&analysis.plan, Some(graph), found, options);
     analysis.diagnostics.retain(|d| d.code != rules::t004_low_confidence::RULE.code);
     analysis.diagnostics.append(&mut kept);
-    analysis.diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(b.code)));
+    crate::diagnostic::sort(&mut analysis.diagnostics);
     analysis.suppressed.retain(|s| s.diagnostic.code != rules::t004_low_confidence::RULE.code);
     analysis.suppressed.extend(suppressed);
 }
@@ -165,7 +165,7 @@ fn settle(
         }
         None => true,
     });
-    diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(b.code)));
+    crate::diagnostic::sort(&mut diagnostics);
     (diagnostics, suppressed)
 }
 

@@ -160,9 +160,10 @@ fn implementation(analysis: &Analysis) -> Section {
             Phase::Post => (2, 0.0),
             _ => (1, sim.slots.get(i).copied().flatten().map_or(0.0, |s| s.start)),
         };
-        order.sort_by(|&a, &b| {
-            let (ra, rb) = (rank(a), rank(b));
-            ra.0.cmp(&rb.0).then(ra.1.total_cmp(&rb.1)).then(a.cmp(&b))
+        // Stable: equal ranks stay in step order.
+        crate::order::sort_by_key(&mut order, |&i| {
+            let (phase, start) = rank(i);
+            (phase, crate::order::f64_key(start))
         });
     }
     let rows = order

@@ -94,7 +94,7 @@ pub fn parse_with(source: &str, hashing: Hashing) -> Parsed {
     let mut plan = cx.plan(source);
     plan.symbols = std::mem::take(&mut cx.symbols);
     let mut diagnostics = cx.finish();
-    diagnostics.sort_by_key(|d| d.span.start);
+    crate::diagnostic::sort(&mut diagnostics);
     let wanted = hashing == Hashing::Always || plan.approvals.iter().any(|a| a.plan_hash.is_some());
     let hash = if partial || !wanted { None } else { tree.root.map(|root| hash::plan_hash(&tree, root)) };
     Parsed { plan, diagnostics, hash, partial }

@@ -119,7 +119,7 @@ fn parallel_undos(cx: &Context<'_>, sim: &Simulation, out: &mut Vec<Diagnostic>)
     resources.sort_unstable();
     for (symbol, mut writers) in resources {
         let resource = cx.plan.symbol(symbol);
-        writers.sort_by_key(|&i| cx.graph.pos[i]);
+        crate::order::sort_by_key(&mut writers, |&i| (cx.graph.pos[i] as u64, 0));
         for pair in writers.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             let state = |i: usize| undo_state(&steps[i], resource).unwrap_or_default();

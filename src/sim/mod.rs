@@ -388,7 +388,7 @@ impl Simulation {
             }
         }
         waves.retain(|w| !w.is_empty());
-        undos.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.step.cmp(&b.step)));
+        crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
         let verify_start = called + point.chain;
         RollbackRun { waves, undos, called, verify_start, done: verify_start + self.verify }
     }

@@ -48,7 +48,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let x = |t: f64| LABEL_W + t / total * CHART_W;
     let mut rows: Vec<(usize, f64, f64)> =
         sim.slots.iter().enumerate().filter_map(|(i, s)| s.map(|s| (i, s.start, s.finish))).collect();
-    rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    crate::order::sort_by_key(&mut rows, |r| (crate::order::f64_key(r.1), r.0 as u64));
     let rollback_rows = run.as_ref().map_or(0, |(_, r)| r.undos.len() + 3);
     let height = AXIS_H + (rows.len() + rollback_rows + 2) as f64 * ROW_H + 10.0;
     let step = tick_step(total);
