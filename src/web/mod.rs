@@ -3,6 +3,7 @@
 //! reducer (`state`); components take props and callbacks; every figure comes
 //! from the core.
 
+pub mod api;
 mod compare;
 mod editor;
 mod findings;

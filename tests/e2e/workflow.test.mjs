@@ -182,3 +182,23 @@ test('the app serves the editor schema next to itself', async () => {
   assert.equal(res.status, 200);
   assert.equal(await res.text(), await readFile(join(ROOT, 'www/retreat-plan.schema.json'), 'utf8'));
 });
+
+test('the app core and the command line give the same lint result, for every example and bad-corpus plan', async () => {
+  const { context, page } = await open(b, url);
+  const { readdir } = await import('node:fs/promises');
+  const dirs = ['www/examples', 'tests/fixtures/bad'];
+  let compared = 0;
+  for (const dir of dirs) {
+    for (const name of (await readdir(join(ROOT, dir))).filter((n) => /\.(ya?ml|json)$/.test(n)).sort()) {
+      const path = join(ROOT, dir, name);
+      const expected = cli(['lint', path, '--format', 'json']);
+      if (expected.status === 2) continue; // not readable as text: the app never gets such a file
+      const text = await readFile(path, 'utf8');
+      const got = await page.evaluate(([t, f]) => window.wasmBindings.lint(t, f), [text, path]);
+      assert.deepEqual(got, JSON.parse(expected.stdout), name);
+      compared++;
+    }
+  }
+  assert.ok(compared >= 150, `${compared} plans compared`);
+  await context.close();
+});
