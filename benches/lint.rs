@@ -2,7 +2,8 @@
 //! The figures go into the closing notes; budgets are in the issues.
 
 use divan::{Bencher, black_box};
-use retreat::{Options, analyze, synth};
+use retreat::parse::Hashing;
+use retreat::{MonteCarloRuns, Options, analyze, synth};
 
 fn main() {
     divan::main();
@@ -13,6 +14,24 @@ fn main() {
 fn lint_generated_plan(bencher: Bencher, steps: usize) {
     let text = synth::plan(steps, 1);
     let options = Options::default();
+    bencher.bench(|| analyze(black_box(&text), &options));
+}
+
+/// The same without T004's Monte Carlo runs (parse, graph, rules and the
+/// deterministic simulation only).
+#[divan::bench(args = [1_000, 10_000])]
+fn lint_generated_plan_without_monte_carlo(bencher: Bencher, steps: usize) {
+    let text = synth::plan(steps, 1);
+    let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };
+    bencher.bench(|| analyze(black_box(&text), &options));
+}
+
+/// What the app does on each keystroke of its 300-step example (Monte Carlo
+/// follows apart, in slices; the hash only when an approval carries one).
+#[divan::bench]
+fn app_keystroke_300_steps(bencher: Bencher) {
+    let text = retreat::examples::large();
+    let options = Options { monte_carlo: MonteCarloRuns::Skip, hashing: Hashing::WhenApproved, ..Options::default() };
     bencher.bench(|| analyze(black_box(&text), &options));
 }
 

@@ -119,11 +119,10 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("approved") => {
-                approved = Some(parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?);
+                approved = Some(value(&mut parser)?);
             }
             Long("format") | Short('f') => {
-                format = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str()
-                {
+                format = match value(&mut parser)?.as_str() {
                     "human" => Format::Human,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
@@ -131,14 +130,14 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
                 }
             }
             Long("deny") => {
-                let what = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                let what = value(&mut parser)?;
                 if what != "warnings" {
                     return Err(format!("`--deny {what}`: only `--deny warnings` is known"));
                 }
                 deny_warnings = true;
             }
             Long("severity") | Short('s') => {
-                let setting = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                let setting = value(&mut parser)?;
                 options.set_severity(&setting)?;
             }
             Long("help") | Short('h') => {
@@ -189,6 +188,21 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     Ok(if failing { FINDINGS } else { OK })
 }
 
+/// The value of the option just read, as text.
+fn value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    use lexopt::ValueExt;
+    parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())
+}
+
+/// `--format human|json`: whether it is JSON.
+fn human_or_json(parser: &mut lexopt::Parser) -> Result<bool, String> {
+    match value(parser)?.as_str() {
+        "human" => Ok(false),
+        "json" => Ok(true),
+        other => Err(format!("unknown format `{other}`; use human or json")),
+    }
+}
+
 fn simulate(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     use lexopt::prelude::*;
     let mut file: Option<String> = None;
@@ -196,15 +210,9 @@ fn simulate(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Strin
     let mut settings = Settings::DEFAULT;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
-            Long("format") | Short('f') => {
-                json = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
-                    "human" => false,
-                    "json" => true,
-                    other => return Err(format!("unknown format `{other}`; use human or json")),
-                }
-            }
+            Long("format") | Short('f') => json = human_or_json(&mut parser)?,
             Long("runs") => {
-                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                let v = value(&mut parser)?;
                 settings.runs = v
                     .parse()
                     .ok()
@@ -212,7 +220,7 @@ fn simulate(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Strin
                     .ok_or_else(|| format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}"))?;
             }
             Long("seed") => {
-                let v = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                let v = value(&mut parser)?;
                 settings.seed =
                     v.parse().map_err(|_| format!("`--seed {v}`: give a whole number from 0 to {}", u64::MAX))?;
             }
@@ -255,7 +263,7 @@ fn report(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String>
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("format") | Short('f') => {
-                html = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
+                html = match value(&mut parser)?.as_str() {
                     "md" | "markdown" => false,
                     "html" => true,
                     other => return Err(format!("unknown format `{other}`; use md or html")),
@@ -292,13 +300,7 @@ fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     let (mut plans, mut json) = (Vec::<String>::new(), false);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
-            Long("format") | Short('f') => {
-                json = match parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?.as_str() {
-                    "human" => false,
-                    "json" => true,
-                    other => return Err(format!("unknown format `{other}`; use human or json")),
-                }
-            }
+            Long("format") | Short('f') => json = human_or_json(&mut parser)?,
             Value(v) if plans.len() < 2 => plans.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }
@@ -356,7 +358,7 @@ fn make_link(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Stri
     let (mut file, mut base) = (None::<String>, DEFAULT_BASE.to_string());
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
-            Long("base") => base = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?,
+            Long("base") => base = value(&mut parser)?,
             Value(v) if file.is_none() => file = Some(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }

@@ -1,23 +1,16 @@
 // End-to-end tests: the built app (dist/) in Debian's Chromium.
 // Run with `node --test tests/e2e/` after `trunk build --release`.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serve, browser, open, shot, edit, DIST, ROOT, ARTIFACTS } from './harness.mjs';
+import { useApp, open, shot, edit, DIST, ROOT, ARTIFACTS } from './harness.mjs';
 
-let server, url, b;
+const app = useApp();
 const figures = {};
 
-before(async () => {
-  ({ server, url } = await serve());
-  b = await browser();
-});
-
 after(async () => {
-  await b?.close();
-  server?.close();
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(join(ARTIFACTS, 'figures.json'), JSON.stringify(figures, null, 2) + '\n');
 });
@@ -28,7 +21,7 @@ const text = (page) => page.inputValue('textarea.source');
 
 test('the app opens on the hospital example with its findings', async () => {
   const started = Date.now();
-  const { context, page, errors } = await open(b, url);
+  const { context, page, errors } = await open(app.browser, app.url);
   await page.waitForSelector('.summary');
   figures.interactive_ms = Date.now() - started;
   assert.equal(await text(page), await example());
@@ -42,7 +35,7 @@ test('the app opens on the hospital example with its findings', async () => {
 });
 
 test('deleting an undo makes R001 appear at the right line', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const original = await example();
   const undo = '    undo:\n      do: Resume the inbound HL7 feed at the TCP listener and watch the queue drain\n      takes: 5m\n      sets: { hl7-feed: flowing }\n';
   assert.ok(original.includes(undo));
@@ -67,7 +60,7 @@ test('deleting an undo makes R001 appear at the right line', async () => {
 });
 
 test('fail here shows the rollback order and its clock times', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   await page.click('button[role=tab]:has-text("Rehearse")');
   await page.selectOption('.rehearse select', { label: 'switch (fails at 23:05)' });
   const items = await page.locator('.runbook-item').allTextContents();
@@ -98,7 +91,7 @@ test('fail here shows the rollback order and its clock times', async () => {
 });
 
 test('a copied link opened in a fresh page shows the same plan', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const plan = (await example()).replace('title: Replace the HL7 interface engine', 'title: Replace the HL7 engine (shared)');
   await edit(page, plan);
   await page.click('button:has-text("Copy link")');
@@ -106,22 +99,22 @@ test('a copied link opened in a fresh page shows the same plan', async () => {
   assert.match(link, /#v1\.[A-Za-z0-9_-]+$/);
   figures.link_length = link.length;
   await context.close();
-  const fresh = await open(b, link);
+  const fresh = await open(app.browser, link);
   assert.equal(await text(fresh.page), plan);
   assert.match(await fresh.page.textContent('.notice'), /Opened the shared plan/);
   await fresh.context.close();
 });
 
 test('a corrupt link shows an error and keeps the draft', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const draft = (await example()).replace('change_ref: CHG-2026-0412', 'change_ref: CHG-2026-9999');
   await edit(page, draft);
-  await page.goto(url + '#v1.this-is-not-a-plan');
+  await page.goto(app.url + '#v1.this-is-not-a-plan');
   await page.reload();
   await page.waitForSelector('.notice.error');
   assert.match(await page.textContent('.notice.error'), /Could not open the link: the link is damaged or cut short/);
   assert.equal(await text(page), draft);
-  await page.goto(url + '#v9.future');
+  await page.goto(app.url + '#v9.future');
   await page.reload();
   assert.match(await page.textContent('.notice.error'), /newer version of Retreat/);
   assert.equal(await text(page), draft);
@@ -130,7 +123,7 @@ test('a corrupt link shows an error and keeps the draft', async () => {
 });
 
 test('a reload keeps the draft', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const draft = (await example()) + '\n# a note added before the reload\n';
   await edit(page, draft);
   await page.reload();
@@ -141,11 +134,11 @@ test('a reload keeps the draft', async () => {
 });
 
 test('opening a link over a draft keeps the draft restorable', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const draft = (await example()).replace('CHG-2026-0412', 'CHG-MINE');
   await edit(page, draft);
   // A link to a different plan, made in another page.
-  const other = await open(b, url);
+  const other = await open(app.browser, app.url);
   await edit(other.page, (await example()).replace('CHG-2026-0412', 'CHG-THEIRS'));
   await other.page.click('button:has-text("Copy link")');
   const link = await other.page.inputValue('.link-text');
@@ -159,7 +152,7 @@ test('opening a link over a draft keeps the draft restorable', async () => {
 });
 
 test('an edit of the 300-step plan is analysed within a frame', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   await page.selectOption('.examples select', 'large');
   await page.waitForFunction(() => document.querySelector('textarea.source').value.includes('Synthetic plan of 300 steps'));
   const big = await text(page);
@@ -185,7 +178,7 @@ test('the shipped wasm and JavaScript stay under 350 KB gzipped', async () => {
 });
 
 test('dark colour scheme and a tablet screen render', async () => {
-  const { context, page } = await open(b, url, { colorScheme: 'dark', viewport: { width: 820, height: 1180 } });
+  const { context, page } = await open(app.browser, app.url, { colorScheme: 'dark', viewport: { width: 820, height: 1180 } });
   await page.waitForSelector('.summary');
   await shot(page, 'dark-tablet');
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

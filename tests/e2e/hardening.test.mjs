@@ -1,20 +1,12 @@
 // Hostile plans and links, crashes, full storage and two tabs: the page must
 // never run script from a plan, call out to the network, or lose work.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, browser, open, shot, edit, ROOT } from './harness.mjs';
+import { useApp, open, shot, edit, ROOT } from './harness.mjs';
 
-let server, url, b;
-before(async () => {
-  ({ server, url } = await serve());
-  b = await browser();
-});
-after(async () => {
-  await b?.close();
-  server?.close();
-});
+const app = useApp();
 
 const example = () => readFile(join(ROOT, 'www/examples/hl7-engine-replacement.yaml'), 'utf8');
 
@@ -39,13 +31,13 @@ steps:
 
 test('a hostile plan in a link runs no script and calls no one', async () => {
   // Make the link in one page, open it in another that watches everything.
-  const maker = await open(b, url);
+  const maker = await open(app.browser, app.url);
   await edit(maker.page, HOSTILE);
   await maker.page.click('button:has-text("Copy link")');
   const link = await maker.page.inputValue('.link-text');
   await maker.context.close();
 
-  const context = await b.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
   const dialogs = [], requests = [], errors = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
@@ -62,7 +54,7 @@ test('a hostile plan in a link runs no script and calls no one', async () => {
   assert.deepEqual(dialogs, []);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.equal(await page.locator('main img, main iframe, main a[href^="javascript"]').count(), 0);
-  const origin = new URL(url).origin;
+  const origin = new URL(app.url).origin;
   assert.deepEqual(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('blob:') && !r.startsWith('data:')), []);
   // The markup is shown as text, and hidden characters are written out.
   const findings = await page.textContent('.findings');
@@ -75,7 +67,7 @@ test('a hostile plan in a link runs no script and calls no one', async () => {
 });
 
 test('the page forbids inline and remote script', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'self' 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
@@ -97,24 +89,24 @@ test('the page forbids inline and remote script', async () => {
 });
 
 test('a crash shows what happened and hands over the text', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const draft = (await example()).replace('CHG-2026-0412', 'CHG-BEFORE-CRASH');
   await edit(page, draft);
-  await page.goto(url + '?debug-panic');
+  await page.goto(app.url + '?debug-panic');
   await page.waitForSelector('#crash', { timeout: 5000 });
   assert.match(await page.textContent('#crash'), /Retreat stopped because of a bug/);
   assert.equal(await page.inputValue('#crash textarea'), draft);
   assert.match(await page.getAttribute('#crash a', 'href'), /^blob:/);
   await shot(page, 'crash');
   // And the draft is still there after the crash.
-  await page.goto(url);
+  await page.goto(app.url);
   await page.waitForSelector('.summary');
   assert.equal(await page.inputValue('textarea.source'), draft);
   await context.close();
 });
 
 test('full local storage keeps the text in the page and says so', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   // Fill storage to the last byte: big blocks, then smaller and smaller.
   await page.evaluate(() => {
     let n = 0;
@@ -135,12 +127,12 @@ test('full local storage keeps the text in the page and says so', async () => {
 });
 
 test('two tabs editing never overwrite each other silently', async () => {
-  const context = await b.newContext();
+  const context = await app.browser.newContext();
   const one = await context.newPage();
-  await one.goto(url);
+  await one.goto(app.url);
   await one.waitForSelector('.summary');
   const two = await context.newPage();
-  await two.goto(url);
+  await two.goto(app.url);
   await two.waitForSelector('.summary');
   const base = await example();
   await edit(one, base.replace('CHG-2026-0412', 'CHG-TAB-ONE'));

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const DIST = join(ROOT, 'dist');
@@ -72,4 +73,21 @@ export function cli(args) {
     if (e.code === 'ENOENT') throw new Error(`${bin} is missing: run \`cargo build\` first`);
     return { status: e.status, stdout: e.stdout };
   }
+}
+
+/**
+ * Serves dist/ and starts Chromium before a test file's tests, and stops both
+ * after them. The returned object's `url` and `browser` are set once started.
+ */
+export function useApp() {
+  const app = { url: undefined, browser: undefined, server: undefined };
+  before(async () => {
+    ({ server: app.server, url: app.url } = await serve());
+    app.browser = await browser();
+  });
+  after(async () => {
+    await app.browser?.close();
+    app.server?.close();
+  });
+  return app;
 }

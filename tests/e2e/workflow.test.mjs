@@ -1,23 +1,13 @@
 // End-to-end tests of the change-board workflow: the approval document and
 // its print, sign-off by hash, comparing versions, and links made by the
 // command line and by the app being one format.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, browser, open, shot, edit, cli, ROOT, ARTIFACTS } from './harness.mjs';
+import { useApp, open, shot, edit, cli, ROOT, ARTIFACTS } from './harness.mjs';
 
-let server, url, b;
-
-before(async () => {
-  ({ server, url } = await serve());
-  b = await browser();
-});
-
-after(async () => {
-  await b?.close();
-  server?.close();
-});
+const app = useApp();
 
 const EXAMPLE = join(ROOT, 'www/examples/hl7-engine-replacement.yaml');
 const example = () => readFile(EXAMPLE, 'utf8');
@@ -25,7 +15,7 @@ const text = (page) => page.inputValue('textarea.source');
 const tab = (page, name) => page.click(`button[role=tab]:has-text("${name}")`);
 
 test('the approval document reads as the command line writes it, and prints on A4 and Letter', async () => {
-  const { context, page, errors } = await open(b, url);
+  const { context, page, errors } = await open(app.browser, app.url);
   await page.waitForSelector('main[data-odds="done"]', { timeout: 20000 });
   await tab(page, 'Report');
   const doc = page.locator('.report-document');
@@ -61,7 +51,7 @@ test('the approval document reads as the command line writes it, and prints on A
 });
 
 test('hostile plan text stays text in the approval document', async () => {
-  const { context, page, errors } = await open(b, url);
+  const { context, page, errors } = await open(app.browser, app.url);
   const hostile = (await example()).replace(
     /^title: .*$/m,
     'title: "<img src=x onerror=window.pwned=1> **bold** javascript:alert(1)"',
@@ -77,8 +67,8 @@ test('hostile plan text stays text in the approval document', async () => {
 });
 
 test('an approval entry signs the plan off, and a later change says what changed', async () => {
-  const { context, page } = await open(b, url);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  const { context, page } = await open(app.browser, app.url);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
   const original = await example();
   // A plan without approvals: the app still shows its hash.
   const unsigned = original.replace(/^approvals:\n(  .*\n)+/m, 'approvals:\n');
@@ -113,14 +103,14 @@ test('an approval entry signs the plan off, and a later change says what changed
 });
 
 test('compare: a link made on the command line against the draft, with the figures that moved', async () => {
-  const { context, page, errors } = await open(b, url);
+  const { context, page, errors } = await open(app.browser, app.url);
   const original = await example();
   const slower = original.replace('takes: [10m, 15m, 40m]', 'takes: [45m, 60m, 90m]');
   assert.notEqual(slower, original);
   const file = join(ARTIFACTS, 'slower.yaml');
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(file, slower);
-  const link = cli(['link', file, '--base', url]).stdout.trim();
+  const link = cli(['link', file, '--base', app.url]).stdout.trim();
   await tab(page, 'Compare');
   await page.fill('#compare-link', link);
   await page.click('.compare-link button');
@@ -134,7 +124,7 @@ test('compare: a link made on the command line against the draft, with the figur
   await shot(page, 'compare');
 
   // A link that is not one changes nothing and says why.
-  await page.fill('#compare-link', url + '#v1.broken');
+  await page.fill('#compare-link', app.url + '#v1.broken');
   await page.click('.compare-link button');
   assert.match(await page.textContent('.compare .notice.error'), /Could not open the link/);
   assert.equal(await text(page), original);
@@ -143,7 +133,7 @@ test('compare: a link made on the command line against the draft, with the figur
 });
 
 test('compare with the draft kept aside when an example was opened over it', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const mine = (await example()).replace('CHG-2026-0412', 'CHG-MINE');
   await edit(page, mine);
   await page.selectOption('.examples select', 'mistake-no-undo.yaml');
@@ -159,13 +149,13 @@ test('links: the command line opens what the app shares, and the app opens what 
   const file = join(ARTIFACTS, 'from-cli.yaml');
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(file, plan);
-  const link = cli(['link', file, '--base', url]).stdout.trim();
-  const fromCli = await open(b, link);
+  const link = cli(['link', file, '--base', app.url]).stdout.trim();
+  const fromCli = await open(app.browser, link);
   assert.equal(await text(fromCli.page), plan);
   await fromCli.context.close();
 
   // App to command line, with text the codec must carry exactly.
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const own = plan.replace('CHG-FROM-CLI', 'CHG-FROM-APP') + '# ünïcödé, tabs\tand "quotes" \u202e\n';
   await edit(page, own);
   await page.click('button:has-text("Copy link")');
@@ -173,18 +163,18 @@ test('links: the command line opens what the app shares, and the app opens what 
   assert.equal(cli(['open', appLink]).stdout, own);
   // The same text gives the same link either way.
   await writeFile(file, own);
-  assert.equal(cli(['link', file, '--base', url]).stdout.trim(), appLink);
+  assert.equal(cli(['link', file, '--base', app.url]).stdout.trim(), appLink);
   await context.close();
 });
 
 test('the app serves the editor schema next to itself', async () => {
-  const res = await fetch(new URL('retreat-plan.schema.json', url));
+  const res = await fetch(new URL('retreat-plan.schema.json', app.url));
   assert.equal(res.status, 200);
   assert.equal(await res.text(), await readFile(join(ROOT, 'www/retreat-plan.schema.json'), 'utf8'));
 });
 
 test('the app core and the command line give the same lint result, for every example and bad-corpus plan', async () => {
-  const { context, page } = await open(b, url);
+  const { context, page } = await open(app.browser, app.url);
   const { readdir } = await import('node:fs/promises');
   const dirs = ['www/examples', 'tests/fixtures/bad'];
   let compared = 0;
