@@ -26,6 +26,13 @@ fn lint_generated_plan_without_monte_carlo(bencher: Bencher, steps: usize) {
     bencher.bench(|| analyze(black_box(&text), &options));
 }
 
+/// Parsing alone (YAML, the typed plan and the plan hash).
+#[divan::bench(args = [10_000])]
+fn parse_generated_plan(bencher: Bencher, steps: usize) {
+    let text = synth::plan(steps, 1);
+    bencher.bench(|| retreat::parse(black_box(&text)));
+}
+
 /// What the app does on each keystroke of its 300-step example (Monte Carlo
 /// follows apart, in slices; the hash only when an approval carries one).
 #[divan::bench]

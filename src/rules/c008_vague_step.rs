@@ -55,19 +55,42 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Why `text` is too vague to follow, if it is.
+const HEDGES: [&str; 5] = ["as needed", "if required", "as required", "if needed", "as appropriate"];
+
+/// Why `text` is too vague to follow, if it is. One pass over the words and
+/// one over the bytes: this runs for every step on every keystroke.
 fn vagueness(text: &Text) -> Option<String> {
     let t = text.value.trim();
-    let words = || t.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| !w.is_empty());
-    if let Some(w) = words().find(|w| ["tbd", "todo", "tbc"].iter().any(|p| w.eq_ignore_ascii_case(p))) {
-        return Some(format!("it says \"{}\"", w.to_ascii_uppercase()));
-    }
-    for phrase in ["as needed", "if required", "as required", "if needed", "as appropriate"] {
-        if t.as_bytes().windows(phrase.len()).any(|w| w.eq_ignore_ascii_case(phrase.as_bytes())) {
-            return Some(format!("\"{phrase}\" leaves the decision to whoever is on shift"));
+    let mut etc = false;
+    for w in t.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| matches!(w.len(), 3 | 4)) {
+        if ["tbd", "todo", "tbc"].iter().any(|p| w.eq_ignore_ascii_case(p)) {
+            return Some(format!("it says \"{}\"", w.to_ascii_uppercase()));
         }
+        etc |= w.eq_ignore_ascii_case("etc");
     }
-    if words().any(|w| w.eq_ignore_ascii_case("etc")) {
+    // Every hedge starts with `as ` or `if `: only there is it worth
+    // comparing. Whole words only ("has needed" is no hedge).
+    let bytes = t.as_bytes();
+    let boundary = |i: usize| !bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let hedge = (0..bytes.len())
+        .filter(|&i| {
+            let head = bytes.get(i..i + 3).unwrap_or_default();
+            head.get(2) == Some(&b' ')
+                && (head[..2].eq_ignore_ascii_case(b"as") || head[..2].eq_ignore_ascii_case(b"if"))
+                && (i == 0 || boundary(i - 1))
+        })
+        .flat_map(|i| {
+            let rest = bytes.get(i..).unwrap_or_default();
+            HEDGES.iter().enumerate().filter(move |(_, h)| {
+                rest.get(..h.len()).is_some_and(|r| r.eq_ignore_ascii_case(h.as_bytes())) && boundary(i + h.len())
+            })
+        })
+        .map(|(k, _)| k)
+        .min();
+    if let Some(phrase) = hedge.and_then(|k| HEDGES.get(k)) {
+        return Some(format!("\"{phrase}\" leaves the decision to whoever is on shift"));
+    }
+    if etc {
         return Some("\"etc\" leaves out what else to do".into());
     }
     if t.ends_with('?') {
@@ -78,4 +101,36 @@ fn vagueness(text: &Text) -> Option<String> {
         return Some(format!("{count} word{} is not an instruction", if count == 1 { "" } else { "s" }));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vagueness;
+    use crate::model::Text;
+
+    fn why(s: &str) -> Option<String> {
+        vagueness(&Text { value: s.into(), span: crate::Span::at(0) })
+    }
+
+    #[test]
+    fn says_why_a_step_is_vague() {
+        assert_eq!(why("Migrate the data, TBD by the DBA").as_deref(), Some("it says \"TBD\""));
+        assert_eq!(
+            why("Restart the listener As Needed").as_deref(),
+            Some("\"as needed\" leaves the decision to whoever is on shift")
+        );
+        // Two hedges: the first in the list is named, wherever it stands.
+        assert_eq!(
+            why("If needed, restart the node as required").as_deref(),
+            Some("\"as required\" leaves the decision to whoever is on shift")
+        );
+        assert_eq!(why("Check the logs, queues etc.").as_deref(), Some("\"etc\" leaves out what else to do"));
+        assert_eq!(why("Is the feed paused?").as_deref(), Some("it is a question, not an instruction"));
+        assert_eq!(why("Restart").as_deref(), Some("1 word is not an instruction"));
+        assert_eq!(why("Pause the feed at the listener, then wait for an empty queue"), None);
+        // Words that merely contain a hedge or a marker are fine.
+        assert_eq!(why("Alias the basin fifo, as neededness permits"), None);
+        assert_eq!(why("Confirm the DBA has needed approvals in writing"), None);
+        assert_eq!(why("Start the etcd cluster and the todolist service"), None);
+    }
 }
