@@ -253,7 +253,32 @@ pub struct Step {
     pub invalid: Vec<&'static str>,
 }
 
+/// What a step is to a reader: its kind and, for a change, whether it can
+/// be undone. The graph, the report and any other view name steps by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Irreversible,
+    Undoable,
+    NoUndo,
+    Check,
+    Notify,
+    Decision,
+    Backup,
+}
+
 impl Step {
+    pub fn shape(&self) -> Shape {
+        match self.kind {
+            Kind::Change if self.irreversible.is_some() => Shape::Irreversible,
+            Kind::Change if self.undo.is_some() => Shape::Undoable,
+            Kind::Change => Shape::NoUndo,
+            Kind::Check => Shape::Check,
+            Kind::Notify => Shape::Notify,
+            Kind::Decision => Shape::Decision,
+            Kind::Backup => Shape::Backup,
+        }
+    }
+
     pub fn id(&self) -> &str {
         &self.id.value
     }

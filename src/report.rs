@@ -4,7 +4,7 @@
 //! escaped for the format it goes into.
 
 use crate::diagnostic::{LineIndex, show_invisible};
-use crate::model::{Kind, Phase, Step};
+use crate::model::{Kind, Phase, Shape, Step};
 use crate::sim::say;
 use crate::units::format_timestamp;
 use crate::{Analysis, Severity};
@@ -140,14 +140,14 @@ fn when(analysis: &Analysis, i: usize) -> String {
 }
 
 fn kind_words(step: &Step) -> &'static str {
-    match step.kind {
-        Kind::Change if step.irreversible.is_some() => "irreversible change",
-        Kind::Change if step.undo.is_some() => "change",
-        Kind::Change => "change without an undo",
-        Kind::Check => "check",
-        Kind::Notify => "notice",
-        Kind::Decision => "go/no-go",
-        Kind::Backup => "backup",
+    match step.shape() {
+        Shape::Irreversible => "irreversible change",
+        Shape::Undoable => "change",
+        Shape::NoUndo => "change without an undo",
+        Shape::Check => "check",
+        Shape::Notify => "notice",
+        Shape::Decision => "go/no-go",
+        Shape::Backup => "backup",
     }
 }
 

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::graph::{Ancestry, PlanGraph};
-use crate::model::{Kind, Plan};
+use crate::model::{Kind, Plan, Rollback};
 use crate::sim::Simulation;
 
 pub mod p001_syntax;
@@ -136,6 +136,20 @@ pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Where to report that the `rollback` section lacks something (`has` says
+/// whether it is there): at `rollback`, or at the plan when there is none.
+/// `None` when it is there, or `field` or the whole section was written but
+/// unreadable (already a P003).
+pub(crate) fn rollback_lacks(plan: &Plan, field: &str, has: impl Fn(&Rollback) -> bool) -> Option<Span> {
+    let rollback = plan.rollback.as_ref();
+    if (plan.is_invalid("rollback") && rollback.is_none())
+        || rollback.is_some_and(|r| has(r) || r.invalid.contains(&field))
+    {
+        return None;
+    }
+    Some(rollback.map_or(plan_anchor(plan), |r| r.span))
 }
 
 /// Where a finding about the plan as a whole points: its first line.

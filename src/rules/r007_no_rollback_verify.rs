@@ -1,6 +1,6 @@
 //! R007 no-rollback-verify: `rollback.verify` is missing.
 
-use super::{Context, Rule, plan_anchor};
+use super::{Context, Rule, rollback_lacks};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub static RULE: Rule = Rule {
@@ -38,15 +38,7 @@ rollback:
 "#;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let plan = cx.plan;
-    if plan.is_invalid("rollback") && plan.rollback.is_none() {
-        return;
-    }
-    let rollback = plan.rollback.as_ref();
-    if rollback.is_some_and(|r| r.verify.is_some() || r.invalid.contains(&"verify")) {
-        return;
-    }
-    let span = rollback.map_or(plan_anchor(plan), |r| r.span);
+    let Some(span) = rollback_lacks(cx.plan, "verify", |r| r.verify.is_some()) else { return };
     out.push(
         RULE.diag(span, "the rollback plan does not say how to check that the system is back to its baseline")
             .help("add `rollback.verify: {do: <how to check>, takes: <time>}`"),

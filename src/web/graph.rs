@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::layout::{NODE_HEIGHT, NODE_WIDTH, layout};
-use crate::model::{Kind, Phase, Step};
+use crate::model::{Phase, Shape, Step};
 use crate::{Analysis, show_invisible};
 
 #[derive(Properties)]
@@ -28,26 +28,26 @@ impl PartialEq for GraphProps {
 
 /// What a step is, in words (shown on the node and read by screen readers).
 pub fn kind_label(step: &Step) -> &'static str {
-    match step.kind {
-        Kind::Change if step.irreversible.is_some() => "irreversible",
-        Kind::Change if step.undo.is_some() => "change, has undo",
-        Kind::Change => "change, NO undo",
-        Kind::Check => "check",
-        Kind::Notify => "notify",
-        Kind::Decision => "go/no-go",
-        Kind::Backup => "backup",
+    match step.shape() {
+        Shape::Irreversible => "irreversible",
+        Shape::Undoable => "change, has undo",
+        Shape::NoUndo => "change, NO undo",
+        Shape::Check => "check",
+        Shape::Notify => "notify",
+        Shape::Decision => "go/no-go",
+        Shape::Backup => "backup",
     }
 }
 
 fn shape_class(step: &Step) -> &'static str {
-    match step.kind {
-        Kind::Change if step.irreversible.is_some() => "irreversible",
-        Kind::Change if step.undo.is_some() => "change",
-        Kind::Change => "change no-undo",
-        Kind::Check => "check",
-        Kind::Notify => "notify",
-        Kind::Decision => "decision",
-        Kind::Backup => "backup",
+    match step.shape() {
+        Shape::Irreversible => "irreversible",
+        Shape::Undoable => "change",
+        Shape::NoUndo => "change no-undo",
+        Shape::Check => "check",
+        Shape::Notify => "notify",
+        Shape::Decision => "decision",
+        Shape::Backup => "backup",
     }
 }
 
@@ -56,24 +56,24 @@ fn shape(step: &Step, x: f64, y: f64) -> Html {
     let points = |pts: &[(f64, f64)]| {
         pts.iter().map(|(px, py)| format!("{:.1},{:.1}", x + px, y + py)).collect::<Vec<_>>().join(" ")
     };
-    match step.kind {
-        Kind::Change if step.irreversible.is_some() => {
+    match step.shape() {
+        Shape::Irreversible => {
             let c = 10.0;
             html! { <polygon class="shape" points={points(&[(c, 0.0), (w - c, 0.0), (w, c), (w, h - c), (w - c, h), (c, h), (0.0, h - c), (0.0, c)])} /> }
         }
-        Kind::Change => {
+        Shape::Undoable | Shape::NoUndo => {
             html! { <rect class="shape" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="3" /> }
         }
-        Kind::Check => {
+        Shape::Check => {
             html! { <rect class="shape" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx={(h / 2.0).to_string()} /> }
         }
-        Kind::Notify => {
+        Shape::Notify => {
             html! { <polygon class="shape" points={points(&[(12.0, 0.0), (w, 0.0), (w - 12.0, h), (0.0, h)])} /> }
         }
-        Kind::Decision => {
+        Shape::Decision => {
             html! { <polygon class="shape" points={points(&[(14.0, 0.0), (w - 14.0, 0.0), (w, h / 2.0), (w - 14.0, h), (14.0, h), (0.0, h / 2.0)])} /> }
         }
-        Kind::Backup => {
+        Shape::Backup => {
             let r = 6.0;
             let d = format!(
                 "M{x0},{y0} a{rx},{r} 0 0,0 {w},0 v{hh} a{rx},{r} 0 0,1 -{w},0 z M{x0},{y0} a{rx},{r} 0 0,1 {w},0",
