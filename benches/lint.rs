@@ -101,3 +101,19 @@ mod bad_input {
         lint(bencher, format!("title: T\nsteps: [{{id: a, do: x y z, takes: {}}}]\n", "9".repeat(1_000_000)));
     }
 }
+
+/// What the full YAML parser (`saphyr-parser`) alone takes for the same text,
+/// events only: the fast reader (src/parse/fast.rs) builds the tree, the plan
+/// and its hash in less.
+#[divan::bench(args = [10_000])]
+fn full_yaml_parser_events_only(bencher: Bencher, steps: usize) {
+    let text = synth::plan(steps, 1);
+    bencher.bench(|| {
+        let mut parser = saphyr_parser::Parser::new_from_str(black_box(&text));
+        let mut events = 0;
+        while let Some(Ok(_)) = parser.next_event() {
+            events += 1;
+        }
+        events
+    });
+}

@@ -6,6 +6,7 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
+mod fast;
 pub(crate) mod tree;
 
 use std::collections::HashMap;
@@ -47,6 +48,14 @@ pub enum Hashing {
     /// Only when an approval carries a `plan_hash` to check (the app asks for
     /// the hash apart when it shows it, and saves the work per keystroke).
     WhenApproved,
+}
+
+/// The YAML tree of `source` from the fast reader (`None` when it declines
+/// the text) and from the full parser, as text: the differential tests and
+/// the `yaml` fuzz target check that they agree.
+#[doc(hidden)]
+pub fn yaml_trees(source: &str) -> (Option<String>, String) {
+    (fast::build(source).map(|t| t.dump()), tree::build_full(source).dump())
 }
 
 /// Reads a plan from YAML or JSON text.

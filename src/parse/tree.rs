@@ -158,7 +158,7 @@ static MISSING: Node<'static> = Node { kind: NodeKind::Seq(Vec::new()), span: Sp
 
 #[derive(Debug, Default)]
 pub(crate) struct Tree<'s> {
-    nodes: Vec<Node<'s>>,
+    pub(super) nodes: Vec<Node<'s>>,
     pub root: Option<NodeId>,
     pub errors: Vec<SyntaxError>,
 }
@@ -180,6 +180,25 @@ impl<'s> Tree<'s> {
     /// Whether the document could only be read in part.
     pub fn is_partial(&self) -> bool {
         self.errors.iter().any(|e| e.fatal)
+    }
+
+    /// The tree as text: each node's kind, text and span, then the root and
+    /// the errors. Two trees are the same when their dumps are.
+    pub fn dump(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let _ = match &n.kind {
+                NodeKind::Scalar(s) => writeln!(out, "{i} scalar {:?} string={} {:?}", &*s.text, s.is_string, n.span),
+                NodeKind::Seq(c) => writeln!(out, "{i} seq {c:?} {:?}", n.span),
+                NodeKind::Map(c) => writeln!(out, "{i} map {c:?} {:?}", n.span),
+            };
+        }
+        let _ = writeln!(out, "root {:?}", self.root);
+        for e in &self.errors {
+            let _ = writeln!(out, "error {:?} {} fatal={}", e.span, e.message, e.fatal);
+        }
+        out
     }
 
     pub fn scalar(&self, id: NodeId) -> Option<&Scalar<'s>> {
@@ -247,7 +266,14 @@ struct Frame {
 }
 
 /// Reads `src` as one YAML document. Never fails: problems are in `errors`.
+/// Most plans take the fast reader (`fast.rs`); the rest, and every text
+/// with an error, the full parser.
 pub(crate) fn build(src: &str) -> Tree<'_> {
+    super::fast::build(src).unwrap_or_else(|| build_full(src))
+}
+
+/// Reads `src` with the full YAML parser.
+pub(crate) fn build_full(src: &str) -> Tree<'_> {
     let mut b = Builder {
         tree: Tree::default(),
         offsets: ByteOffsets::new(src),

@@ -14,3 +14,4 @@ mod rules;
 mod schema;
 mod simulate;
 mod support;
+mod yaml_readers;
