@@ -57,27 +57,62 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 const HEDGES: [&str; 5] = ["as needed", "if required", "as required", "if needed", "as appropriate"];
 
-/// Why `text` is too vague to follow, if it is. One pass over the words and
-/// one over the bytes: this runs for every step on every keystroke.
+/// Why `text` is too vague to follow, if it is. One pass over the bytes for
+/// the words and one over the spaces for the hedges (this runs for every
+/// step on every keystroke); characters are decoded only past ASCII.
 fn vagueness(text: &Text) -> Option<String> {
     let t = text.value.trim();
-    let mut etc = false;
-    for w in t.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| matches!(w.len(), 3 | 4)) {
-        if ["tbd", "todo", "tbc"].iter().any(|p| w.eq_ignore_ascii_case(p)) {
-            return Some(format!("it says \"{}\"", w.to_ascii_uppercase()));
-        }
-        etc |= w.eq_ignore_ascii_case("etc");
-    }
-    // Every hedge starts with `as ` or `if `: only there is it worth
-    // comparing. Whole words only ("has needed" is no hedge).
     let bytes = t.as_bytes();
+    let mut etc = false;
+    // Words for the markers: letters, digits and apostrophes.
+    let mut word_start = None;
+    // Words for the count: what whitespace separates.
+    let mut count = 0;
+    let mut in_count_word = false;
+    let mut i = 0;
+    while i <= bytes.len() {
+        let (is_word, is_space, len) = match bytes.get(i) {
+            None => (false, true, 1),
+            Some(&c) if c.is_ascii() => {
+                (c.is_ascii_alphanumeric() || c == b'\'', matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
+            }
+            Some(_) => {
+                let c = t.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(' ');
+                (c.is_alphanumeric() || c == '\'', c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if !is_space && !in_count_word {
+            count += 1;
+        }
+        in_count_word = !is_space;
+        match (is_word, word_start) {
+            (true, None) => word_start = Some(i),
+            (false, Some(start)) => {
+                word_start = None;
+                let w = bytes.get(start..i).unwrap_or_default();
+                if matches!(w.len(), 3 | 4) {
+                    if let Some(p) = [b"tbd", b"todo".as_slice(), b"tbc"].iter().find(|p| w.eq_ignore_ascii_case(p)) {
+                        let marker: String = p.iter().map(|b| char::from(b.to_ascii_uppercase())).collect();
+                        return Some(format!("it says \"{marker}\""));
+                    }
+                    etc |= w.eq_ignore_ascii_case(b"etc");
+                }
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    // Every hedge starts with `as ` or `if `, whole words only ("has needed"
+    // is no hedge): only at a space after such a word is it worth comparing.
     let boundary = |i: usize| !bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
-    let hedge = (0..bytes.len())
+    let hedge = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b' ')
+        .filter_map(|(space, _)| space.checked_sub(2))
         .filter(|&i| {
-            let head = bytes.get(i..i + 3).unwrap_or_default();
-            head.get(2) == Some(&b' ')
-                && (head[..2].eq_ignore_ascii_case(b"as") || head[..2].eq_ignore_ascii_case(b"if"))
-                && (i == 0 || boundary(i - 1))
+            let head = bytes.get(i..i + 2).unwrap_or_default();
+            (head.eq_ignore_ascii_case(b"as") || head.eq_ignore_ascii_case(b"if")) && (i == 0 || boundary(i - 1))
         })
         .flat_map(|i| {
             let rest = bytes.get(i..).unwrap_or_default();
@@ -96,7 +131,6 @@ fn vagueness(text: &Text) -> Option<String> {
     if t.ends_with('?') {
         return Some("it is a question, not an instruction".into());
     }
-    let count = t.split_whitespace().count();
     if count < 3 {
         return Some(format!("{count} word{} is not an instruction", if count == 1 { "" } else { "s" }));
     }
@@ -132,5 +166,10 @@ mod tests {
         assert_eq!(why("Alias the basin fifo, as neededness permits"), None);
         assert_eq!(why("Confirm the DBA has needed approvals in writing"), None);
         assert_eq!(why("Start the etcd cluster and the todolist service"), None);
+        // Past ASCII: a dash or a non-breaking space still separates words.
+        assert_eq!(why("Migrate the data—TBD").as_deref(), Some("it says \"TBD\""));
+        assert_eq!(why("Restart\u{a0}it"), Some("2 words is not an instruction".into()));
+        assert_eq!(why("Redémarrer le service hl7"), None);
+        assert_eq!(why("Tell them, tbc"), Some("it says \"TBC\"".into()));
     }
 }
