@@ -51,6 +51,9 @@ struct Reader<'s> {
     src: &'s str,
     tree: Tree<'s>,
     depth: usize,
+    /// The children of the collections being read, innermost last: each
+    /// collection's list is allocated once, at its exact size, when it ends.
+    pending: Vec<NodeId>,
 }
 
 /// Reads `src` when it is in the subset; `None` otherwise.
@@ -58,7 +61,7 @@ pub(crate) fn build(src: &str) -> Option<Tree<'_>> {
     if !plain_text(src.as_bytes()) {
         return None;
     }
-    let mut r = Reader { src, tree: Tree::default(), depth: 0 };
+    let mut r = Reader { src, tree: Tree::default(), depth: 0, pending: Vec::new() };
     let first = r.next_content(0)?;
     if first.col < 0 {
         return None;
@@ -327,14 +330,15 @@ impl<'s> Reader<'s> {
     fn block_map(&mut self, col: isize, first: Tok<'s>) -> Option<(NodeId, Next)> {
         self.enter()?;
         let id = self.push(NodeKind::Map(Vec::new()), span(first.start, first.start));
-        let mut children = Vec::new();
+        let base = self.pending.len();
         let mut key = first;
         let next = loop {
             if !key.key || key.end - key.start > MAX_KEY_BYTES {
                 return None;
             }
             let colon = key.stop;
-            children.push(self.push_scalar(key));
+            let key_id = self.push_scalar(key);
+            self.pending.push(key_id);
             let v = self.skip_spaces(colon + 1);
             let (value, next) = match self.at(v) {
                 b'\n' | 0 | b'#' => {
@@ -368,7 +372,7 @@ impl<'s> Reader<'s> {
                     (self.push_scalar(tok), next)
                 }
             };
-            children.push(value);
+            self.pending.push(value);
             if next.col != col {
                 if next.col > col {
                     return None;
@@ -380,6 +384,7 @@ impl<'s> Reader<'s> {
             }
             key = self.scalar(next.pos, false)?;
         };
+        let children = self.pending.split_off(base);
         self.finish(id, NodeKind::Map(children), next.pos);
         self.depth -= 1;
         Some((id, next))
@@ -391,7 +396,7 @@ impl<'s> Reader<'s> {
         self.enter()?;
         let mut dash = p;
         let id = self.push(NodeKind::Seq(Vec::new()), span(p, p));
-        let mut children = Vec::new();
+        let base = self.pending.len();
         let next = loop {
             let mut q = self.skip_spaces(dash + 1);
             if self.at(q) == b'#' {
@@ -413,7 +418,7 @@ impl<'s> Reader<'s> {
                 let item_col = col + isize::try_from(q - dash).ok()?;
                 self.block_node(q, item_col, col)?
             };
-            children.push(item);
+            self.pending.push(item);
             if next.col == col && self.is_entry(next.pos) {
                 dash = next.pos;
                 continue;
@@ -423,6 +428,7 @@ impl<'s> Reader<'s> {
             }
             break next;
         };
+        let children = self.pending.split_off(base);
         self.finish(id, NodeKind::Seq(children), next.pos);
         self.depth -= 1;
         Some((id, next))
@@ -446,7 +452,7 @@ impl<'s> Reader<'s> {
         let map = self.at(p) == b'{';
         let close = if map { b'}' } else { b']' };
         let id = self.push(if map { NodeKind::Map(Vec::new()) } else { NodeKind::Seq(Vec::new()) }, span(p, p));
-        let mut children = Vec::new();
+        let base = self.pending.len();
         let mut i = self.skip_spaces(p + 1);
         if self.at(i) != close {
             loop {
@@ -456,7 +462,8 @@ impl<'s> Reader<'s> {
                         return None;
                     }
                     i = self.skip_spaces(key.stop + 1);
-                    children.push(self.push_scalar(key));
+                    let key = self.push_scalar(key);
+                    self.pending.push(key);
                 }
                 let (item, after) = match self.at(i) {
                     b'[' | b'{' => self.flow(i)?,
@@ -469,7 +476,7 @@ impl<'s> Reader<'s> {
                         (self.push_scalar(tok), stop)
                     }
                 };
-                children.push(item);
+                self.pending.push(item);
                 i = self.skip_spaces(after);
                 match self.at(i) {
                     b',' => {
@@ -484,6 +491,7 @@ impl<'s> Reader<'s> {
             }
         }
         let end = self.close_end(i + 1)?;
+        let children = self.pending.split_off(base);
         let kind = if map { NodeKind::Map(children) } else { NodeKind::Seq(children) };
         self.finish(id, kind, end);
         self.depth -= 1;

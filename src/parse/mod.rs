@@ -72,7 +72,7 @@ pub fn parse_with(source: &str, hashing: Hashing) -> Parsed {
         );
         return Parsed { plan: Plan::default(), diagnostics: vec![d], hash: None, partial: true };
     }
-    if let Some((at, c)) = source.char_indices().find(|&(_, c)| forbidden(c)) {
+    if let Some((at, c)) = first_forbidden(source) {
         let at = u32::try_from(at).unwrap_or(u32::MAX);
         let d = P001
             .diag(
@@ -1012,6 +1012,20 @@ fn shorten(text: &str) -> String {
 
 /// Characters YAML 1.2 forbids in a document: C0 controls other than tab,
 /// line feed and carriage return, DEL, C1 controls, and two non-characters.
+/// The first character YAML does not allow, and where it is. A byte scan:
+/// only bytes that can start a forbidden character are decoded.
+fn first_forbidden(source: &str) -> Option<(usize, char)> {
+    let bytes = source.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| {
+        let suspect = b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xEF;
+        if !suspect {
+            return None;
+        }
+        let c = source.get(i..).and_then(|rest| rest.chars().next())?;
+        forbidden(c).then_some((i, c))
+    })
+}
+
 fn forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
 }
@@ -1035,7 +1049,7 @@ pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
 /// The plan text as JSON (canonical: keys sorted, no spaces), as any YAML
 /// tool would read it; `None` when the text is not readable YAML.
 pub fn to_json(source: &str) -> Option<String> {
-    if source.len() > MAX_INPUT_BYTES || source.chars().any(forbidden) {
+    if source.len() > MAX_INPUT_BYTES || first_forbidden(source).is_some() {
         return None;
     }
     let tree = tree::build(source);
