@@ -1016,7 +1016,8 @@ fn shorten(text: &str) -> String {
 /// only bytes that can start a forbidden character are decoded.
 fn first_forbidden(source: &str) -> Option<(usize, char)> {
     let bytes = source.as_bytes();
-    bytes.iter().enumerate().find_map(|(i, &b)| {
+    unusual_bytes(bytes).find_map(|i| {
+        let b = *bytes.get(i)?;
         let suspect = b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xEF;
         if !suspect {
             return None;
@@ -1024,6 +1025,16 @@ fn first_forbidden(source: &str) -> Option<(usize, char)> {
         let c = source.get(i..).and_then(|rest| rest.chars().next())?;
         forbidden(c).then_some((i, c))
     })
+}
+
+/// Where `bytes` holds anything but printable ASCII and line feeds. It looks
+/// at 64 bytes at a time with a loop the compiler vectorises, and byte by
+/// byte only in the blocks that hold something: most plans hold nothing.
+pub(crate) fn unusual_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let usual = |c: u8| (0x20..0x7F).contains(&c) | (c == b'\n');
+    bytes.chunks(64).enumerate().filter(move |(_, block)| !block.iter().fold(true, |all, &c| all & usual(c))).flat_map(
+        move |(k, block)| block.iter().enumerate().filter(move |&(_, &c)| !usual(c)).map(move |(i, _)| k * 64 + i),
+    )
 }
 
 fn forbidden(c: char) -> bool {

@@ -69,6 +69,12 @@ impl Scalar<'_> {
             ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
             _ => {}
         }
+        // Every number starts with a digit or a point after its sign: most
+        // scalars are words, and stop here.
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+            return Resolved::Str(t);
+        }
         if let Some(hex) = t.strip_prefix("0x")
             && !hex.is_empty()
             && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -81,7 +87,6 @@ impl Scalar<'_> {
         {
             return i64::from_str_radix(oct, 8).map_or(Resolved::Str(t), Resolved::Int);
         }
-        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             // Integers beyond i64 still read as numbers, like other YAML tools.
             return t.parse::<i64>().map_or_else(|_| float_or_str(t), Resolved::Int);

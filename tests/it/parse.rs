@@ -144,3 +144,24 @@ fn json_plans_read_like_yaml() {
     assert_eq!(y.plan.steps[0].takes, j.plan.steps[0].takes);
     assert_eq!(y.hash, j.hash);
 }
+
+/// The control-character check looks at 64 bytes at a time: a forbidden
+/// character is found wherever it stands, also across a block's edge.
+#[test]
+fn a_forbidden_character_is_found_at_every_offset() {
+    for bad in ["\u{1}", "\u{7f}", "\u{86}", "\u{fffe}"] {
+        for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+            let mut text = String::from("title: ");
+            text.push_str(&"x".repeat(at));
+            text.push_str(bad);
+            text.push_str(" and more text after it\n");
+            let parsed = parse(&text);
+            let d = &parsed.diagnostics[0];
+            assert_eq!((d.code, d.span.start as usize), ("P001", 7 + at), "{bad:?} at {at}");
+            assert!(d.message.contains("control character"), "{}", d.message);
+        }
+    }
+    // Characters that are not forbidden, at a block's edge, are text.
+    let text = format!("title: {}é—ü\n", "x".repeat(56));
+    assert!(parse(&text).diagnostics.iter().all(|d| d.code != "P001"));
+}
