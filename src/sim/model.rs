@@ -208,16 +208,13 @@ impl<'g> Model<'g> {
         let pos = &self.graph.pos;
         if e.keys.len() != self.points.len() {
             e.keys.clear();
-            e.keys.extend(self.points.iter().map(|&x| u128::from(pos[x as usize] as u32) << 32 | u128::from(x)));
+            e.keys.extend(self.points.iter().map(|&x| (0, pos[x as usize] as u32, x)));
         }
-        // One u128 per step, `start bits | position | step`: the sort
-        // compares plain integers.
         for k in &mut e.keys {
-            let low = *k & u128::from(u64::MAX);
-            *k = u128::from(e.start[(low as u32) as usize].to_bits()) << 64 | low;
+            k.0 = e.start[k.2 as usize].to_bits();
         }
         e.keys.sort_unstable();
-        e.seq.extend(e.keys.iter().map(|&k| k as u32));
+        e.seq.extend(e.keys.iter().map(|k| k.2));
         let mut running = 0.0f64;
         for (k, &x) in e.seq.iter().enumerate() {
             e.seq_pos[x as usize] = k as u32;
@@ -240,7 +237,7 @@ impl<'g> Model<'g> {
         e.fail_order.sort_unstable();
         let mut before = 0;
         for &(fail_bits, i) in &e.fail_order {
-            while before < e.keys.len() && ((e.keys[before] >> 64) as u64) < fail_bits {
+            while before < e.keys.len() && e.keys[before].0 < fail_bits {
                 before += 1;
             }
             let fail = f64::from_bits(fail_bits);
@@ -277,8 +274,8 @@ pub(crate) struct Eval {
     pub chain_to: Vec<f64>,
     /// Prep steps, then scheduled steps by start time (ties: topological order).
     pub seq: Vec<u32>,
-    /// The scheduled steps' `start bits << 64 | topological position << 32 | step`, sorted.
-    keys: Vec<u128>,
+    /// The scheduled steps' `(start bits, topological position, step)`, sorted.
+    keys: Vec<(u64, u32, u32)>,
     /// The failure points' `(fail time bits, index)`, sorted: the order to report them in.
     pub fail_order: Vec<(u64, u32)>,
     pub seq_pos: Vec<u32>,
