@@ -21,8 +21,8 @@ distribution, many times, and checks that from every failure point the
 rollback fits in at least the share of runs `rollback.confidence` asks for
 (0.9 when not given). Points whose rollback does not fit even with likely
 durations are T002's; points past an irreversible step have no way back. Lint
-uses 1,000 runs from seed 1 (fewer for plans of over 200 steps: 200,000
-step evaluations in all, at least 20 runs), so its output is the same every
+uses 1,000 runs from seed 1 (fewer for plans of over 150 steps: 150,000
+step evaluations in all, at least 15 runs), so its output is the same every
 time; `retreat simulate` runs 10,000 by default.
 
 ## Why it matters

@@ -25,13 +25,13 @@ impl Settings {
     pub const DEFAULT: Settings = Settings { runs: 10_000, seed: 1 };
 
     /// What lint uses for T004: 1,000 runs from seed 1, so lint output is the
-    /// same every time. Plans of more than 200 steps get fewer runs (200,000
-    /// step evaluations in all, at least 20), so that linting a 10,000-step
+    /// same every time. Plans of more than 150 steps get fewer runs (150,000
+    /// step evaluations in all, at least 15), so that linting a 10,000-step
     /// plan stays under 100 ms; `retreat simulate` is the precise tool.
     pub fn for_lint(steps: usize) -> Settings {
         const RUNS: usize = 1_000;
-        const WORK: usize = 200_000;
-        let runs = (WORK / steps.max(1)).clamp(20, RUNS) as u32;
+        const WORK: usize = 150_000;
+        let runs = (WORK / steps.max(1)).clamp(15, RUNS) as u32;
         Settings { runs, seed: 1 }
     }
 }
