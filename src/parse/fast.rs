@@ -69,7 +69,7 @@ pub(crate) fn build(src: &str) -> Option<Tree<'_>> {
     if first.col < 0 {
         return None;
     }
-    let (root, next) = r.block_node(first.pos, first.col, -1)?;
+    let (root, next) = r.block_node(first.pos, first.col, -1, true)?;
     if next.col >= 0 {
         return None;
     }
@@ -295,8 +295,9 @@ impl<'s> Reader<'s> {
     }
 
     /// A node in block context at `p` (column `col`), inside a block
-    /// collection at column `indent`; and the content after it.
-    fn block_node(&mut self, p: usize, col: isize, indent: isize) -> Option<(NodeId, Next)> {
+    /// collection at column `indent`; and the content after it. A mapping's
+    /// value on its key's line cannot be another mapping (`may_be_map`).
+    fn block_node(&mut self, p: usize, col: isize, indent: isize, may_be_map: bool) -> Option<(NodeId, Next)> {
         match self.at(p) {
             b'-' if self.is_entry(p) => self.block_seq(p, col, false),
             b'[' | b'{' => {
@@ -307,7 +308,7 @@ impl<'s> Reader<'s> {
             _ => {
                 let tok = self.scalar(p, false)?;
                 if tok.key {
-                    return self.block_map(col, tok);
+                    return if may_be_map { self.block_map(col, tok) } else { None };
                 }
                 let plain = !tok.quoted;
                 let eol = self.rest_of_line(tok.stop)?;
@@ -339,7 +340,7 @@ impl<'s> Reader<'s> {
                     let eol = self.line_end(v);
                     let next = self.next_content(self.after_line(eol))?;
                     if next.col > col {
-                        self.block_node(next.pos, next.col, col)?
+                        self.block_node(next.pos, next.col, col, true)?
                     } else if next.col == col && self.is_entry(next.pos) {
                         self.block_seq(next.pos, col, true)?
                     } else {
@@ -347,24 +348,7 @@ impl<'s> Reader<'s> {
                     }
                 }
                 b'-' if self.is_entry(v) => return None,
-                b'[' | b'{' => {
-                    let (value, end) = self.flow(v)?;
-                    let eol = self.rest_of_line(end)?;
-                    (value, self.next_content(self.after_line(eol))?)
-                }
-                _ => {
-                    let tok = self.scalar(v, false)?;
-                    if tok.key {
-                        return None;
-                    }
-                    let plain = !tok.quoted;
-                    let eol = self.rest_of_line(tok.stop)?;
-                    let next = self.next_content(self.after_line(eol))?;
-                    if plain && next.col > col {
-                        return None;
-                    }
-                    (self.push_scalar(tok), next)
-                }
+                _ => self.block_node(v, col, col, false)?,
             };
             self.pending.push(value);
             if next.col != col {
@@ -404,13 +388,17 @@ impl<'s> Reader<'s> {
             }
             let (item, next) = if matches!(self.at(q), b'\n' | 0) {
                 let next = self.next_content(self.after_line(q))?;
-                if next.col > col { self.block_node(next.pos, next.col, col)? } else { (self.empty_scalar(q), next) }
+                if next.col > col {
+                    self.block_node(next.pos, next.col, col, true)?
+                } else {
+                    (self.empty_scalar(q), next)
+                }
             } else {
                 if self.is_entry(q) {
                     return None;
                 }
                 let item_col = col + isize::try_from(q - dash).ok()?;
-                self.block_node(q, item_col, col)?
+                self.block_node(q, item_col, col, true)?
             };
             self.pending.push(item);
             if next.col == col && self.is_entry(next.pos) {
