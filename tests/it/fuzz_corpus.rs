@@ -5,16 +5,10 @@
 use retreat::sim::Settings;
 use retreat::{MonteCarloRuns, Options, analyze_bytes, link};
 
-use crate::support::root;
+use crate::support::files_under;
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = root().join("fuzz/corpus").join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    files.into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).expect("read"))).collect()
+    files_under(&format!("fuzz/corpus/{target}"))
 }
 
 #[test]

@@ -15,6 +15,21 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// Every file under `relative` (searched recursively), sorted by path, with
+/// its bytes.
+pub fn files_under(relative: &str) -> Vec<(String, Vec<u8>)> {
+    let mut dirs = vec![root().join(relative)];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { dirs.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    files.into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).expect("read"))).collect()
+}
+
 pub fn lint(text: &str) -> Analysis {
     analyze(text, &Options::default())
 }

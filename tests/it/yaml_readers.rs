@@ -3,22 +3,13 @@
 //! tree (kinds, texts, spans) must be the full parser's; and the plans people
 //! write (every example, generated plans) must take the fast path.
 
-use std::path::Path;
-
 use retreat::parse::yaml_trees;
 
-use crate::support::root;
+use crate::support::files_under;
 
-fn texts_under(dir: &Path, out: &mut Vec<(String, String)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read dir").map(|e| e.expect("entry").path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            texts_under(&path, out);
-        } else if let Ok(text) = std::fs::read_to_string(&path) {
-            out.push((path.display().to_string(), text));
-        }
-    }
+/// The UTF-8 files under `relative`: the YAML readers take text.
+fn texts_under(relative: &str) -> Vec<(String, String)> {
+    files_under(relative).into_iter().filter_map(|(name, bytes)| Some((name, String::from_utf8(bytes).ok()?))).collect()
 }
 
 /// Checks one text; true when the fast reader took it.
@@ -35,10 +26,11 @@ fn agree(name: &str, text: &str) -> bool {
 
 #[test]
 fn the_fast_reader_agrees_with_the_full_parser_on_every_stored_text() {
-    let mut texts = Vec::new();
-    for dir in ["www/examples", "tests/fixtures", "fuzz/corpus/lint", "fuzz/corpus/simulate", "fuzz/corpus/yaml"] {
-        texts_under(&root().join(dir), &mut texts);
-    }
+    let texts: Vec<_> =
+        ["www/examples", "tests/fixtures", "fuzz/corpus/lint", "fuzz/corpus/simulate", "fuzz/corpus/yaml"]
+            .into_iter()
+            .flat_map(texts_under)
+            .collect();
     assert!(texts.len() > 1_000, "{} texts", texts.len());
     let fast = texts.iter().filter(|(name, text)| agree(name, text)).count();
     // Enough texts took the fast path for the comparison to mean something
@@ -48,8 +40,7 @@ fn the_fast_reader_agrees_with_the_full_parser_on_every_stored_text() {
 
 #[test]
 fn plans_as_people_write_them_take_the_fast_path() {
-    let mut texts = Vec::new();
-    texts_under(&root().join("www/examples"), &mut texts);
+    let mut texts = texts_under("www/examples");
     texts.push(("examples::large".into(), retreat::examples::large()));
     texts.push(("contract example".into(), retreat::EXAMPLE_PLAN.into()));
     for seed in 1..=5 {
