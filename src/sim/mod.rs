@@ -12,7 +12,7 @@ mod pert;
 
 use crate::graph::PlanGraph;
 use crate::model::{Plan, Symbol, Window};
-use model::{Eval, Model, NONE};
+use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{MonteCarlo, Progress, Settings};
 
 /// A scheduled step's place in the window.
@@ -115,10 +115,9 @@ pub struct Simulation {
 pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> Option<Simulation> {
     let window = plan.window.clone()?;
     let window_length = window.length().0 as f64;
-    let model = Model::new(plan, graph, window_length);
-    let durations = &model.likely;
+    let mut model = Model::new(plan, graph, window_length, Purpose::Simulate);
     let mut eval = Eval::default();
-    model.evaluate(durations, &mut eval);
+    model.evaluate(&model.likely, &mut eval);
 
     let slots = (0..model.n)
         .map(|i| model.scheduled[i].then(|| Slot { start: eval.start[i], finish: eval.finish[i] }))
@@ -129,9 +128,10 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         .iter()
         .map(|&(_, i)| {
             let i = i as usize;
+            let step = model.points[i] as usize;
             FailurePoint {
-                step: model.points[i] as usize,
-                fail: eval.fail[i],
+                step,
+                fail: eval.finish[step],
                 started: eval.started[i] as usize,
                 chain: eval.chain[i],
                 done: eval.done[i],
@@ -143,21 +143,23 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         })
         .collect();
     Leftovers::new(plan, &model).fill(&eval.seq, &mut points);
+    let critical_path = critical_path(&model, &eval);
+    let deadline = deadline(&model, &eval, &model.likely);
     let mut sim = Simulation {
         window,
         window_length,
-        decide: durations.decide,
-        verify: durations.verify,
+        decide: model.likely.decide,
+        verify: model.likely.verify,
         slots,
         forward_finish: eval.forward_finish,
         forward_fits: eval.forward_finish <= window_length,
-        critical_path: critical_path(&model, &eval),
-        deadline: deadline(&model, &eval, durations),
+        critical_path,
+        deadline,
         points,
         started_order: eval.seq.iter().map(|&x| x as usize).collect(),
-        undo_time: durations.undo.clone(),
-        undone: model.undone.clone(),
-        prep: model.prep.clone(),
+        undo_time: std::mem::take(&mut model.likely.undo),
+        undone: std::mem::take(&mut model.undone),
+        prep: std::mem::take(&mut model.prep),
         monte_carlo: None,
     };
     sim.monte_carlo = settings.map(|s| montecarlo::run(plan, graph, &sim, s));

@@ -1,6 +1,6 @@
 //! The evaluation both the deterministic simulation and every Monte Carlo run
 //! share: one schedule, the undo chain of every started set, and every
-//! failure point, in O((steps + edges) + points * log steps).
+//! failure point, in O(steps + edges) plus one sort of the fail times.
 //!
 //! All times are seconds from the window's start, as `f64`: sums of whole
 //! seconds stay exact, so a deterministic point that fits "exactly" fits.
@@ -59,6 +59,15 @@ impl Durations {
 /// Marks "no such step" in `u32` step indices.
 pub(crate) const NONE: u32 = u32::MAX;
 
+/// What a model is built for. Only the deterministic simulation needs the
+/// steps' writes (for leftovers), and only Monte Carlo the estimates to draw;
+/// at a hundred thousand steps, gathering either is a good part of the time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Simulate,
+    MonteCarlo,
+}
+
 /// The plan reduced to what timing needs; the graph's flat arrays borrowed.
 pub(crate) struct Model<'g> {
     pub n: usize,
@@ -72,6 +81,7 @@ pub(crate) struct Model<'g> {
     pub likely: Durations,
     /// The three-point durations, in the order Monte Carlo draws them: for
     /// each step in list order its own, then its undo's; then decide, verify.
+    /// Empty unless built for [`Purpose::MonteCarlo`].
     pub uncertain: Vec<(Slot, Est)>,
     /// Length of the window.
     pub window: f64,
@@ -79,6 +89,7 @@ pub(crate) struct Model<'g> {
     pub points: Vec<u32>,
     /// What step `i`'s `sets` write: `sets[sets_at[i]..sets_at[i + 1]]`, and
     /// its undo's (if a rollback undoes it): `undo_sets[undo_at[i]..undo_at[i + 1]]`.
+    /// Empty unless built for [`Purpose::Simulate`].
     pub sets_at: Vec<u32>,
     pub sets: Vec<(Symbol, Symbol)>,
     pub undo_at: Vec<u32>,
@@ -86,8 +97,9 @@ pub(crate) struct Model<'g> {
 }
 
 impl<'g> Model<'g> {
-    pub fn new(plan: &Plan, graph: &'g PlanGraph, window: f64) -> Model<'g> {
+    pub fn new(plan: &Plan, graph: &'g PlanGraph, window: f64, purpose: Purpose) -> Model<'g> {
         let n = plan.steps.len();
+        let (writes, draws) = (purpose == Purpose::Simulate, purpose == Purpose::MonteCarlo);
         let mut m = Model {
             n,
             graph,
@@ -99,9 +111,9 @@ impl<'g> Model<'g> {
             uncertain: Vec::new(),
             window,
             points: Vec::new(),
-            sets_at: Vec::with_capacity(n + 1),
+            sets_at: Vec::with_capacity(if writes { n + 1 } else { 0 }),
             sets: Vec::new(),
-            undo_at: Vec::with_capacity(n + 1),
+            undo_at: Vec::with_capacity(if writes { n + 1 } else { 0 }),
             undo_sets: Vec::new(),
         };
         // One pass over the steps: at a hundred thousand steps, each pass
@@ -122,10 +134,15 @@ impl<'g> Model<'g> {
                 if undone { Est::of(s.undo.as_ref().and_then(|u| u.takes).or(s.takes)) } else { Est::Fixed(0.0) };
             m.likely.fwd.push(fwd.likely());
             m.likely.undo.push(undo.likely());
-            for (slot, est) in [(Slot::Forward(i as u32), fwd), (Slot::Undo(i as u32), undo)] {
-                if matches!(est, Est::Pert { .. }) {
-                    m.uncertain.push((slot, est));
+            if draws {
+                for (slot, est) in [(Slot::Forward(i as u32), fwd), (Slot::Undo(i as u32), undo)] {
+                    if matches!(est, Est::Pert { .. }) {
+                        m.uncertain.push((slot, est));
+                    }
                 }
+            }
+            if !writes {
+                continue;
             }
             m.sets_at.push(m.sets.len() as u32);
             m.undo_at.push(m.undo_sets.len() as u32);
@@ -134,15 +151,17 @@ impl<'g> Model<'g> {
                 m.undo_sets.extend(s.undo.iter().flat_map(|u| &u.sets).map(|w| (w.resource_symbol, w.state_symbol)));
             }
         }
-        m.sets_at.push(m.sets.len() as u32);
-        m.undo_at.push(m.undo_sets.len() as u32);
+        if writes {
+            m.sets_at.push(m.sets.len() as u32);
+            m.undo_at.push(m.undo_sets.len() as u32);
+        }
         let rollback = plan.rollback.as_ref();
         let decide = Est::of(rollback.and_then(|r| r.decide));
         let verify = Est::of(rollback.and_then(|r| r.verify.as_ref()).and_then(|v| v.takes));
         m.likely.decide = decide.likely();
         m.likely.verify = verify.likely();
         for (slot, est) in [(Slot::Decide, decide), (Slot::Verify, verify)] {
-            if matches!(est, Est::Pert { .. }) {
+            if draws && matches!(est, Est::Pert { .. }) {
                 m.uncertain.push((slot, est));
             }
         }
@@ -197,24 +216,56 @@ impl<'g> Model<'g> {
             }
         }
         e.forward_finish = forward_finish;
-        // The order steps start in: prep first, then by start time (ties in
-        // topological order). Sorted on contiguous keys.
+        // The failure points by fail time, ties in list order: the one sort.
+        // Monte Carlo calls this again and again with `fail_order` left in
+        // the last run's order: refreshed in place, it starts nearly sorted,
+        // which pattern-defeating quicksort takes advantage of. Times are
+        // never negative, so their bits sort like the numbers.
+        if e.fail_order.len() != self.points.len() {
+            e.fail_order.clear();
+            e.fail_order.extend((0..self.points.len()).map(|i| (0, i as u32)));
+        }
+        for f in &mut e.fail_order {
+            f.0 = e.finish[self.points[f.1 as usize] as usize].to_bits();
+        }
+        e.fail_order.sort_unstable();
+        // Each scheduled step's finish, ranked among the distinct times (time
+        // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
+        // same ranks order the starts: a counting sort, stable in topological
+        // order, puts the steps in start order in linear time.
+        let (mut rank, mut last) = (0u32, 0u64);
+        for &(bits, i) in &e.fail_order {
+            if bits != last {
+                rank += 1;
+                last = bits;
+            }
+            e.rank[self.points[i as usize] as usize] = rank;
+        }
+        let start_rank = |x: usize| if e.from[x] == NONE { 0 } else { e.rank[e.from[x] as usize] };
+        // Counted per rank, summed up (`below[r]` is then how many start at a
+        // rank up to `r`), and placed from the back: each bucket keeps
+        // topological order, and `below[r]` ends as how many start before rank `r`.
+        e.below.clear();
+        e.below.resize(rank as usize + 1, 0);
+        for &x in self.order() {
+            if self.scheduled[x] {
+                e.below[start_rank(x) as usize] += 1;
+            }
+        }
+        for r in 1..e.below.len() {
+            e.below[r] += e.below[r - 1];
+        }
+        // The order steps start in: prep first, then by start time.
         e.seq.extend(self.order().iter().filter(|&&x| self.prep[x]).map(|&x| x as u32));
         e.prep_count = e.seq.len();
-        // Monte Carlo calls this again and again with `keys` and `fail_order`
-        // left in the last run's order: refreshed in place, they start nearly
-        // sorted, which pattern-defeating quicksort takes advantage of.
-        // Times are never negative, so their bits sort like the numbers.
-        let pos = &self.graph.pos;
-        if e.keys.len() != self.points.len() {
-            e.keys.clear();
-            e.keys.extend(self.points.iter().map(|&x| (0, pos[x as usize] as u32, x)));
+        e.seq.resize(e.prep_count + self.points.len(), NONE);
+        for &x in self.order().iter().rev() {
+            if self.scheduled[x] {
+                let at = &mut e.below[start_rank(x) as usize];
+                *at -= 1;
+                e.seq[e.prep_count + *at as usize] = x as u32;
+            }
         }
-        for k in &mut e.keys {
-            k.0 = e.start[k.2 as usize].to_bits();
-        }
-        e.keys.sort_unstable();
-        e.seq.extend(e.keys.iter().map(|k| k.2));
         let mut running = 0.0f64;
         for (k, &x) in e.seq.iter().enumerate() {
             e.seq_pos[x as usize] = k as u32;
@@ -224,27 +275,15 @@ impl<'g> Model<'g> {
                 e.first_irreversible = k;
             }
         }
-        // Every failure point: the started set is a prefix of `seq`, so its
-        // rollback chain is a running maximum read off `prefix_max`. Points
-        // in fail order against steps in start order: one merge.
-        if e.fail_order.len() != self.points.len() {
-            e.fail_order.clear();
-            e.fail_order.extend((0..self.points.len()).map(|i| (0, i as u32)));
-        }
-        for f in &mut e.fail_order {
-            f.0 = e.finish[self.points[f.1 as usize] as usize].to_bits();
-        }
-        e.fail_order.sort_unstable();
-        let mut before = 0;
+        // Every failure point: the started set is a prefix of `seq` (prep,
+        // the steps that started before the fail time, and the point itself),
+        // so its rollback chain is a running maximum read off `prefix_max`.
         for &(fail_bits, i) in &e.fail_order {
-            while before < e.keys.len() && e.keys[before].0 < fail_bits {
-                before += 1;
-            }
             let fail = f64::from_bits(fail_bits);
             let (i, s) = (i as usize, self.points[i as usize] as usize);
+            let before = e.below[e.rank[s] as usize] as usize;
             let started = (e.prep_count + before).max(e.seq_pos[s] as usize + 1);
             let chain = e.prefix_max[started - 1];
-            e.fail[i] = fail;
             e.started[i] = started as u32;
             e.chain[i] = chain;
             e.done[i] = fail + d.decide + chain + d.verify;
@@ -274,16 +313,17 @@ pub(crate) struct Eval {
     pub chain_to: Vec<f64>,
     /// Prep steps, then scheduled steps by start time (ties: topological order).
     pub seq: Vec<u32>,
-    /// The scheduled steps' `(start bits, topological position, step)`, sorted.
-    keys: Vec<(u64, u32, u32)>,
+    /// Each scheduled step's finish, ranked among the distinct finish times.
+    rank: Vec<u32>,
+    /// Per rank `r`: how many scheduled steps start at a time ranked below `r`.
+    below: Vec<u32>,
     /// The failure points' `(fail time bits, index)`, sorted: the order to report them in.
     pub fail_order: Vec<(u64, u32)>,
     pub seq_pos: Vec<u32>,
     pub prefix_max: Vec<f64>,
     pub prep_count: usize,
     pub first_irreversible: usize,
-    // Per failure point, in `Model::points` order:
-    pub fail: Vec<f64>,
+    // Per failure point, in `Model::points` order (its fail time is its step's `finish`):
     /// How many steps of `seq` have started (the started set is that prefix).
     pub started: Vec<u32>,
     pub chain: Vec<f64>,
@@ -304,7 +344,9 @@ impl Eval {
         self.seq_pos.resize(n, NONE);
         self.prefix_max.clear();
         self.first_irreversible = usize::MAX;
-        for v in [&mut self.fail, &mut self.chain, &mut self.done] {
+        self.rank.clear();
+        self.rank.resize(n, 0);
+        for v in [&mut self.chain, &mut self.done] {
             v.clear();
             v.resize(points, 0.0);
         }

@@ -7,7 +7,7 @@
 //! then its undo's; then `decide`, then `verify`.
 
 use super::Simulation;
-use super::model::{Est, Eval, Model, Slot};
+use super::model::{Est, Eval, Model, Purpose, Slot};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
@@ -84,7 +84,7 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> Progress {
-        let model = Model::new(plan, graph, sim.window_length);
+        let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
         let mut index = vec![usize::MAX; plan.steps.len()];
         for (i, &s) in model.points.iter().enumerate() {
             index[s as usize] = i;
@@ -116,7 +116,7 @@ impl Progress {
     /// Does up to `runs` more runs. `plan`, `graph` and `sim` must be the
     /// ones `new` saw.
     pub fn advance(&mut self, plan: &Plan, graph: &PlanGraph, sim: &Simulation, runs: u32) {
-        let model = Model::new(plan, graph, sim.window_length);
+        let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
         let todo = runs.min(self.runs - self.done);
         if model.uncertain.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use retreat::sim::{Settings, Simulation};
-use retreat::{MonteCarloRuns, Options, analyze};
+use retreat::{Analysis, MonteCarloRuns, Options, analyze};
 
 #[derive(Clone, Debug)]
 struct Step {
@@ -122,12 +122,17 @@ fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String {
     out
 }
 
-fn simulate(text: &str, runs: u32, seed: u64) -> Simulation {
+fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs, seed }), ..Options::default() };
     let analysis = analyze(text, &options);
     let broken = |code: &str| code.starts_with('P') || code == "G001" || code == "G002";
     assert!(!analysis.diagnostics.iter().any(|d| broken(d.code)), "{text}\n{:#?}", analysis.diagnostics);
-    analysis.simulation.expect("a plan with a window simulates")
+    assert!(analysis.simulation.is_some(), "a plan with a window simulates");
+    analysis
+}
+
+fn simulate(text: &str, runs: u32, seed: u64) -> Simulation {
+    analysis(text, runs, seed).simulation.expect("checked above")
 }
 
 proptest! {
@@ -140,6 +145,37 @@ proptest! {
             prop_assert!(p.done >= p.fail);
             prop_assert_eq!(p.done, p.fail + sim.decide + p.chain + sim.verify);
             prop_assert_eq!(p.margin, sim.window_length - p.done);
+        }
+    }
+
+    #[test]
+    fn each_point_starts_what_the_contract_says_and_its_chain_is_its_longest_undo_path(steps in plan()) {
+        // Whole minutes from 0 to 40 give many equal start times and steps
+        // that take no time: the ties the start order must keep.
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let (sim, graph) = (a.simulation.as_ref().expect("sim"), a.graph.as_ref().expect("graph"));
+        let start = |s: usize| sim.slots[s].map(|slot| slot.start);
+        let prep = sim.prep.iter().filter(|&&p| p).count();
+        let order = &sim.started_order;
+        prop_assert!(order[..prep].iter().all(|&s| sim.prep[s]));
+        // By start time, ties in topological order.
+        prop_assert!(order[prep..].windows(2).all(|w| (start(w[0]), graph.pos[w[0]]) < (start(w[1]), graph.pos[w[1]])));
+        for p in &sim.points {
+            let at = order.iter().position(|&s| s == p.step).expect("every point is in the order");
+            // The contract's set, and (see docs/decisions.md) the steps that
+            // start at the very moment a zero-time step fails and come before it.
+            let mut expected: Vec<usize> = (0..sim.prep.len())
+                .filter(|&s| sim.prep[s] || s == p.step || start(s).is_some_and(|t| t < p.fail))
+                .chain(order[..at].iter().copied().filter(|&s| start(s) == Some(p.fail)))
+                .collect();
+            let mut started = sim.started(p).to_vec();
+            started.sort_unstable();
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(&started, &expected, "point {} failing at {}", p.step, p.fail);
+            let run = sim.rollback(graph, p);
+            let longest = run.undos.iter().map(|u| u.finish - run.called).fold(0.0, f64::max);
+            prop_assert_eq!(p.chain, longest, "point {}", p.step);
         }
     }
 
