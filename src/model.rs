@@ -6,6 +6,7 @@
 //! field does not pile a second finding on top of the parser's.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 use crate::diagnostic::Span;
 
@@ -319,9 +320,89 @@ pub struct Plan {
     pub invalid: Vec<&'static str>,
     /// The text of every [`Symbol`]; the first is `absent`.
     pub symbols: Vec<String>,
+    /// What the simulator reads of each step, in columns; filled by the
+    /// parser. Read it through [`Plan::columns`].
+    #[serde(skip)]
+    pub step_columns: StepColumns,
+}
+
+/// The fields of the steps the simulator reads, one flat array per field:
+/// at a hundred thousand steps, a pass over these few arrays costs a small
+/// part of a pass over the steps themselves, whose fields lie far apart in
+/// memory. The parser fills it as it reads each step, while that step is
+/// still in cache; [`Plan::steps`] remains the one source of the facts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepColumns {
+    pub phase: Vec<Phase>,
+    pub kind: Vec<Kind>,
+    pub irreversible: Vec<bool>,
+    pub takes: Vec<Option<Estimate>>,
+    /// The undo's `takes`; `None` without an undo too.
+    pub undo_takes: Vec<Option<Estimate>>,
+    /// Step `i`'s `sets` as `(resource, state)`: `sets[sets_at[i]..sets_at[i + 1]]`.
+    pub sets_at: Vec<u32>,
+    pub sets: Vec<(Symbol, Symbol)>,
+    /// Its undo's `sets`, likewise.
+    pub undo_sets_at: Vec<u32>,
+    pub undo_sets: Vec<(Symbol, Symbol)>,
+}
+
+impl StepColumns {
+    pub fn of(steps: &[Step]) -> StepColumns {
+        let mut columns = StepColumns::default();
+        for step in steps {
+            columns.push(step);
+        }
+        columns
+    }
+
+    /// Adds the next step.
+    pub fn push(&mut self, step: &Step) {
+        let pair = |w: &StateSet| (w.resource_symbol, w.state_symbol);
+        let undo = step.undo.as_ref();
+        self.phase.push(step.phase);
+        self.kind.push(step.kind);
+        self.irreversible.push(step.irreversible.is_some());
+        self.takes.push(step.takes);
+        self.undo_takes.push(undo.and_then(|u| u.takes));
+        if self.sets_at.is_empty() {
+            self.sets_at.push(0);
+            self.undo_sets_at.push(0);
+        }
+        self.sets.extend(step.sets.iter().map(pair));
+        self.undo_sets.extend(undo.iter().flat_map(|u| &u.sets).map(pair));
+        self.sets_at.push(self.sets.len() as u32);
+        self.undo_sets_at.push(self.undo_sets.len() as u32);
+    }
+
+    pub fn len(&self) -> usize {
+        self.phase.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phase.is_empty()
+    }
+
+    pub fn sets(&self, step: usize) -> &[(Symbol, Symbol)] {
+        &self.sets[self.sets_at[step] as usize..self.sets_at[step + 1] as usize]
+    }
+
+    pub fn undo_sets(&self, step: usize) -> &[(Symbol, Symbol)] {
+        &self.undo_sets[self.undo_sets_at[step] as usize..self.undo_sets_at[step + 1] as usize]
+    }
 }
 
 impl Plan {
+    /// [`Plan::step_columns`], or, for a plan whose steps were not read by
+    /// the parser, the same built from [`Plan::steps`].
+    pub fn columns(&self) -> Cow<'_, StepColumns> {
+        if self.step_columns.len() == self.steps.len() {
+            Cow::Borrowed(&self.step_columns)
+        } else {
+            Cow::Owned(StepColumns::of(&self.steps))
+        }
+    }
+
     pub fn symbol(&self, s: Symbol) -> &str {
         self.symbols.get(s.0 as usize).map_or(ABSENT, String::as_str)
     }

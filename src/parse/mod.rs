@@ -471,7 +471,7 @@ impl<'t> Conv<'t> {
                 "approvals" => plan.approvals = self.approvals(v),
                 "steps" => {
                     steps_seen = true;
-                    plan.steps = self.steps(v);
+                    (plan.steps, plan.step_columns) = self.steps(v);
                 }
                 "allow" => plan.allow = self.allow(v, "the plan's `allow`"),
                 _ => {
@@ -689,8 +689,9 @@ impl<'t> Conv<'t> {
         out
     }
 
-    fn steps(&mut self, id: NodeId) -> Vec<Step> {
-        let Some(items) = self.items(id, "`steps`") else { return Vec::new() };
+    /// The steps, and their columns (see [`StepColumns`]).
+    fn steps(&mut self, id: NodeId) -> (Vec<Step>, StepColumns) {
+        let Some(items) = self.items(id, "`steps`") else { return Default::default() };
         if items.len() > MAX_STEPS {
             self.invalid(
                 self.span(id),
@@ -699,6 +700,7 @@ impl<'t> Conv<'t> {
             );
         }
         let mut steps = Vec::with_capacity(items.len().min(MAX_STEPS));
+        let mut columns = StepColumns::default();
         let mut first_of: HashMap<String, usize> = HashMap::with_capacity(items.len());
         for (i, &item) in items.iter().take(MAX_STEPS).enumerate() {
             // Something that is not a mapping is no step: say so, and leave it out.
@@ -721,10 +723,11 @@ impl<'t> Conv<'t> {
             } else {
                 first_of.insert(step.id().to_string(), i);
             }
+            columns.push(&step);
             steps.push(step);
         }
         self.check_ids(&steps, &first_of);
-        steps
+        (steps, columns)
     }
 
     /// Ids outside `[A-Za-z0-9_.-]`, saying which characters are wrong and,

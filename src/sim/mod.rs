@@ -122,24 +122,18 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
     let slots = (0..model.n)
         .map(|i| model.scheduled[i].then(|| Slot { start: eval.start[i], finish: eval.finish[i] }))
         .collect();
-    // Points by fail time, ties in list order.
-    let order = &eval.fail_order;
-    let mut points: Vec<FailurePoint> = order
-        .iter()
-        .map(|&(_, i)| {
-            let i = i as usize;
-            let step = model.points[i] as usize;
-            FailurePoint {
-                step,
-                fail: eval.finish[step],
-                started: eval.started[i] as usize,
-                chain: eval.chain[i],
-                done: eval.done[i],
-                margin: window_length - eval.done[i],
-                fits: eval.done[i] <= window_length,
-                no_way_back: eval.no_way_back[i],
-                leftovers: Vec::new(),
-            }
+    let mut points: Vec<FailurePoint> = model
+        .points(&model.likely, &eval)
+        .map(|p| FailurePoint {
+            step: p.step,
+            fail: p.fail,
+            started: p.started,
+            chain: p.chain,
+            done: p.done,
+            margin: window_length - p.done,
+            fits: p.done <= window_length,
+            no_way_back: p.no_way_back,
+            leftovers: Vec::new(),
         })
         .collect();
     Leftovers::new(plan, &model).fill(&eval.seq, &mut points);
@@ -259,14 +253,14 @@ impl<'p> Leftovers<'p> {
     }
 
     fn start(&mut self, step: usize) {
-        let m = self.model;
-        let sets = &m.sets[m.sets_at[step] as usize..m.sets_at[step + 1] as usize];
-        let undo_sets = &m.undo_sets[m.undo_at[step] as usize..m.undo_at[step + 1] as usize];
+        let (m, step32) = (self.model, step as u32);
+        let sets = m.columns.sets(step);
+        let undo_sets = if m.undone[step] { m.columns.undo_sets(step) } else { &[] };
         for &(r, state) in sets {
-            self.forward[r.0 as usize] = Some((step as u32, state));
+            self.forward[r.0 as usize] = Some((step32, state));
         }
         for &(r, state) in undo_sets {
-            self.undo[r.0 as usize].get_or_insert((step as u32, state));
+            self.undo[r.0 as usize].get_or_insert((step32, state));
         }
         for &(r, _) in sets.iter().chain(undo_sets) {
             self.settle(r);

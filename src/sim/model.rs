@@ -6,7 +6,8 @@
 //! seconds stay exact, so a deterministic point that fits "exactly" fits.
 
 use crate::graph::PlanGraph;
-use crate::model::{Estimate, Kind, Phase, Plan, Symbol};
+use crate::model::{Estimate, Kind, Phase, Plan, StepColumns};
+use std::borrow::Cow;
 
 /// A duration in seconds: fixed, or a PERT estimate to draw from.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,19 +60,20 @@ impl Durations {
 /// Marks "no such step" in `u32` step indices.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// What a model is built for. Only the deterministic simulation needs the
-/// steps' writes (for leftovers), and only Monte Carlo the estimates to draw;
-/// at a hundred thousand steps, gathering either is a good part of the time.
+/// What a model is built for: only Monte Carlo needs the estimates to draw.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
     Simulate,
     MonteCarlo,
 }
 
-/// The plan reduced to what timing needs; the graph's flat arrays borrowed.
-pub(crate) struct Model<'g> {
+/// The plan reduced to what timing needs; the plan's step columns and the
+/// graph's flat arrays borrowed.
+pub(crate) struct Model<'a> {
     pub n: usize,
-    graph: &'g PlanGraph,
+    graph: &'a PlanGraph,
+    /// The steps' fields, among them what each step and its undo write.
+    pub columns: Cow<'a, StepColumns>,
     pub prep: Vec<bool>,
     pub scheduled: Vec<bool>,
     /// `change` steps that are not irreversible: a rollback undoes them.
@@ -87,22 +89,21 @@ pub(crate) struct Model<'g> {
     pub window: f64,
     /// The failure points: the scheduled steps, in list order.
     pub points: Vec<u32>,
-    /// What step `i`'s `sets` write: `sets[sets_at[i]..sets_at[i + 1]]`, and
-    /// its undo's (if a rollback undoes it): `undo_sets[undo_at[i]..undo_at[i + 1]]`.
-    /// Empty unless built for [`Purpose::Simulate`].
-    pub sets_at: Vec<u32>,
-    pub sets: Vec<(Symbol, Symbol)>,
-    pub undo_at: Vec<u32>,
-    pub undo_sets: Vec<(Symbol, Symbol)>,
+    /// The steps in topological order: prep, the rest, and the scheduled
+    /// ones among the rest (which every evaluation walks several times).
+    prep_order: Vec<u32>,
+    rest_order: Vec<u32>,
+    scheduled_order: Vec<u32>,
 }
 
-impl<'g> Model<'g> {
-    pub fn new(plan: &Plan, graph: &'g PlanGraph, window: f64, purpose: Purpose) -> Model<'g> {
-        let n = plan.steps.len();
-        let (writes, draws) = (purpose == Purpose::Simulate, purpose == Purpose::MonteCarlo);
+impl<'a> Model<'a> {
+    pub fn new(plan: &'a Plan, graph: &'a PlanGraph, window: f64, purpose: Purpose) -> Model<'a> {
+        let columns = plan.columns();
+        let n = columns.len();
         let mut m = Model {
             n,
             graph,
+            columns,
             prep: Vec::with_capacity(n),
             scheduled: Vec::with_capacity(n),
             undone: Vec::with_capacity(n),
@@ -111,49 +112,41 @@ impl<'g> Model<'g> {
             uncertain: Vec::new(),
             window,
             points: Vec::new(),
-            sets_at: Vec::with_capacity(if writes { n + 1 } else { 0 }),
-            sets: Vec::new(),
-            undo_at: Vec::with_capacity(if writes { n + 1 } else { 0 }),
-            undo_sets: Vec::new(),
+            prep_order: Vec::new(),
+            rest_order: Vec::with_capacity(n),
+            scheduled_order: Vec::with_capacity(n),
         };
-        // One pass over the steps: at a hundred thousand steps, each pass
-        // over the plan costs more than the simulation itself.
-        for (i, s) in plan.steps.iter().enumerate() {
-            let scheduled = s.phase.is_scheduled();
-            let undone = s.kind == Kind::Change && s.irreversible.is_none() && s.phase != Phase::Post;
-            m.prep.push(s.phase == Phase::Prep);
+        let c = &*m.columns;
+        for i in 0..n {
+            let (phase, kind, irreversible) = (c.phase[i], c.kind[i], c.irreversible[i]);
+            let scheduled = phase.is_scheduled();
+            let undone = kind == Kind::Change && !irreversible && phase != Phase::Post;
+            m.prep.push(phase == Phase::Prep);
             m.scheduled.push(scheduled);
             m.undone.push(undone);
-            m.irreversible.push(s.irreversible.is_some() && s.phase != Phase::Post);
+            m.irreversible.push(irreversible && phase != Phase::Post);
             if scheduled {
                 m.points.push(i as u32);
             }
-            let fwd = if scheduled { Est::of(s.takes) } else { Est::Fixed(0.0) };
+            let fwd = if scheduled { Est::of(c.takes[i]) } else { Est::Fixed(0.0) };
             // An undo without `takes` (or a missing undo) counts as the step's own time.
-            let undo =
-                if undone { Est::of(s.undo.as_ref().and_then(|u| u.takes).or(s.takes)) } else { Est::Fixed(0.0) };
+            let undo = if undone { Est::of(c.undo_takes[i].or(c.takes[i])) } else { Est::Fixed(0.0) };
             m.likely.fwd.push(fwd.likely());
             m.likely.undo.push(undo.likely());
-            if draws {
+            if purpose == Purpose::MonteCarlo {
                 for (slot, est) in [(Slot::Forward(i as u32), fwd), (Slot::Undo(i as u32), undo)] {
                     if matches!(est, Est::Pert { .. }) {
                         m.uncertain.push((slot, est));
                     }
                 }
             }
-            if !writes {
-                continue;
-            }
-            m.sets_at.push(m.sets.len() as u32);
-            m.undo_at.push(m.undo_sets.len() as u32);
-            m.sets.extend(s.sets.iter().map(|w| (w.resource_symbol, w.state_symbol)));
-            if undone {
-                m.undo_sets.extend(s.undo.iter().flat_map(|u| &u.sets).map(|w| (w.resource_symbol, w.state_symbol)));
-            }
         }
-        if writes {
-            m.sets_at.push(m.sets.len() as u32);
-            m.undo_at.push(m.undo_sets.len() as u32);
+        for &x in &graph.order {
+            let list = if m.prep[x] { &mut m.prep_order } else { &mut m.rest_order };
+            list.push(x as u32);
+            if m.scheduled[x] {
+                m.scheduled_order.push(x as u32);
+            }
         }
         let rollback = plan.rollback.as_ref();
         let decide = Est::of(rollback.and_then(|r| r.decide));
@@ -161,7 +154,7 @@ impl<'g> Model<'g> {
         m.likely.decide = decide.likely();
         m.likely.verify = verify.likely();
         for (slot, est) in [(Slot::Decide, decide), (Slot::Verify, verify)] {
-            if draws && matches!(est, Est::Pert { .. }) {
+            if purpose == Purpose::MonteCarlo && matches!(est, Est::Pert { .. }) {
                 m.uncertain.push((slot, est));
             }
         }
@@ -172,21 +165,17 @@ impl<'g> Model<'g> {
         self.graph.deps_of(step)
     }
 
-    /// Steps in topological order.
-    pub fn order(&self) -> &'g [usize] {
-        &self.graph.order
-    }
-
     /// Schedules the plan with `d` and evaluates every failure point into `e`.
     pub fn evaluate(&self, d: &Durations, e: &mut Eval) {
         let n = self.n;
-        e.reset(n, self.points.len());
+        e.reset(n);
         // For every step, its longest undo chain toward its dependencies (that
         // chain never changes as later steps start). Prep is done before the
         // window opens, so every other step counts as depending on all of it:
         // its undos come last. Prep steps first, then the rest.
         let mut prep_chain = 0.0f64;
-        for &x in self.order().iter().filter(|&&x| self.prep[x]) {
+        for &x in &self.prep_order {
+            let x = x as usize;
             let longest = self
                 .deps(x)
                 .iter()
@@ -197,7 +186,8 @@ impl<'g> Model<'g> {
             prep_chain = prep_chain.max(e.chain_to[x]);
         }
         let mut forward_finish = 0.0f64;
-        for &x in self.order().iter().filter(|&&x| !self.prep[x]) {
+        for &x in &self.rest_order {
+            let x = x as usize;
             let longest = self.deps(x).iter().map(|&d| e.chain_to[d as usize]).fold(prep_chain, f64::max);
             e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
             if self.scheduled[x] {
@@ -247,24 +237,20 @@ impl<'g> Model<'g> {
         // topological order, and `below[r]` ends as how many start before rank `r`.
         e.below.clear();
         e.below.resize(rank as usize + 1, 0);
-        for &x in self.order() {
-            if self.scheduled[x] {
-                e.below[start_rank(x) as usize] += 1;
-            }
+        for &x in &self.scheduled_order {
+            e.below[start_rank(x as usize) as usize] += 1;
         }
         for r in 1..e.below.len() {
             e.below[r] += e.below[r - 1];
         }
         // The order steps start in: prep first, then by start time.
-        e.seq.extend(self.order().iter().filter(|&&x| self.prep[x]).map(|&x| x as u32));
+        e.seq.extend_from_slice(&self.prep_order);
         e.prep_count = e.seq.len();
         e.seq.resize(e.prep_count + self.points.len(), NONE);
-        for &x in self.order().iter().rev() {
-            if self.scheduled[x] {
-                let at = &mut e.below[start_rank(x) as usize];
-                *at -= 1;
-                e.seq[e.prep_count + *at as usize] = x as u32;
-            }
+        for &x in self.scheduled_order.iter().rev() {
+            let at = &mut e.below[start_rank(x as usize) as usize];
+            *at -= 1;
+            e.seq[e.prep_count + *at as usize] = x;
         }
         let mut running = 0.0f64;
         for (k, &x) in e.seq.iter().enumerate() {
@@ -275,21 +261,45 @@ impl<'g> Model<'g> {
                 e.first_irreversible = k;
             }
         }
-        // Every failure point: the started set is a prefix of `seq` (prep,
-        // the steps that started before the fail time, and the point itself),
-        // so its rollback chain is a running maximum read off `prefix_max`.
-        for &(fail_bits, i) in &e.fail_order {
-            let fail = f64::from_bits(fail_bits);
-            let (i, s) = (i as usize, self.points[i as usize] as usize);
-            let before = e.below[e.rank[s] as usize] as usize;
-            let started = (e.prep_count + before).max(e.seq_pos[s] as usize + 1);
-            let chain = e.prefix_max[started - 1];
-            e.started[i] = started as u32;
-            e.chain[i] = chain;
-            e.done[i] = fail + d.decide + chain + d.verify;
-            e.no_way_back[i] = e.first_irreversible < started;
-        }
     }
+
+    /// Every failure point of the last evaluation `e` (with durations `d`),
+    /// by fail time, ties in list order. The started set is a prefix of
+    /// `seq` (prep, the steps that started before the fail time, and the
+    /// point itself), so its rollback chain is a running maximum read off
+    /// `prefix_max`. Computed as they are read: the deterministic simulation
+    /// writes each straight into its result, Monte Carlo only counts it.
+    pub fn points<'e>(&'e self, d: &'e Durations, e: &'e Eval) -> impl Iterator<Item = PointEval> + 'e {
+        e.fail_order.iter().map(move |&(fail_bits, i)| {
+            let fail = f64::from_bits(fail_bits);
+            let step = self.points[i as usize] as usize;
+            let before = e.below[e.rank[step] as usize] as usize;
+            let started = (e.prep_count + before).max(e.seq_pos[step] as usize + 1);
+            let chain = e.prefix_max[started - 1];
+            PointEval {
+                index: i as usize,
+                step,
+                fail,
+                started,
+                chain,
+                done: fail + d.decide + chain + d.verify,
+                no_way_back: e.first_irreversible < started,
+            }
+        })
+    }
+}
+
+/// One failure point as evaluated.
+pub(crate) struct PointEval {
+    /// Its place in [`Model::points`].
+    pub index: usize,
+    pub step: usize,
+    pub fail: f64,
+    /// How many steps of `seq` have started (the started set is that prefix).
+    pub started: usize,
+    pub chain: f64,
+    pub done: f64,
+    pub no_way_back: bool,
 }
 
 /// The durations of one run, in seconds.
@@ -323,16 +333,10 @@ pub(crate) struct Eval {
     pub prefix_max: Vec<f64>,
     pub prep_count: usize,
     pub first_irreversible: usize,
-    // Per failure point, in `Model::points` order (its fail time is its step's `finish`):
-    /// How many steps of `seq` have started (the started set is that prefix).
-    pub started: Vec<u32>,
-    pub chain: Vec<f64>,
-    pub done: Vec<f64>,
-    pub no_way_back: Vec<bool>,
 }
 
 impl Eval {
-    fn reset(&mut self, n: usize, points: usize) {
+    fn reset(&mut self, n: usize) {
         for v in [&mut self.start, &mut self.finish, &mut self.chain_to] {
             v.clear();
             v.resize(n, 0.0);
@@ -346,13 +350,5 @@ impl Eval {
         self.first_irreversible = usize::MAX;
         self.rank.clear();
         self.rank.resize(n, 0);
-        for v in [&mut self.chain, &mut self.done] {
-            v.clear();
-            v.resize(points, 0.0);
-        }
-        self.started.clear();
-        self.started.resize(points, 0);
-        self.no_way_back.clear();
-        self.no_way_back.resize(points, false);
     }
 }

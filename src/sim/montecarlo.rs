@@ -7,7 +7,7 @@
 //! then its undo's; then `decide`, then `verify`.
 
 use super::Simulation;
-use super::model::{Est, Eval, Model, Purpose, Slot};
+use super::model::{Durations, Est, Eval, Model, Purpose, Slot};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
@@ -73,8 +73,8 @@ pub struct Progress {
     runs: u32,
     done: u32,
     draws: Draws,
-    /// For each of the simulation's failure points, its index among the model's.
-    order: Vec<usize>,
+    /// For each of the model's failure points, its place among the simulation's.
+    place: Vec<usize>,
     forward_fits: u32,
     rollback_fits: Vec<u32>,
     histograms: Vec<Vec<u32>>,
@@ -85,9 +85,9 @@ pub struct Progress {
 impl Progress {
     pub fn new(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> Progress {
         let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
-        let mut index = vec![usize::MAX; plan.steps.len()];
-        for (i, &s) in model.points.iter().enumerate() {
-            index[s as usize] = i;
+        let mut place_of_step = vec![0; plan.steps.len()];
+        for (k, p) in sim.points.iter().enumerate() {
+            place_of_step[p.step] = k;
         }
         let points = sim.points.len();
         Progress {
@@ -95,7 +95,7 @@ impl Progress {
             runs: settings.runs.min(MAX_RUNS),
             done: 0,
             draws: Draws::new(settings.seed),
-            order: sim.points.iter().map(|p| index.get(p.step).copied().unwrap_or(0)).collect(),
+            place: model.points.iter().map(|&s| place_of_step[s as usize]).collect(),
             forward_fits: 0,
             rollback_fits: vec![0; points],
             histograms: vec![vec![0; BINS]; points],
@@ -121,7 +121,7 @@ impl Progress {
         if model.uncertain.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
             model.evaluate(&model.likely, &mut self.eval);
-            self.tally(model.window, todo);
+            self.tally(&model, &model.likely, todo);
         } else {
             let perts: Vec<(Slot, Pert)> =
                 model.uncertain.iter().filter_map(|&(slot, est)| Some((slot, distribution(est)?))).collect();
@@ -131,13 +131,14 @@ impl Progress {
                     durations.set(*slot, self.draws.pert(pert));
                 }
                 model.evaluate(&durations, &mut self.eval);
-                self.tally(model.window, 1);
+                self.tally(&model, &durations, 1);
             }
         }
         self.done += todo;
     }
 
-    fn tally(&mut self, window: f64, times: u32) {
+    fn tally(&mut self, model: &Model, d: &Durations, times: u32) {
+        let window = model.window;
         let bin = |t: f64| {
             let b = (t / (SPAN * window.max(1.0)) * BINS as f64).floor();
             if b.is_finite() && b > 0.0 { (b as usize).min(BINS - 1) } else { 0 }
@@ -145,9 +146,10 @@ impl Progress {
         let e = &self.eval;
         self.forward_fits += times * u32::from(e.forward_finish <= window);
         self.forward_histogram[bin(e.forward_finish)] += times;
-        for (k, &i) in self.order.iter().enumerate() {
-            self.rollback_fits[k] += times * u32::from(e.done[i] <= window);
-            self.histograms[k][bin(e.done[i])] += times;
+        for p in model.points(d, e) {
+            let k = self.place[p.index];
+            self.rollback_fits[k] += times * u32::from(p.done <= window);
+            self.histograms[k][bin(p.done)] += times;
         }
     }
 

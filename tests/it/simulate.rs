@@ -286,3 +286,15 @@ fn monte_carlo_figures_are_pinned_across_platforms() {
     assert_eq!(mc.p_forward_fits, 1.0);
     assert_eq!(mc.p_rollback_fits[5..8], [0.162, 0.068, 0.026]);
 }
+
+#[test]
+fn a_plan_whose_steps_were_built_without_the_parser_simulates_the_same() {
+    let (a, sim) = simulate(&format!("{HEAD}{PREP_AND_NO_WAY_BACK}"));
+    let graph = a.graph.as_ref().expect("graph");
+    let mut by_hand = a.plan.clone();
+    by_hand.step_columns = Default::default();
+    assert_eq!(by_hand.columns().into_owned(), a.plan.step_columns);
+    let again = retreat::sim::simulate(&by_hand, graph, None).expect("simulates");
+    assert_eq!(again.points, sim.points);
+    assert_eq!((again.deadline, again.started_order), (sim.deadline, sim.started_order));
+}
