@@ -37,6 +37,43 @@ pub fn short_str_key(s: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
+/// Sorts `(key, index)` pairs by key, then index, in linear time: a
+/// least-significant-digit radix sort on the key's bytes, which skips the
+/// bytes every key shares (times in whole seconds leave the low bytes of
+/// their `f64` bits zero). It expects the pairs in index order, as its
+/// passes are stable. Short lists go to the standard sort, which is faster
+/// there. `scratch` is reused from call to call.
+pub fn radix_sort_pairs(items: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32)>) {
+    const SHORT: usize = 1024;
+    if items.len() <= SHORT {
+        items.sort_unstable();
+        return;
+    }
+    let mut counts = [[0u32; 256]; 8];
+    for &(key, _) in items.iter() {
+        for (byte, count) in counts.iter_mut().enumerate() {
+            count[(key >> (8 * byte)) as usize & 0xff] += 1;
+        }
+    }
+    scratch.clear();
+    scratch.resize(items.len(), (0, 0));
+    for (byte, count) in counts.iter_mut().enumerate() {
+        if count.iter().any(|&c| c as usize == items.len()) {
+            continue;
+        }
+        let mut at = 0u32;
+        for c in count.iter_mut() {
+            (*c, at) = (at, at + *c);
+        }
+        for &pair in items.iter() {
+            let slot = &mut count[(pair.0 >> (8 * byte)) as usize & 0xff];
+            scratch[*slot as usize] = pair;
+            *slot += 1;
+        }
+        std::mem::swap(items, scratch);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +101,32 @@ mod tests {
         codes.sort_unstable();
         by_key.sort_by_key(|c| short_str_key(c));
         assert_eq!(by_key, codes);
+    }
+
+    #[test]
+    fn radix_sort_pairs_sorts_as_the_standard_sort_does() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut scratch = Vec::new();
+        for len in [0, 1, 2, 1024, 1025, 5000, 40_000] {
+            // Whole seconds as f64 bits (many equal), any bits, and one key for all.
+            for kind in 0..3 {
+                let mut key = || match kind {
+                    0 => ((next() % 5000) as f64 * 60.0).to_bits(),
+                    1 => next(),
+                    _ => 7,
+                };
+                let mut items: Vec<(u64, u32)> = (0..len).map(|i| (key(), i as u32)).collect();
+                let mut expected = items.clone();
+                expected.sort_unstable();
+                radix_sort_pairs(&mut items, &mut scratch);
+                assert_eq!(items, expected, "{len} items");
+            }
+        }
     }
 }

@@ -122,21 +122,26 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
     let slots = (0..model.n)
         .map(|i| model.scheduled[i].then(|| Slot { start: eval.start[i], finish: eval.finish[i] }))
         .collect();
+    // Each point's `(started, place)` too, for the leftovers' sweep.
+    let mut by_started = Vec::with_capacity(model.points.len());
     let mut points: Vec<FailurePoint> = model
         .points(&model.likely, &eval)
-        .map(|p| FailurePoint {
-            step: p.step,
-            fail: p.fail,
-            started: p.started,
-            chain: p.chain,
-            done: p.done,
-            margin: window_length - p.done,
-            fits: p.done <= window_length,
-            no_way_back: p.no_way_back,
-            leftovers: Vec::new(),
+        .map(|p| {
+            by_started.push((p.started as u32, by_started.len() as u32));
+            FailurePoint {
+                step: p.step,
+                fail: p.fail,
+                started: p.started,
+                chain: p.chain,
+                done: p.done,
+                margin: window_length - p.done,
+                fits: p.done <= window_length,
+                no_way_back: p.no_way_back,
+                leftovers: Vec::new(),
+            }
         })
         .collect();
-    Leftovers::new(plan, &model).fill(&eval.seq, &mut points);
+    Leftovers::new(plan, &model).fill(&eval.seq, &mut points, by_started);
     let critical_path = critical_path(&model, &eval);
     let deadline = deadline(&model, &eval, &model.likely);
     let mut sim = Simulation {
@@ -294,15 +299,14 @@ impl<'p> Leftovers<'p> {
     }
 
     /// Sweeps the started order once, recording each point's leftovers.
-    fn fill(mut self, seq: &[u32], points: &mut [FailurePoint]) {
+    /// `by_started`: each point's `(started, place in points)`.
+    fn fill(mut self, seq: &[u32], points: &mut [FailurePoint], mut by_started: Vec<(u32, u32)>) {
         // Nearly sorted already: a point that fails later has started more.
-        let mut by_started: Vec<(u32, u32)> =
-            points.iter().enumerate().map(|(i, p)| (p.started as u32, i as u32)).collect();
         by_started.sort_unstable();
         let mut done = 0;
-        for (_, i) in by_started {
+        for (started, i) in by_started {
             let i = i as usize;
-            while done < points[i].started {
+            while done < started as usize {
                 self.start(seq[done] as usize);
                 done += 1;
             }

@@ -206,19 +206,12 @@ impl<'a> Model<'a> {
             }
         }
         e.forward_finish = forward_finish;
-        // The failure points by fail time, ties in list order: the one sort.
-        // Monte Carlo calls this again and again with `fail_order` left in
-        // the last run's order: refreshed in place, it starts nearly sorted,
-        // which pattern-defeating quicksort takes advantage of. Times are
-        // never negative, so their bits sort like the numbers.
-        if e.fail_order.len() != self.points.len() {
-            e.fail_order.clear();
-            e.fail_order.extend((0..self.points.len()).map(|i| (0, i as u32)));
-        }
-        for f in &mut e.fail_order {
-            f.0 = e.finish[self.points[f.1 as usize] as usize].to_bits();
-        }
-        e.fail_order.sort_unstable();
+        // The failure points by fail time, ties in list order: the one sort,
+        // linear too. Times are never negative, so their bits sort like the
+        // numbers.
+        e.fail_order.clear();
+        e.fail_order.extend(self.points.iter().enumerate().map(|(i, &s)| (e.finish[s as usize].to_bits(), i as u32)));
+        crate::order::radix_sort_pairs(&mut e.fail_order, &mut e.sort_scratch);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
         // same ranks order the starts: a counting sort, stable in topological
@@ -329,6 +322,7 @@ pub(crate) struct Eval {
     below: Vec<u32>,
     /// The failure points' `(fail time bits, index)`, sorted: the order to report them in.
     pub fail_order: Vec<(u64, u32)>,
+    sort_scratch: Vec<(u64, u32)>,
     pub seq_pos: Vec<u32>,
     pub prefix_max: Vec<f64>,
     pub prep_count: usize,
