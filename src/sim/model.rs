@@ -1,6 +1,7 @@
 //! The evaluation both the deterministic simulation and every Monte Carlo run
 //! share: one schedule, the undo chain of every started set, and every
-//! failure point, in O(steps + edges) plus one sort of the fail times.
+//! failure point, in O(steps + edges): even the fail times, which the
+//! contract lists points by, are sorted by radix.
 //!
 //! All times are seconds from the window's start, as `f64`: sums of whole
 //! seconds stay exact, so a deterministic point that fits "exactly" fits.
