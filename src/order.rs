@@ -38,26 +38,38 @@ pub fn short_str_key(s: &str) -> u64 {
 }
 
 /// Sorts `(key, index)` pairs by key, then index, in linear time: a
-/// least-significant-digit radix sort on the key's bytes, which skips the
-/// bytes every key shares (times in whole seconds leave the low bytes of
-/// their `f64` bits zero). It expects the pairs in index order, as its
-/// passes are stable. Short lists go to the standard sort, which is faster
-/// there. `scratch` is reused from call to call.
+/// least-significant-digit radix sort over only the bits that differ between
+/// keys (times in whole seconds leave the low bits of their `f64` bits zero,
+/// and close times share their high bits), in digits of up to 11 bits. It
+/// expects the pairs in index order, as its passes are stable. Short lists
+/// go to the standard sort, which is faster there. `scratch` is reused.
 pub fn radix_sort_pairs(items: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32)>) {
     const SHORT: usize = 1024;
+    const MAX_DIGIT: u32 = 11;
     if items.len() <= SHORT {
         items.sort_unstable();
         return;
     }
-    let mut counts = [[0u32; 256]; 8];
+    let (or, and) = items.iter().fold((0u64, !0u64), |(or, and), &(key, _)| (or | key, and & key));
+    let varying = or ^ and;
+    if varying == 0 {
+        return;
+    }
+    let low = varying.trailing_zeros();
+    let bits = 64 - varying.leading_zeros() - low;
+    let passes = bits.div_ceil(MAX_DIGIT) as usize;
+    let width = bits.div_ceil(passes as u32);
+    let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
+    let digit = |key: u64, pass: usize| ((key >> (low + pass as u32 * width)) & mask) as usize;
+    let mut counts = vec![0u32; buckets * passes];
     for &(key, _) in items.iter() {
-        for (byte, count) in counts.iter_mut().enumerate() {
-            count[(key >> (8 * byte)) as usize & 0xff] += 1;
+        for pass in 0..passes {
+            counts[pass * buckets + digit(key, pass)] += 1;
         }
     }
     scratch.clear();
     scratch.resize(items.len(), (0, 0));
-    for (byte, count) in counts.iter_mut().enumerate() {
+    for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
         if count.iter().any(|&c| c as usize == items.len()) {
             continue;
         }
@@ -66,7 +78,7 @@ pub fn radix_sort_pairs(items: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32
             (*c, at) = (at, at + *c);
         }
         for &pair in items.iter() {
-            let slot = &mut count[(pair.0 >> (8 * byte)) as usize & 0xff];
+            let slot = &mut count[digit(pair.0, pass)];
             scratch[*slot as usize] = pair;
             *slot += 1;
         }

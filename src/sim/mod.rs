@@ -142,7 +142,7 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         })
         .collect();
     Leftovers::new(plan, &model).fill(&eval.seq, &mut points, by_started);
-    let critical_path = critical_path(&model, &eval);
+    let critical_path = critical_path(&eval);
     let deadline = deadline(&model, &eval, &model.likely);
     let mut sim = Simulation {
         window,
@@ -167,14 +167,9 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
 
 /// Back from the step that finishes last along the dependencies that fixed
 /// each start.
-fn critical_path(model: &Model, eval: &Eval) -> Vec<usize> {
-    let last = model
-        .points
-        .iter()
-        .copied()
-        .max_by(|&a, &b| eval.finish[a as usize].total_cmp(&eval.finish[b as usize]).then(b.cmp(&a)));
+fn critical_path(eval: &Eval) -> Vec<usize> {
     let mut path = Vec::new();
-    let mut at = last.map_or(NONE, |s| s);
+    let mut at = eval.last_to_finish;
     while at != NONE {
         path.push(at as usize);
         at = eval.from[at as usize];
@@ -188,16 +183,12 @@ fn critical_path(model: &Model, eval: &Eval) -> Vec<usize> {
 /// irreversible step has started. `T + chain(T)` only grows, so the moments
 /// that fit form one interval from 0; this walks the start times once.
 fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
-    if (0..model.n).any(|i| model.prep[i] && model.irreversible[i]) {
+    // The first irreversible step in start order: in prep, or the point of no return.
+    if eval.first_irreversible < eval.prep_count {
         return None;
     }
     let budget = model.window - d.decide - d.verify;
-    let point_of_no_return = model
-        .points
-        .iter()
-        .filter(|&&s| model.irreversible[s as usize])
-        .map(|&s| eval.start[s as usize])
-        .fold(f64::INFINITY, f64::min);
+    let point_of_no_return = eval.seq.get(eval.first_irreversible).map_or(f64::INFINITY, |&s| eval.start[s as usize]);
     let chain_of = |k: usize| if k == 0 { 0.0 } else { eval.prefix_max[k - 1] };
     let seq = &eval.seq;
     let (mut k, mut lo, mut lo_included, mut best) = (eval.prep_count, 0.0f64, true, None);

@@ -203,6 +203,15 @@ impl<'a> Model<'a> {
                 e.start[x] = start;
                 e.finish[x] = start + d.fwd[x];
                 e.from[x] = from;
+                // The step that finishes last (the first in the list of those
+                // that do) ends the critical path.
+                let last = e.last_to_finish as usize;
+                if e.last_to_finish == NONE
+                    || e.finish[x] > e.finish[last]
+                    || (e.finish[x] == e.finish[last] && x < last)
+                {
+                    e.last_to_finish = x as u32;
+                }
                 forward_finish = forward_finish.max(e.finish[x]);
             }
         }
@@ -313,6 +322,8 @@ pub(crate) struct Eval {
     /// The dependency that fixed each scheduled step's start (`NONE` if none).
     pub from: Vec<u32>,
     pub forward_finish: f64,
+    /// The scheduled step that finishes last (`NONE` if none); ties: the first listed.
+    pub last_to_finish: u32,
     /// Longest chain of undos from each step toward its dependencies.
     pub chain_to: Vec<f64>,
     /// Prep steps, then scheduled steps by start time (ties: topological order).
@@ -343,6 +354,7 @@ impl Eval {
         self.seq_pos.resize(n, NONE);
         self.prefix_max.clear();
         self.first_irreversible = usize::MAX;
+        self.last_to_finish = NONE;
         self.rank.clear();
         self.rank.resize(n, 0);
     }

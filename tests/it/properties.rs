@@ -180,6 +180,24 @@ proptest! {
     }
 
     #[test]
+    fn the_critical_path_runs_back_from_the_first_step_to_finish_last(steps in plan()) {
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let (sim, graph) = (a.simulation.as_ref().expect("sim"), a.graph.as_ref().expect("graph"));
+        let slot = |s: usize| sim.slots[s].expect("the path holds scheduled steps");
+        let Some(&last) = sim.critical_path.last() else {
+            prop_assert!(sim.slots.iter().all(Option::is_none));
+            return Ok(());
+        };
+        let first_to_finish_last = (0..sim.slots.len()).find(|&s| sim.slots[s].is_some_and(|t| t.finish == sim.forward_finish));
+        prop_assert_eq!(Some(last), first_to_finish_last);
+        prop_assert_eq!(slot(sim.critical_path[0]).start, 0.0);
+        for w in sim.critical_path.windows(2) {
+            prop_assert!(graph.deps(w[1]).any(|d| d == w[0]), "{} does not wait for {}", w[1], w[0]);
+            prop_assert_eq!(slot(w[1]).start, slot(w[0]).finish);
+        }
+    }
+
+    #[test]
     fn the_chain_never_shrinks_as_the_failure_comes_later(steps in plan()) {
         let sim = simulate(&render(&steps, false, false), 1, 1);
         for a in &sim.points {
