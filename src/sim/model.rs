@@ -186,20 +186,21 @@ impl<'a> Model<'a> {
             e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
             prep_chain = prep_chain.max(e.chain_to[x]);
         }
-        let mut forward_finish = 0.0f64;
         for &x in &self.rest_order {
             let x = x as usize;
-            let longest = self.deps(x).iter().map(|&d| e.chain_to[d as usize]).fold(prep_chain, f64::max);
+            // One walk over the dependencies: the longest undo chain, and
+            // the scheduled dependency that finishes last (this step's start).
+            let (mut longest, mut start, mut from) = (prep_chain, 0.0f64, NONE);
+            for &dep in self.deps(x) {
+                let dep = dep as usize;
+                longest = longest.max(e.chain_to[dep]);
+                if self.scheduled[dep] && (from == NONE || e.finish[dep] > start) {
+                    start = e.finish[dep];
+                    from = dep as u32;
+                }
+            }
             e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
             if self.scheduled[x] {
-                let (mut start, mut from) = (0.0f64, NONE);
-                for &dep in self.deps(x) {
-                    let dep = dep as usize;
-                    if self.scheduled[dep] && (from == NONE || e.finish[dep] > start) {
-                        start = e.finish[dep];
-                        from = dep as u32;
-                    }
-                }
                 e.start[x] = start;
                 e.finish[x] = start + d.fwd[x];
                 e.from[x] = from;
@@ -212,10 +213,9 @@ impl<'a> Model<'a> {
                 {
                     e.last_to_finish = x as u32;
                 }
-                forward_finish = forward_finish.max(e.finish[x]);
             }
         }
-        e.forward_finish = forward_finish;
+        e.forward_finish = if e.last_to_finish == NONE { 0.0 } else { e.finish[e.last_to_finish as usize] };
         // The failure points by fail time, ties in list order: the one sort,
         // linear too. Times are never negative, so their bits sort like the
         // numbers.
