@@ -119,9 +119,6 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
     let mut eval = Eval::default();
     model.evaluate(&model.likely, &mut eval);
 
-    let slots = (0..model.n)
-        .map(|i| model.scheduled[i].then(|| Slot { start: eval.start[i], finish: eval.finish[i] }))
-        .collect();
     // Each point's `(started, place)` too, for the leftovers' sweep.
     let mut by_started = Vec::with_capacity(model.points.len());
     let mut points: Vec<FailurePoint> = model
@@ -149,7 +146,7 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         window_length,
         decide: model.likely.decide,
         verify: model.likely.verify,
-        slots,
+        slots: std::mem::take(&mut eval.slots),
         forward_finish: eval.forward_finish,
         forward_fits: eval.forward_finish <= window_length,
         critical_path,
@@ -188,12 +185,12 @@ fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
         return None;
     }
     let budget = model.window - d.decide - d.verify;
-    let point_of_no_return = eval.seq.get(eval.first_irreversible).map_or(f64::INFINITY, |&s| eval.start[s as usize]);
+    let point_of_no_return = eval.seq.get(eval.first_irreversible).map_or(f64::INFINITY, |&s| eval.start(s as usize));
     let chain_of = |k: usize| if k == 0 { 0.0 } else { eval.prefix_max[k - 1] };
     let seq = &eval.seq;
     let (mut k, mut lo, mut lo_included, mut best) = (eval.prep_count, 0.0f64, true, None);
     loop {
-        let hi = seq.get(k).map_or(f64::INFINITY, |&x| eval.start[x as usize]);
+        let hi = seq.get(k).map_or(f64::INFINITY, |&x| eval.start(x as usize));
         let cap = (budget - chain_of(k)).min(point_of_no_return).min(hi);
         if !(if lo_included { cap >= lo } else { cap > lo }) {
             break;
@@ -202,7 +199,7 @@ fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
         if cap < hi || k >= seq.len() {
             break;
         }
-        while k < seq.len() && eval.start[seq[k] as usize] == hi {
+        while k < seq.len() && eval.start(seq[k] as usize) == hi {
             k += 1;
         }
         lo = hi;

@@ -6,6 +6,7 @@
 //! All times are seconds from the window's start, as `f64`: sums of whole
 //! seconds stay exact, so a deterministic point that fits "exactly" fits.
 
+use super::Slot;
 use crate::graph::PlanGraph;
 use crate::model::{Estimate, Kind, Phase, Plan, StepColumns};
 use std::borrow::Cow;
@@ -40,7 +41,7 @@ impl Est {
 
 /// Which duration a three-point estimate is for.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Slot {
+pub(crate) enum Draw {
     Forward(u32),
     Undo(u32),
     Decide,
@@ -48,12 +49,12 @@ pub(crate) enum Slot {
 }
 
 impl Durations {
-    pub fn set(&mut self, slot: Slot, secs: f64) {
+    pub fn set(&mut self, slot: Draw, secs: f64) {
         match slot {
-            Slot::Forward(i) => self.fwd[i as usize] = secs,
-            Slot::Undo(i) => self.undo[i as usize] = secs,
-            Slot::Decide => self.decide = secs,
-            Slot::Verify => self.verify = secs,
+            Draw::Forward(i) => self.fwd[i as usize] = secs,
+            Draw::Undo(i) => self.undo[i as usize] = secs,
+            Draw::Decide => self.decide = secs,
+            Draw::Verify => self.verify = secs,
         }
     }
 }
@@ -85,7 +86,7 @@ pub(crate) struct Model<'a> {
     /// The three-point durations, in the order Monte Carlo draws them: for
     /// each step in list order its own, then its undo's; then decide, verify.
     /// Empty unless built for [`Purpose::MonteCarlo`].
-    pub uncertain: Vec<(Slot, Est)>,
+    pub uncertain: Vec<(Draw, Est)>,
     /// Length of the window.
     pub window: f64,
     /// The failure points: the scheduled steps, in list order.
@@ -135,7 +136,7 @@ impl<'a> Model<'a> {
             m.likely.fwd.push(fwd.likely());
             m.likely.undo.push(undo.likely());
             if purpose == Purpose::MonteCarlo {
-                for (slot, est) in [(Slot::Forward(i as u32), fwd), (Slot::Undo(i as u32), undo)] {
+                for (slot, est) in [(Draw::Forward(i as u32), fwd), (Draw::Undo(i as u32), undo)] {
                     if matches!(est, Est::Pert { .. }) {
                         m.uncertain.push((slot, est));
                     }
@@ -154,7 +155,7 @@ impl<'a> Model<'a> {
         let verify = Est::of(rollback.and_then(|r| r.verify.as_ref()).and_then(|v| v.takes));
         m.likely.decide = decide.likely();
         m.likely.verify = verify.likely();
-        for (slot, est) in [(Slot::Decide, decide), (Slot::Verify, verify)] {
+        for (slot, est) in [(Draw::Decide, decide), (Draw::Verify, verify)] {
             if purpose == Purpose::MonteCarlo && matches!(est, Est::Pert { .. }) {
                 m.uncertain.push((slot, est));
             }
@@ -194,33 +195,37 @@ impl<'a> Model<'a> {
             for &dep in self.deps(x) {
                 let dep = dep as usize;
                 longest = longest.max(e.chain_to[dep]);
-                if self.scheduled[dep] && (from == NONE || e.finish[dep] > start) {
-                    start = e.finish[dep];
+                if let Some(slot) = e.slots[dep]
+                    && (from == NONE || slot.finish > start)
+                {
+                    start = slot.finish;
                     from = dep as u32;
                 }
             }
             e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
             if self.scheduled[x] {
-                e.start[x] = start;
-                e.finish[x] = start + d.fwd[x];
+                let finish = start + d.fwd[x];
+                e.slots[x] = Some(Slot { start, finish });
                 e.from[x] = from;
                 // The step that finishes last (the first in the list of those
                 // that do) ends the critical path.
                 let last = e.last_to_finish as usize;
                 if e.last_to_finish == NONE
-                    || e.finish[x] > e.finish[last]
-                    || (e.finish[x] == e.finish[last] && x < last)
+                    || finish > e.forward_finish
+                    || (finish == e.forward_finish && x < last)
                 {
                     e.last_to_finish = x as u32;
+                    e.forward_finish = finish;
                 }
             }
         }
-        e.forward_finish = if e.last_to_finish == NONE { 0.0 } else { e.finish[e.last_to_finish as usize] };
         // The failure points by fail time, ties in list order: the one sort,
         // linear too. Times are never negative, so their bits sort like the
         // numbers.
         e.fail_order.clear();
-        e.fail_order.extend(self.points.iter().enumerate().map(|(i, &s)| (e.finish[s as usize].to_bits(), i as u32)));
+        let slots = &e.slots;
+        let fail = |s: u32| slots[s as usize].map_or(0.0, |slot| slot.finish);
+        e.fail_order.extend(self.points.iter().enumerate().map(|(i, &s)| (fail(s).to_bits(), i as u32)));
         crate::order::radix_sort_pairs(&mut e.fail_order, &mut e.sort_scratch);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
@@ -317,8 +322,8 @@ pub(crate) struct Durations {
 /// What one evaluation found. Buffers are reused from run to run.
 #[derive(Default)]
 pub(crate) struct Eval {
-    pub start: Vec<f64>,
-    pub finish: Vec<f64>,
+    /// Each scheduled step's start and finish (`None` for prep and post).
+    pub slots: Vec<Option<Slot>>,
     /// The dependency that fixed each scheduled step's start (`NONE` if none).
     pub from: Vec<u32>,
     pub forward_finish: f64,
@@ -342,11 +347,20 @@ pub(crate) struct Eval {
 }
 
 impl Eval {
+    /// When a scheduled step starts (0 for prep and post).
+    pub fn start(&self, step: usize) -> f64 {
+        self.slots[step].map_or(0.0, |s| s.start)
+    }
+
     fn reset(&mut self, n: usize) {
-        for v in [&mut self.start, &mut self.finish, &mut self.chain_to] {
-            v.clear();
-            v.resize(n, 0.0);
+        // Every scheduled step's slot is set again; the others stay `None`.
+        if self.slots.len() != n {
+            self.slots.clear();
+            self.slots.resize(n, None);
         }
+        self.chain_to.clear();
+        self.chain_to.resize(n, 0.0);
+        self.forward_finish = 0.0;
         self.from.clear();
         self.from.resize(n, NONE);
         self.seq.clear();

@@ -7,7 +7,7 @@
 //! then its undo's; then `decide`, then `verify`.
 
 use super::Simulation;
-use super::model::{Durations, Est, Eval, Model, Purpose, Slot};
+use super::model::{Durations, Est, Eval, Model, Purpose, Draw};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
@@ -123,7 +123,7 @@ impl Progress {
             model.evaluate(&model.likely, &mut self.eval);
             self.tally(&model, &model.likely, todo);
         } else {
-            let perts: Vec<(Slot, Pert)> =
+            let perts: Vec<(Draw, Pert)> =
                 model.uncertain.iter().filter_map(|&(slot, est)| Some((slot, distribution(est)?))).collect();
             let mut durations = model.likely.clone();
             for _ in 0..todo {
