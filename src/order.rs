@@ -37,53 +37,74 @@ pub fn short_str_key(s: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// Sorts `(key, index)` pairs by key, then index, in linear time: a
-/// least-significant-digit radix sort over only the bits that differ between
-/// keys (times in whole seconds leave the low bits of their `f64` bits zero,
-/// and close times share their high bits), in digits of up to 11 bits. It
-/// expects the pairs in index order, as its passes are stable. Short lists
-/// go to the standard sort, which is faster there. `scratch` is reused.
-pub fn radix_sort_pairs(items: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32)>) {
+/// The indices `0..n` ordered by `key(i)`, ties by index, into `out`; `keys`
+/// and `scratch` are buffers reused from call to call.
+///
+/// Linear in `n`: only the bits that differ between keys count (times in
+/// whole seconds leave the low bits of their `f64` bits zero, and close times
+/// share their high bits), and when those bits and the index fit in one
+/// `u64` together, each key is packed with its index and the packed words
+/// are radix-sorted on the key's bits in digits of up to 11 bits. Keys that
+/// do not fit (times with fractions in all their bits) fall back to the
+/// standard sort, as do short lists, where it is faster.
+pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     const SHORT: usize = 1024;
     const MAX_DIGIT: u32 = 11;
-    if items.len() <= SHORT {
-        items.sort_unstable();
-        return;
-    }
-    let (or, and) = items.iter().fold((0u64, !0u64), |(or, and), &(key, _)| (or | key, and & key));
+    out.clear();
+    keys.clear();
+    keys.extend((0..n).map(&key));
+    let (or, and) = keys.iter().fold((0u64, !0u64), |(or, and), &k| (or | k, and & k));
     let varying = or ^ and;
-    if varying == 0 {
+    if n < 2 || varying == 0 {
+        out.extend(0..n as u32);
         return;
     }
     let low = varying.trailing_zeros();
     let bits = 64 - varying.leading_zeros() - low;
-    let passes = bits.div_ceil(MAX_DIGIT) as usize;
-    let width = bits.div_ceil(passes as u32);
-    let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
-    let digit = |key: u64, pass: usize| ((key >> (low + pass as u32 * width)) & mask) as usize;
-    let mut counts = vec![0u32; buckets * passes];
-    for &(key, _) in items.iter() {
-        for pass in 0..passes {
-            counts[pass * buckets + digit(key, pass)] += 1;
+    let index_bits = u64::BITS - (n as u64).leading_zeros();
+    if bits + index_bits > u64::BITS {
+        let mut pairs: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+        pairs.sort_unstable();
+        out.extend(pairs.into_iter().map(|(_, i)| i));
+        return;
+    }
+    // Bits every key shares never decide an order: keep the rest, then the index.
+    let (key_mask, index_mask) = ((1u64 << bits) - 1, (1u64 << index_bits) - 1);
+    for (i, k) in keys.iter_mut().enumerate() {
+        *k = (*k >> low & key_mask) << index_bits | i as u64;
+    }
+    if n <= SHORT {
+        keys.sort_unstable();
+    } else {
+        let passes = bits.div_ceil(MAX_DIGIT) as usize;
+        let width = bits.div_ceil(passes as u32);
+        let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
+        let digit = |k: u64, pass: usize| ((k >> (index_bits + pass as u32 * width)) & mask) as usize;
+        let mut counts = vec![0u32; buckets * passes];
+        for &k in keys.iter() {
+            for pass in 0..passes {
+                counts[pass * buckets + digit(k, pass)] += 1;
+            }
+        }
+        scratch.clear();
+        scratch.resize(n, 0);
+        for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
+            if count.iter().any(|&c| c as usize == n) {
+                continue;
+            }
+            let mut at = 0u32;
+            for c in count.iter_mut() {
+                (*c, at) = (at, at + *c);
+            }
+            for &k in keys.iter() {
+                let slot = &mut count[digit(k, pass)];
+                scratch[*slot as usize] = k;
+                *slot += 1;
+            }
+            std::mem::swap(keys, scratch);
         }
     }
-    scratch.clear();
-    scratch.resize(items.len(), (0, 0));
-    for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
-        if count.iter().any(|&c| c as usize == items.len()) {
-            continue;
-        }
-        let mut at = 0u32;
-        for c in count.iter_mut() {
-            (*c, at) = (at, at + *c);
-        }
-        for &pair in items.iter() {
-            let slot = &mut count[digit(pair.0, pass)];
-            scratch[*slot as usize] = pair;
-            *slot += 1;
-        }
-        std::mem::swap(items, scratch);
-    }
+    out.extend(keys.iter().map(|&k| (k & index_mask) as u32));
 }
 
 #[cfg(test)]
@@ -116,7 +137,7 @@ mod tests {
     }
 
     #[test]
-    fn radix_sort_pairs_sorts_as_the_standard_sort_does() {
+    fn argsort_orders_indices_as_the_standard_sort_does() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
             state ^= state << 13;
@@ -124,20 +145,23 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let mut scratch = Vec::new();
+        let (mut out, mut keys, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
         for len in [0, 1, 2, 1024, 1025, 5000, 40_000] {
-            // Whole seconds as f64 bits (many equal), any bits, and one key for all.
-            for kind in 0..3 {
-                let mut key = || match kind {
-                    0 => ((next() % 5000) as f64 * 60.0).to_bits(),
-                    1 => next(),
-                    _ => 7,
-                };
-                let mut items: Vec<(u64, u32)> = (0..len).map(|i| (key(), i as u32)).collect();
-                let mut expected = items.clone();
-                expected.sort_unstable();
-                radix_sort_pairs(&mut items, &mut scratch);
-                assert_eq!(items, expected, "{len} items");
+            // Whole seconds as f64 bits (many equal: packed and radix-sorted),
+            // fractional times (too many bits to pack), any bits, and one key for all.
+            for kind in 0..4 {
+                let key: Vec<u64> = (0..len)
+                    .map(|_| match kind {
+                        0 => ((next() % 5000) as f64 * 60.0).to_bits(),
+                        1 => ((next() % 1_000_000) as f64 / 7.0).to_bits(),
+                        2 => next(),
+                        _ => 7,
+                    })
+                    .collect();
+                let mut expected: Vec<u32> = (0..len as u32).collect();
+                expected.sort_by_key(|&i| (key[i as usize], i));
+                argsort(len, |i| key[i], &mut out, &mut keys, &mut scratch);
+                assert_eq!(out, expected, "{len} keys of kind {kind}");
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The evaluation both the deterministic simulation and every Monte Carlo run
 //! share: one schedule, the undo chain of every started set, and every
 //! failure point, in O(steps + edges): even the fail times, which the
-//! contract lists points by, are sorted by radix.
+//! contract lists points by, are sorted by radix (see [`crate::order::argsort`]).
 //!
 //! All times are seconds from the window's start, as `f64`: sums of whole
 //! seconds stay exact, so a deterministic point that fits "exactly" fits.
@@ -210,10 +210,7 @@ impl<'a> Model<'a> {
                 // The step that finishes last (the first in the list of those
                 // that do) ends the critical path.
                 let last = e.last_to_finish as usize;
-                if e.last_to_finish == NONE
-                    || finish > e.forward_finish
-                    || (finish == e.forward_finish && x < last)
-                {
+                if e.last_to_finish == NONE || finish > e.forward_finish || (finish == e.forward_finish && x < last) {
                     e.last_to_finish = x as u32;
                     e.forward_finish = finish;
                 }
@@ -222,22 +219,22 @@ impl<'a> Model<'a> {
         // The failure points by fail time, ties in list order: the one sort,
         // linear too. Times are never negative, so their bits sort like the
         // numbers.
-        e.fail_order.clear();
-        let slots = &e.slots;
-        let fail = |s: u32| slots[s as usize].map_or(0.0, |slot| slot.finish);
-        e.fail_order.extend(self.points.iter().enumerate().map(|(i, &s)| (fail(s).to_bits(), i as u32)));
-        crate::order::radix_sort_pairs(&mut e.fail_order, &mut e.sort_scratch);
+        let (slots, points) = (&e.slots, &self.points);
+        let fail_bits = |i: usize| slots[points[i] as usize].map_or(0, |slot| slot.finish.to_bits());
+        crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort_keys, &mut e.sort_scratch);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
         // same ranks order the starts: a counting sort, stable in topological
         // order, puts the steps in start order in linear time.
-        let (mut rank, mut last) = (0u32, 0u64);
-        for &(bits, i) in &e.fail_order {
-            if bits != last {
+        let (mut rank, mut last) = (0u32, 0.0f64);
+        for &i in &e.fail_order {
+            let step = self.points[i as usize] as usize;
+            let fail = e.slots[step].map_or(0.0, |slot| slot.finish);
+            if fail != last {
                 rank += 1;
-                last = bits;
+                last = fail;
             }
-            e.rank[self.points[i as usize] as usize] = rank;
+            e.rank[step] = rank;
         }
         let start_rank = |x: usize| if e.from[x] == NONE { 0 } else { e.rank[e.from[x] as usize] };
         // Counted per rank, summed up (`below[r]` is then how many start at a
@@ -278,9 +275,9 @@ impl<'a> Model<'a> {
     /// `prefix_max`. Computed as they are read: the deterministic simulation
     /// writes each straight into its result, Monte Carlo only counts it.
     pub fn points<'e>(&'e self, d: &'e Durations, e: &'e Eval) -> impl Iterator<Item = PointEval> + 'e {
-        e.fail_order.iter().map(move |&(fail_bits, i)| {
-            let fail = f64::from_bits(fail_bits);
+        e.fail_order.iter().map(move |&i| {
             let step = self.points[i as usize] as usize;
+            let fail = e.slots[step].map_or(0.0, |slot| slot.finish);
             let before = e.below[e.rank[step] as usize] as usize;
             let started = (e.prep_count + before).max(e.seq_pos[step] as usize + 1);
             let chain = e.prefix_max[started - 1];
@@ -337,9 +334,10 @@ pub(crate) struct Eval {
     rank: Vec<u32>,
     /// Per rank `r`: how many scheduled steps start at a time ranked below `r`.
     below: Vec<u32>,
-    /// The failure points' `(fail time bits, index)`, sorted: the order to report them in.
-    pub fail_order: Vec<(u64, u32)>,
-    sort_scratch: Vec<(u64, u32)>,
+    /// The failure points' indices by fail time, ties in list order: the order to report them in.
+    pub fail_order: Vec<u32>,
+    sort_keys: Vec<u64>,
+    sort_scratch: Vec<u64>,
     pub seq_pos: Vec<u32>,
     pub prefix_max: Vec<f64>,
     pub prep_count: usize,

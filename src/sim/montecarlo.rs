@@ -7,7 +7,7 @@
 //! then its undo's; then `decide`, then `verify`.
 
 use super::Simulation;
-use super::model::{Durations, Est, Eval, Model, Purpose, Draw};
+use super::model::{Draw, Durations, Est, Eval, Model, Purpose};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
