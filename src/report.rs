@@ -245,9 +245,9 @@ fn rollback(analysis: &Analysis) -> Section {
             format!("Done at {}, {} after the window closes.", sim.clock(p.done), say(-p.margin))
         };
         blocks.push(Block::Paragraph(vec![strong(verdict)]));
-        if !p.leftovers.is_empty() {
+        if !sim.leftovers(p).is_empty() {
             blocks.push(Block::List(
-                p.leftovers
+                sim.leftovers(p)
                     .iter()
                     .map(|l| {
                         vec![

@@ -107,8 +107,8 @@ pub fn json(analysis: &Analysis, sim: &Simulation) -> String {
                 margin_minutes: minutes(p.margin),
                 fits: p.fits,
                 no_way_back: p.no_way_back,
-                leftovers: p
-                    .leftovers
+                leftovers: sim
+                    .leftovers(p)
                     .iter()
                     .map(|l| LeftoverOut { resource: &l.resource, state: &l.state, baseline: &l.baseline })
                     .collect(),
@@ -196,7 +196,7 @@ fn table(plan: &Plan, sim: &Simulation) -> String {
             if p.no_way_back { "-".to_string() } else { sim.clock(p.done) },
             if p.no_way_back { "-".to_string() } else { p_fit },
         ));
-        for l in &p.leftovers {
+        for l in sim.leftovers(p) {
             out.push_str(&format!("  {:<width$}    leaves {} {} (baseline {})\n", "", l.resource, l.state, l.baseline));
         }
     }

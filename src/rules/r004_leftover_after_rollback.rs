@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let steps = &cx.plan.steps;
     let mut reported: HashSet<(usize, &str)> = HashSet::new();
     for point in sim.points.iter().filter(|p| !p.no_way_back) {
-        for left in &point.leftovers {
+        for left in sim.leftovers(point) {
             if !reported.insert((left.set_by, left.resource.as_str())) {
                 continue;
             }

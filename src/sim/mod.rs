@@ -53,7 +53,10 @@ pub struct FailurePoint {
     /// An irreversible step had started: no complete rollback is possible,
     /// whatever `fits` says.
     pub no_way_back: bool,
-    pub leftovers: Vec<Leftover>,
+    /// Where its leftovers are in the simulation's list: read them with
+    /// [`Simulation::leftovers`]. (Kept out of the point, which a plan has
+    /// one of per step: most have none.)
+    leftovers: (u32, u32),
 }
 
 /// One undo in a rollback, with its time from the window's start.
@@ -108,6 +111,8 @@ pub struct Simulation {
     /// Which steps are `prep`.
     pub prep: Vec<bool>,
     pub monte_carlo: Option<MonteCarlo>,
+    /// Every point's leftovers; see [`Simulation::leftovers`].
+    leftovers: Vec<Leftover>,
 }
 
 /// Simulates `plan`; `None` without a window. Monte Carlo runs when
@@ -134,11 +139,11 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
                 margin: window_length - p.done,
                 fits: p.done <= window_length,
                 no_way_back: p.no_way_back,
-                leftovers: Vec::new(),
+                leftovers: (0, 0),
             }
         })
         .collect();
-    Leftovers::new(plan, &model).fill(&eval.seq, &mut points, by_started);
+    let leftovers = Leftovers::new(plan, &model).fill(&eval.seq, &mut points, by_started);
     let critical_path = critical_path(&eval);
     let deadline = deadline(&model, &eval, &model.likely);
     let mut sim = Simulation {
@@ -157,6 +162,7 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         undone: std::mem::take(&mut model.undone),
         prep: std::mem::take(&mut model.prep),
         monte_carlo: None,
+        leftovers,
     };
     sim.monte_carlo = settings.map(|s| montecarlo::run(plan, graph, &sim, s));
     Some(sim)
@@ -286,14 +292,15 @@ impl<'p> Leftovers<'p> {
         }
     }
 
-    /// Sweeps the started order once, recording each point's leftovers.
+    /// Sweeps the started order once, recording each point's leftovers (in
+    /// one list, each point holding where its own are).
     /// `by_started`: each point's `(started, place in points)`.
-    fn fill(mut self, seq: &[u32], points: &mut [FailurePoint], mut by_started: Vec<(u32, u32)>) {
+    fn fill(mut self, seq: &[u32], points: &mut [FailurePoint], mut by_started: Vec<(u32, u32)>) -> Vec<Leftover> {
         // Nearly sorted already: a point that fails later has started more.
         by_started.sort_unstable();
+        let mut list = Vec::new();
         let mut done = 0;
         for (started, i) in by_started {
-            let i = i as usize;
             while done < started as usize {
                 self.start(seq[done] as usize);
                 done += 1;
@@ -303,25 +310,30 @@ impl<'p> Leftovers<'p> {
             }
             let mut off = self.off.clone();
             off.sort_unstable();
-            let plan = self.plan;
-            points[i].leftovers = off
-                .into_iter()
-                .filter_map(|r| {
-                    let (set_by, state, by_undo) = self.end_state(r as usize)?;
-                    Some(Leftover {
-                        resource: plan.symbol(Symbol(r)).to_string(),
-                        state: plan.symbol(state).to_string(),
-                        baseline: plan.symbol(self.baseline[r as usize]).to_string(),
-                        set_by: set_by as usize,
-                        by_undo,
-                    })
+            let (plan, from) = (self.plan, list.len() as u32);
+            list.extend(off.into_iter().filter_map(|r| {
+                let (set_by, state, by_undo) = self.end_state(r as usize)?;
+                Some(Leftover {
+                    resource: plan.symbol(Symbol(r)).to_string(),
+                    state: plan.symbol(state).to_string(),
+                    baseline: plan.symbol(self.baseline[r as usize]).to_string(),
+                    set_by: set_by as usize,
+                    by_undo,
                 })
-                .collect();
+            }));
+            points[i as usize].leftovers = (from, list.len() as u32);
         }
+        list
     }
 }
 
 impl Simulation {
+    /// The resources `point`'s rollback leaves off their baseline, by name.
+    pub fn leftovers(&self, point: &FailurePoint) -> &[Leftover] {
+        let (from, to) = point.leftovers;
+        self.leftovers.get(from as usize..to as usize).unwrap_or_default()
+    }
+
     /// The steps started when `point` fails.
     pub fn started(&self, point: &FailurePoint) -> &[usize] {
         &self.started_order[..point.started.min(self.started_order.len())]

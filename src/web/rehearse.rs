@@ -212,13 +212,13 @@ pub fn rehearse(props: &RehearseProps) -> Html {
     } else {
         html! { <p class="verdict overrun" role="alert">{ format!("Done at {}: {} after the window closes at {}.", sim.clock(point.done), say(-point.margin), sim.clock(sim.window_length)) }</p> }
     };
-    let leftovers = if point.leftovers.is_empty() {
+    let leftovers = if sim.leftovers(point).is_empty() {
         html! { <p class="leftovers none">{ "Nothing is left off its baseline." }</p> }
     } else {
         html! {
             <div class="leftovers">
                 <h4>{ "Left behind after this rollback" }</h4>
-                <ul>{ for point.leftovers.iter().map(|l| html! { <li><code>{ &l.resource }</code>{ format!(" stays {} (baseline {}), set by {}", l.state, l.baseline, steps.get(l.set_by).map_or("", |s| s.id())) }</li> }) }</ul>
+                <ul>{ for sim.leftovers(point).iter().map(|l| html! { <li><code>{ &l.resource }</code>{ format!(" stays {} (baseline {}), set by {}", l.state, l.baseline, steps.get(l.set_by).map_or("", |s| s.id())) }</li> }) }</ul>
             </div>
         }
     };

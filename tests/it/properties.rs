@@ -221,7 +221,7 @@ proptest! {
     fn mirrored_undos_leave_nothing_behind(steps in plan()) {
         let sim = simulate(&render(&steps, false, true), 1, 1);
         for p in &sim.points {
-            prop_assert!(p.leftovers.is_empty(), "{:?}", p.leftovers);
+            prop_assert!(sim.leftovers(p).is_empty(), "{:?}", sim.leftovers(p));
         }
     }
 

@@ -120,7 +120,10 @@ fn prep_changes_irreversible_steps_and_leftovers() {
     // A rollback can be called until s3, the point of no return, starts.
     assert_eq!(sim.deadline.map(|t| t / 60.0), Some(35.0));
     let leftovers = |i: usize| -> Vec<(String, String, String)> {
-        sim.points[i].leftovers.iter().map(|l| (l.resource.clone(), l.state.clone(), l.baseline.clone())).collect()
+        sim.leftovers(&sim.points[i])
+            .iter()
+            .map(|l| (l.resource.clone(), l.state.clone(), l.baseline.clone()))
+            .collect()
     };
     assert!(leftovers(0).is_empty(), "{:?}", leftovers(0));
     assert_eq!(leftovers(1), [(s("cache"), s("warm"), s("absent"))]);
@@ -296,5 +299,9 @@ fn a_plan_whose_steps_were_built_without_the_parser_simulates_the_same() {
     assert_eq!(by_hand.columns().into_owned(), a.plan.step_columns);
     let again = retreat::sim::simulate(&by_hand, graph, None).expect("simulates");
     assert_eq!(again.points, sim.points);
+    for (p, q) in again.points.iter().zip(&sim.points) {
+        assert_eq!(again.leftovers(p), sim.leftovers(q));
+    }
+    assert!(sim.points.iter().any(|p| !sim.leftovers(p).is_empty()), "the plan leaves something behind");
     assert_eq!((again.deadline, again.started_order), (sim.deadline, sim.started_order));
 }
