@@ -39,7 +39,7 @@ impl Est {
     }
 }
 
-/// Which duration a three-point estimate is for.
+/// Which duration a Monte Carlo draw is for.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Draw {
     Forward(u32),
@@ -49,8 +49,8 @@ pub(crate) enum Draw {
 }
 
 impl Durations {
-    pub fn set(&mut self, slot: Draw, secs: f64) {
-        match slot {
+    pub fn set(&mut self, draw: Draw, secs: f64) {
+        match draw {
             Draw::Forward(i) => self.fwd[i as usize] = secs,
             Draw::Undo(i) => self.undo[i as usize] = secs,
             Draw::Decide => self.decide = secs,
@@ -136,9 +136,9 @@ impl<'a> Model<'a> {
             m.likely.fwd.push(fwd.likely());
             m.likely.undo.push(undo.likely());
             if purpose == Purpose::MonteCarlo {
-                for (slot, est) in [(Draw::Forward(i as u32), fwd), (Draw::Undo(i as u32), undo)] {
+                for (draw, est) in [(Draw::Forward(i as u32), fwd), (Draw::Undo(i as u32), undo)] {
                     if matches!(est, Est::Pert { .. }) {
-                        m.uncertain.push((slot, est));
+                        m.uncertain.push((draw, est));
                     }
                 }
             }
@@ -155,9 +155,9 @@ impl<'a> Model<'a> {
         let verify = Est::of(rollback.and_then(|r| r.verify.as_ref()).and_then(|v| v.takes));
         m.likely.decide = decide.likely();
         m.likely.verify = verify.likely();
-        for (slot, est) in [(Draw::Decide, decide), (Draw::Verify, verify)] {
+        for (draw, est) in [(Draw::Decide, decide), (Draw::Verify, verify)] {
             if purpose == Purpose::MonteCarlo && matches!(est, Est::Pert { .. }) {
-                m.uncertain.push((slot, est));
+                m.uncertain.push((draw, est));
             }
         }
         m

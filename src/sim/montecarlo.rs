@@ -124,11 +124,11 @@ impl Progress {
             self.tally(&model, &model.likely, todo);
         } else {
             let perts: Vec<(Draw, Pert)> =
-                model.uncertain.iter().filter_map(|&(slot, est)| Some((slot, distribution(est)?))).collect();
+                model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, distribution(est)?))).collect();
             let mut durations = model.likely.clone();
             for _ in 0..todo {
-                for (slot, pert) in &perts {
-                    durations.set(*slot, self.draws.pert(pert));
+                for (draw, pert) in &perts {
+                    durations.set(*draw, self.draws.pert(pert));
                 }
                 model.evaluate(&durations, &mut self.eval);
                 self.tally(&model, &durations, 1);
