@@ -220,7 +220,7 @@ impl<'a> Model<'a> {
         // linear too. Times are never negative, so their bits sort like the
         // numbers.
         let (slots, points) = (&e.slots, &self.points);
-        let fail_bits = |i: usize| slots[points[i] as usize].map_or(0, |slot| slot.finish.to_bits());
+        let fail_bits = |i: usize| finish(slots, points[i] as usize).to_bits();
         crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort_keys, &mut e.sort_scratch);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
@@ -229,7 +229,7 @@ impl<'a> Model<'a> {
         let (mut rank, mut last) = (0u32, 0.0f64);
         for &i in &e.fail_order {
             let step = self.points[i as usize] as usize;
-            let fail = e.slots[step].map_or(0.0, |slot| slot.finish);
+            let fail = finish(&e.slots, step);
             if fail != last {
                 rank += 1;
                 last = fail;
@@ -277,7 +277,7 @@ impl<'a> Model<'a> {
     pub fn points<'e>(&'e self, d: &'e Durations, e: &'e Eval) -> impl Iterator<Item = PointEval> + 'e {
         e.fail_order.iter().map(move |&i| {
             let step = self.points[i as usize] as usize;
-            let fail = e.slots[step].map_or(0.0, |slot| slot.finish);
+            let fail = finish(&e.slots, step);
             let before = e.below[e.rank[step] as usize] as usize;
             let started = (e.prep_count + before).max(e.seq_pos[step] as usize + 1);
             let chain = e.prefix_max[started - 1];
@@ -342,6 +342,11 @@ pub(crate) struct Eval {
     pub prefix_max: Vec<f64>,
     pub prep_count: usize,
     pub first_irreversible: usize,
+}
+
+/// When a scheduled step finishes (0 for prep and post): a failure point's fail time.
+fn finish(slots: &[Option<Slot>], step: usize) -> f64 {
+    slots[step].map_or(0.0, |s| s.finish)
 }
 
 impl Eval {
