@@ -3,12 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use retreat::link::{decode, encode};
+use retreat_core::link::{decode, encode};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(plan) = decode(text) {
-            assert!(plan.len() <= retreat::limits::MAX_LINK_BYTES);
+            assert!(plan.len() <= retreat_core::limits::MAX_LINK_BYTES);
         }
         assert_eq!(decode(&encode(text)).as_deref(), Ok(text));
     }

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use retreat::{MonteCarloRuns, Options, analyze_bytes};
+use retreat_core::{MonteCarloRuns, Options, analyze_bytes};
 
 fuzz_target!(|data: &[u8]| {
     let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };

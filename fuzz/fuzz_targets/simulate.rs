@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use retreat::sim::Settings;
-use retreat::{MonteCarloRuns, Options, analyze_bytes};
+use retreat_core::sim::Settings;
+use retreat_core::{MonteCarloRuns, Options, analyze_bytes};
 
 fuzz_target!(|data: &[u8]| {
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 3, seed: 1 }), ..Options::default() };

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let (fast, full) = retreat::parse::yaml_trees(text);
+        let (fast, full) = retreat_core::parse::yaml_trees(text);
         if let Some(fast) = fast {
             assert_eq!(fast, full, "{text:?}");
         }

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use retreat::{Diagnostic, LineIndex, Severity, Summary};
+use retreat_core::{Diagnostic, LineIndex, Severity, Summary};
 
 use super::Linted;
 
@@ -48,14 +48,14 @@ pub fn render(files: &[Linted], style: Style) -> String {
 }
 
 fn diagnostic(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnostic, style: Style) {
-    let name = retreat::rules::find(d.code).map_or("", |r| r.name);
+    let name = retreat_core::rules::find(d.code).map_or("", |r| r.name);
     let start = index.line_col(d.span.start);
     let end = index.line_col(d.span.end);
     out.push_str(&format!(
         "{}{}: {}\n",
         style.severity(d.severity),
         style.paint("1", &format!("[{} {name}]", d.code)),
-        style.paint("1", &retreat::show_invisible(&d.message))
+        style.paint("1", &retreat_core::show_invisible(&d.message))
     ));
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -69,7 +69,7 @@ fn diagnostic(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnosti
     let carets = style.paint(severity_ansi(d.severity), &"^".repeat(caret_len));
     out.push_str(&format!("{pad} {bar} {}{carets}\n", " ".repeat(caret_at)));
     if let Some(help) = &d.help {
-        out.push_str(&format!("{pad} = {} {}\n", style.paint("1", "help:"), retreat::show_invisible(help)));
+        out.push_str(&format!("{pad} = {} {}\n", style.paint("1", "help:"), retreat_core::show_invisible(help)));
     }
     out.push('\n');
 }
@@ -92,7 +92,7 @@ fn snippet(line: &str, column: usize, width: usize) -> (String, usize, usize) {
         .chars()
         .map(|c| match c {
             '\t' => ' ',
-            c if retreat::diagnostic::is_hidden_char(c) => '·',
+            c if retreat_core::diagnostic::is_hidden_char(c) => '·',
             c => c,
         })
         .collect();

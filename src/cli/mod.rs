@@ -8,9 +8,9 @@ mod simulate;
 use std::ffi::OsString;
 use std::io::{Read, Write};
 
-use retreat::limits::{MAX_INPUT_BYTES, MAX_RUNS};
-use retreat::sim::Settings;
-use retreat::{Analysis, MonteCarloRuns, Options, RULES, Severity, analyze_bytes, rules};
+use retreat_core::limits::{MAX_INPUT_BYTES, MAX_RUNS};
+use retreat_core::sim::Settings;
+use retreat_core::{Analysis, MonteCarloRuns, Options, RULES, Severity, analyze_bytes, rules};
 
 /// Exit status: no errors.
 pub const OK: u8 = 0;
@@ -93,7 +93,7 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write) -> Result<u8, String> {
             if let Some(extra) = parser.next().map_err(|e| e.to_string())? {
                 return Err(extra.unexpected().to_string());
             }
-            write!(out, "{}", retreat::schema::json_schema_text())
+            write!(out, "{}", retreat_core::schema::json_schema_text())
                 .map_err(|e| format!("cannot write the output: {e}"))?;
             Ok(OK)
         }
@@ -162,7 +162,7 @@ fn lint(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
             Ok(bytes) => {
                 let (text, mut analysis) = analyze_bytes(&bytes, &options);
                 if let Some(approved) = &approved {
-                    retreat::explain_stale(&mut analysis, approved);
+                    retreat_core::explain_stale(&mut analysis, approved);
                 }
                 linted.push(Linted { text: text.into_owned(), path, analysis });
             }
@@ -281,8 +281,8 @@ fn report(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String>
         eprintln!("retreat: cannot write a report for `{path}`: it does not parse (`retreat lint` shows where)");
         return Ok(FINDINGS);
     }
-    let doc = retreat::report::document(&analysis, &text);
-    let rendered = if html { retreat::report::html(&doc) } else { retreat::report::markdown(&doc) };
+    let doc = retreat_core::report::document(&analysis, &text);
+    let rendered = if html { retreat_core::report::html(&doc) } else { retreat_core::report::markdown(&doc) };
     write!(out, "{rendered}").map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(OK)
 }
@@ -290,7 +290,7 @@ fn report(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String>
 /// A plan given as a file, or as a share link.
 fn load_plan(source: &str) -> Result<Vec<u8>, String> {
     if source.contains("#v") || source.starts_with("v1.") {
-        return retreat::link::decode(source).map(String::into_bytes).map_err(|e| format!("cannot open the link: {e}"));
+        return retreat_core::link::decode(source).map(String::into_bytes).map_err(|e| format!("cannot open the link: {e}"));
     }
     read(source)
 }
@@ -308,13 +308,13 @@ fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     let [a, b] = plans.as_slice() else { return Err("`retreat diff` needs two plans, A and B".into()) };
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() };
     let (before, after) = (analyze_bytes(&load_plan(a)?, &options).1, analyze_bytes(&load_plan(b)?, &options).1);
-    let d = retreat::diff::compare(&before, &after);
+    let d = retreat_core::diff::compare(&before, &after);
     let text = if json {
         format!("{}\n", serde_json::to_string(&d).unwrap_or_default())
     } else {
         let mut t = String::new();
         let id_list =
-            |ids: &[String]| ids.iter().map(|i| retreat::show_invisible(i).into_owned()).collect::<Vec<_>>().join(", ");
+            |ids: &[String]| ids.iter().map(|i| retreat_core::show_invisible(i).into_owned()).collect::<Vec<_>>().join(", ");
         if !d.added.is_empty() {
             t.push_str(&format!("Steps added: {}\n", id_list(&d.added)));
         }
@@ -322,7 +322,7 @@ fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
             t.push_str(&format!("Steps removed: {}\n", id_list(&d.removed)));
         }
         for c in &d.changed {
-            t.push_str(&format!("Step {} changed:\n", retreat::show_invisible(&c.step)));
+            t.push_str(&format!("Step {} changed:\n", retreat_core::show_invisible(&c.step)));
             for f in &c.fields {
                 t.push_str(&format!("  {}: {} -> {}\n", f.field, shown(&f.before), shown(&f.after)));
             }
@@ -347,7 +347,7 @@ fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
 
 /// A value for the diff's lines: `(none)` when empty, invisible characters written out.
 fn shown(v: &str) -> String {
-    if v.is_empty() { "(none)".into() } else { retreat::show_invisible(v).into_owned() }
+    if v.is_empty() { "(none)".into() } else { retreat_core::show_invisible(v).into_owned() }
 }
 
 /// Where the app is published; `--base` overrides it.
@@ -365,9 +365,9 @@ fn make_link(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Stri
     }
     let path = file.ok_or("`retreat link` needs a FILE")?;
     let bytes = read(&path)?;
-    let text = retreat::parse::decode(&bytes).map_err(|d| format!("cannot link `{path}`: {}", d.message))?;
+    let text = retreat_core::parse::decode(&bytes).map_err(|d| format!("cannot link `{path}`: {}", d.message))?;
     let base = base.split('#').next().unwrap_or_default();
-    print(out, &format!("{base}#{}", retreat::link::encode(text)))?;
+    print(out, &format!("{base}#{}", retreat_core::link::encode(text)))?;
     Ok(OK)
 }
 
@@ -378,7 +378,7 @@ fn open_link(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Stri
         Some(other) => return Err(other.unexpected().to_string()),
         None => return Err("`retreat open` needs a LINK".into()),
     };
-    match retreat::link::decode(&link) {
+    match retreat_core::link::decode(&link) {
         Ok(text) => {
             write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
             Ok(OK)

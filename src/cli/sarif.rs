@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use retreat::{Diagnostic, LineIndex, RULES, Severity};
+use retreat_core::{Diagnostic, LineIndex, RULES, Severity};
 
 use super::Linted;
 

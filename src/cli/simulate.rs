@@ -4,9 +4,9 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use retreat::sim::{Simulation, say};
-use retreat::units::format_timestamp;
-use retreat::{Analysis, Plan};
+use retreat_core::sim::{Simulation, say};
+use retreat_core::units::format_timestamp;
+use retreat_core::{Analysis, Plan};
 
 /// Columns of the text timeline.
 const TIMELINE_COLUMNS: usize = 60;

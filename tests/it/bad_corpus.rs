@@ -2,7 +2,7 @@
 //! each with the diagnostic it must produce (MANIFEST). Every file must end in
 //! that finding and exit status 1: never a pass, a refusal or a panic.
 
-use retreat::{LineIndex, Options, analyze_bytes};
+use retreat_core::{LineIndex, Options, analyze_bytes};
 
 use crate::support::{read, retreat, root};
 
@@ -50,7 +50,7 @@ fn check(case: &Case, found: &[(String, u32, u32)]) {
 fn generate(name: &str) -> Vec<u8> {
     let steps = |chained: bool| {
         let mut t = String::from("title: More steps than the limit\nsteps:\n");
-        for i in 0..=retreat::limits::MAX_STEPS {
+        for i in 0..=retreat_core::limits::MAX_STEPS {
             let after = if chained { "" } else { " after: []," };
             t.push_str(&format!("  - {{id: s{i}, kind: check,{after} do: Record reading number {i}, takes: 1m}}\n"));
         }

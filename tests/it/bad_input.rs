@@ -1,6 +1,6 @@
 //! Hostile and broken input: every case ends in a clear diagnostic or message
 //! with exit status 1 or 2, never a panic (101). How fast is measured in
-//! `benches/lint.rs`, not here.
+//! `crates/core/benches/lint.rs`, not here.
 
 use crate::support::{TempFile, retreat};
 
@@ -145,11 +145,11 @@ fn a_million_character_line_is_shown_cut_short() {
 #[test]
 fn more_than_the_step_limit_is_reported_and_the_rest_checked() {
     let mut text = String::from("title: T\nsteps:\n");
-    for i in 0..=retreat::limits::MAX_STEPS {
+    for i in 0..=retreat_core::limits::MAX_STEPS {
         text.push_str(&format!("- {{id: s{i}, do: Check thing {i} now, kind: check}}\n"));
     }
-    let parsed = retreat::parse(&text);
-    assert_eq!(parsed.plan.steps.len(), retreat::limits::MAX_STEPS);
+    let parsed = retreat_core::parse(&text);
+    assert_eq!(parsed.plan.steps.len(), retreat_core::limits::MAX_STEPS);
     let limit = parsed.diagnostics.iter().find(|d| d.code == "P003").expect("P003");
     assert!(limit.message.contains("the limit is 100000"), "{}", limit.message);
 }

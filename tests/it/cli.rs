@@ -126,7 +126,7 @@ fn sarif_has_rules_results_regions_and_suppressions() {
     assert_eq!(v["version"], "2.1.0");
     let sarif_run = &v["runs"][0];
     let rules = sarif_run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), retreat::RULES.len());
+    assert_eq!(rules.len(), retreat_core::RULES.len());
     assert!(rules.iter().all(|r| r["help"]["text"].as_str().is_some_and(|t| t.contains("## Fix"))));
     let results = sarif_run["results"].as_array().expect("results");
     let r001 = results.iter().find(|r| r["ruleId"] == "R001").expect("R001 result");
@@ -157,7 +157,7 @@ fn explain_prints_a_rules_docs() {
 fn rules_lists_every_rule() {
     let run = retreat(&["rules"], None, None);
     assert_eq!(run.status, 0);
-    for rule in retreat::RULES {
+    for rule in retreat_core::RULES {
         assert!(run.stdout.contains(&format!("{}  {}", rule.code, rule.name)), "{} missing", rule.code);
     }
 }

@@ -5,7 +5,7 @@ use crate::support::{codes, read, retreat, root};
 #[test]
 fn the_hospital_example_is_clean() {
     let text = read("www/examples/hl7-engine-replacement.yaml");
-    assert_eq!(text, retreat::EXAMPLE_PLAN);
+    assert_eq!(text, retreat_core::EXAMPLE_PLAN);
     let analysis = crate::support::lint(&text);
     assert!(analysis.diagnostics.is_empty(), "{:#?}", analysis.diagnostics);
     // Its approval is for this very version of the plan.

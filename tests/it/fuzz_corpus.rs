@@ -2,8 +2,8 @@
 //! so CI guards what fuzzing found: each input must go through the same code
 //! the fuzz targets drive without a panic.
 
-use retreat::sim::Settings;
-use retreat::{MonteCarloRuns, Options, analyze_bytes, link};
+use retreat_core::sim::Settings;
+use retreat_core::{MonteCarloRuns, Options, analyze_bytes, link};
 
 use crate::support::files_under;
 

@@ -1,6 +1,6 @@
 //! The plan hash: what it covers and what it ignores.
 
-use retreat::parse;
+use retreat_core::parse;
 
 fn hash(text: &str) -> String {
     parse(text).hash.expect("a readable plan has a hash")

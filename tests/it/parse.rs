@@ -1,9 +1,9 @@
 //! The parser: every P-code at its line and column, every problem of a file
 //! reported at once, and the forms of values the contract allows.
 
-use retreat::model::Duration;
-use retreat::model::{Estimate, Kind, Phase};
-use retreat::parse;
+use retreat_core::model::Duration;
+use retreat_core::model::{Estimate, Kind, Phase};
+use retreat_core::parse;
 
 use crate::support::positions;
 
@@ -120,7 +120,7 @@ fn windows_with_an_end_or_a_duration_and_any_offset() {
 #[test]
 fn after_defaults_to_the_previous_step() {
     let plan = parse("title: T\nsteps:\n  - {id: a, do: x y z}\n  - {id: b, do: x y z}\n  - {id: c, do: x y z, after: []}\n  - {id: d, do: x y z, after: a}\n").plan;
-    let graph = retreat::graph::PlanGraph::build(&plan);
+    let graph = retreat_core::graph::PlanGraph::build(&plan);
     assert_eq!(graph.after, vec![vec![], vec![0], vec![], vec![0]]);
 }
 

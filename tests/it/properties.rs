@@ -1,8 +1,8 @@
 //! Properties of the simulator on random acyclic plans (proptest).
 
 use proptest::prelude::*;
-use retreat::sim::{Settings, Simulation};
-use retreat::{Analysis, MonteCarloRuns, Options, analyze};
+use retreat_core::sim::{Settings, Simulation};
+use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
 #[derive(Clone, Debug)]
 struct Step {

@@ -99,11 +99,11 @@ fn the_schema_command_prints_the_shipped_schema() {
 #[test]
 fn an_approval_stanza_pasted_into_the_plan_signs_it_off() {
     let plan = "title: Swap the cache\nwindow: {start: 2026-12-12T22:00:00Z, duration: 2h}\napprovals:\nsteps:\n  - {id: a, do: Switch, takes: 5m, undo: Switch back}\n";
-    let hash = retreat::analyze(plan, &retreat::Options::default()).hash.expect("the plan parses");
+    let hash = retreat_core::analyze(plan, &retreat_core::Options::default()).hash.expect("the plan parses");
     let by = "Dr. O'Brien: \"chair\" # of the board";
-    let stanza = retreat::report::approval_stanza(by, "Change board chair", "2026-12-01", &hash).expect("valid");
+    let stanza = retreat_core::report::approval_stanza(by, "Change board chair", "2026-12-01", &hash).expect("valid");
     let signed = plan.replace("approvals:\n", &format!("approvals:\n{stanza}"));
-    let analysis = retreat::analyze(&signed, &retreat::Options::default());
+    let analysis = retreat_core::analyze(&signed, &retreat_core::Options::default());
     assert_eq!(analysis.hash.as_deref(), Some(hash.as_str()), "approvals are not part of the hash");
     let approval = analysis.plan.approvals.first().expect("one approval");
     assert_eq!(approval.by.as_ref().map(|b| b.value.as_str()), Some(by), "the name reads back unchanged");
@@ -114,14 +114,14 @@ fn an_approval_stanza_pasted_into_the_plan_signs_it_off() {
     );
 
     let changed = signed.replace("takes: 5m", "takes: 7m");
-    let stale = retreat::analyze(&changed, &retreat::Options::default());
+    let stale = retreat_core::analyze(&changed, &retreat_core::Options::default());
     assert!(stale.diagnostics.iter().any(|d| d.code == "C005"), "a change after approval is flagged");
 }
 
 #[test]
 fn an_approval_stanza_refuses_what_would_not_read_back() {
     let hash = format!("sha256:{}", "a".repeat(64));
-    let stanza = |by: &str, date: &str, hash: &str| retreat::report::approval_stanza(by, "", date, hash);
+    let stanza = |by: &str, date: &str, hash: &str| retreat_core::report::approval_stanza(by, "", date, hash);
     assert!(stanza(" ", "2026-12-01", &hash).unwrap_err().contains("`by` is empty"));
     assert!(stanza("A\nB", "2026-12-01", &hash).unwrap_err().contains("line breaks"));
     assert!(stanza("Ann", "2026-02-30", &hash).unwrap_err().contains("not a calendar date"));

@@ -1,7 +1,7 @@
 //! Every rule: its fixture fires it (and nothing else), its fixed fixture is
 //! clean, its docs have the four sections, and what users see is snapshotted.
 
-use retreat::RULES;
+use retreat_core::RULES;
 
 use crate::support::{codes, read, retreat, root};
 
@@ -30,7 +30,7 @@ fn what_users_see_for_each_rule() {
     for rule in RULES {
         let dir = root().join("tests/fixtures/rules").join(rule.code);
         let run = retreat(&["lint", "fires.yaml"], Some(&dir), None);
-        assert_eq!(run.status, i32::from(rule.severity == retreat::Severity::Error), "{}: {}", rule.code, run.stderr);
+        assert_eq!(run.status, i32::from(rule.severity == retreat_core::Severity::Error), "{}: {}", rule.code, run.stderr);
         insta::assert_snapshot!(rule.code, run.stdout);
     }
 }

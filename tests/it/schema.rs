@@ -10,14 +10,14 @@ fn schema() -> (Schemas, boon::SchemaIndex) {
     let mut schemas = Schemas::new();
     let mut compiler = Compiler::new();
     compiler.set_default_draft(boon::Draft::V7);
-    let value: serde_json::Value = serde_json::from_str(&retreat::schema::json_schema_text()).expect("schema is JSON");
+    let value: serde_json::Value = serde_json::from_str(&retreat_core::schema::json_schema_text()).expect("schema is JSON");
     compiler.add_resource("retreat-plan.schema.json", value).expect("resource");
     let index = compiler.compile("retreat-plan.schema.json", &mut schemas).expect("the schema compiles");
     (schemas, index)
 }
 
 fn valid(schemas: &Schemas, index: boon::SchemaIndex, text: &str) -> Result<(), String> {
-    let json = retreat::parse::to_json(text).ok_or("not YAML")?;
+    let json = retreat_core::parse::to_json(text).ok_or("not YAML")?;
     let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
     schemas.validate(&value, index).map_err(|e| format!("{e}"))
 }
@@ -26,7 +26,7 @@ fn valid(schemas: &Schemas, index: boon::SchemaIndex, text: &str) -> Result<(), 
 fn the_shipped_schema_is_the_generated_one() {
     assert_eq!(
         read("www/retreat-plan.schema.json"),
-        retreat::schema::json_schema_text(),
+        retreat_core::schema::json_schema_text(),
         "run `retreat schema > www/retreat-plan.schema.json`"
     );
 }
@@ -48,7 +48,7 @@ fn every_example_and_clean_fixture_is_valid() {
             panic!("{} should be valid: {e}", path.display());
         }
     }
-    assert!(valid(&schemas, index, &retreat::examples::large()).is_ok());
+    assert!(valid(&schemas, index, &retreat_core::examples::large()).is_ok());
 }
 
 #[test]
@@ -70,7 +70,7 @@ fn plans_the_linter_rejects_for_their_form_are_invalid() {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(root().join("tests/fixtures/bad").join(file)) else { continue };
-        if retreat::parse::to_json(&text).is_some() {
+        if retreat_core::parse::to_json(&text).is_some() {
             assert!(valid(&schemas, index, &text).is_err(), "{file} ({code}) passes the schema");
             rejected += 1;
         }

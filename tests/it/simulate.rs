@@ -2,8 +2,8 @@
 //! order, rollback chain, done, margin, deadline, leftovers) worked out on
 //! paper first, in minutes from the window's start.
 
-use retreat::sim::{Settings, Simulation};
-use retreat::{Analysis, MonteCarloRuns, Options, analyze};
+use retreat_core::sim::{Settings, Simulation};
+use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
 fn simulate(text: &str) -> (Analysis, Simulation) {
     let options =
@@ -266,18 +266,18 @@ fn monte_carlo_a_few_runs_at_a_time_gives_the_same_figures() {
     assert!(!parts.diagnostics.iter().any(|d| d.code == "T004"));
     let (plan, graph, sim) =
         (&parts.plan, parts.graph.as_ref().expect("graph"), parts.simulation.as_ref().expect("sim"));
-    let mut progress = retreat::sim::Progress::new(plan, graph, sim, settings);
+    let mut progress = retreat_core::sim::Progress::new(plan, graph, sim, settings);
     while !progress.is_finished() {
         progress.advance(plan, graph, sim, 7);
     }
     let mc = progress.result();
     assert_eq!(Some(&mc), whole.simulation.as_ref().and_then(|s| s.monte_carlo.as_ref()));
     assert_eq!(mc.done_histograms[0].iter().sum::<u32>(), 600);
-    retreat::add_monte_carlo(&mut parts, mc, &Options::default());
+    retreat_core::add_monte_carlo(&mut parts, mc, &Options::default());
     assert_eq!(parts.diagnostics, whole.diagnostics);
 }
 
-/// The same figures come out of the wasm build (`src/web/tests.rs` asserts
+/// The same figures come out of the wasm build (`crates/web/src/tests.rs` asserts
 /// the very same numbers in Chromium).
 #[test]
 fn monte_carlo_figures_are_pinned_across_platforms() {
@@ -297,7 +297,7 @@ fn a_plan_whose_steps_were_built_without_the_parser_simulates_the_same() {
     let mut by_hand = a.plan.clone();
     by_hand.step_columns = Default::default();
     assert_eq!(by_hand.columns().into_owned(), a.plan.step_columns);
-    let again = retreat::sim::simulate(&by_hand, graph, None).expect("simulates");
+    let again = retreat_core::sim::simulate(&by_hand, graph, None).expect("simulates");
     assert_eq!(again.points, sim.points);
     for (p, q) in again.points.iter().zip(&sim.points) {
         assert_eq!(again.leftovers(p), sim.leftovers(q));

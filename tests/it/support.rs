@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use retreat::{Analysis, Options, analyze};
+use retreat_core::{Analysis, Options, analyze};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,7 +41,7 @@ pub fn codes(text: &str) -> Vec<&'static str> {
 
 /// `(code, line, column)` of every diagnostic of `text`.
 pub fn positions(text: &str) -> Vec<(&'static str, u32, u32)> {
-    let index = retreat::LineIndex::new(text);
+    let index = retreat_core::LineIndex::new(text);
     lint(text)
         .diagnostics
         .iter()

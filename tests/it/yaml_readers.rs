@@ -3,7 +3,7 @@
 //! tree (kinds, texts, spans) must be the full parser's; and the plans people
 //! write (every example, generated plans) must take the fast path.
 
-use retreat::parse::yaml_trees;
+use retreat_core::parse::yaml_trees;
 
 use crate::support::files_under;
 
@@ -41,10 +41,10 @@ fn the_fast_reader_agrees_with_the_full_parser_on_every_stored_text() {
 #[test]
 fn plans_as_people_write_them_take_the_fast_path() {
     let mut texts = texts_under("www/examples");
-    texts.push(("examples::large".into(), retreat::examples::large()));
-    texts.push(("contract example".into(), retreat::EXAMPLE_PLAN.into()));
+    texts.push(("examples::large".into(), retreat_core::examples::large()));
+    texts.push(("contract example".into(), retreat_core::EXAMPLE_PLAN.into()));
     for seed in 1..=5 {
-        texts.push((format!("synth::plan(200, {seed})"), retreat::synth::plan(200, seed)));
+        texts.push((format!("synth::plan(200, {seed})"), retreat_core::synth::plan(200, seed)));
     }
     for (name, text) in &texts {
         assert!(agree(name, text), "{name} did not take the fast path");

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Options, analyze_bytes};
+use retreat_core::{Options, analyze_bytes};
 
 /// `lint(text, file = "plan.yaml")`: the object `retreat lint --format json`
 /// prints for `text` (the contract's section 4), with the same Monte Carlo
@@ -16,7 +16,7 @@ pub fn lint(text: &str, file: Option<String>) -> Result<JsValue, JsError> {
     // As the command line reads a file: a byte-order mark is not text.
     let (text, analysis) = analyze_bytes(text.as_bytes(), &Options::default());
     let file = file.unwrap_or_else(|| "plan.yaml".into());
-    let report = crate::output::lint_report(&file, &text, &analysis);
+    let report = retreat_core::output::lint_report(&file, &text, &analysis);
     // JSON-compatible: `None` becomes `null` (not `undefined`), as in the contract.
     Ok(report.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }

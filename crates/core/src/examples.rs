@@ -5,33 +5,33 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
     (
         "hl7-engine-replacement.yaml",
         "Replace a hospital's HL7 interface engine overnight",
-        include_str!("../www/examples/hl7-engine-replacement.yaml"),
+        include_str!("../../../www/examples/hl7-engine-replacement.yaml"),
     ),
-    ("mistake-no-undo.yaml", "Mistake: a step with no inverse", include_str!("../www/examples/mistake-no-undo.yaml")),
+    ("mistake-no-undo.yaml", "Mistake: a step with no inverse", include_str!("../../../www/examples/mistake-no-undo.yaml")),
     (
         "mistake-undo-needs-missing-backup.yaml",
         "Mistake: an undo relying on a backup nobody waited for",
-        include_str!("../www/examples/mistake-undo-needs-missing-backup.yaml"),
+        include_str!("../../../www/examples/mistake-undo-needs-missing-backup.yaml"),
     ),
     (
         "mistake-rollback-too-long.yaml",
         "Mistake: a rollback that no longer fits",
-        include_str!("../www/examples/mistake-rollback-too-long.yaml"),
+        include_str!("../../../www/examples/mistake-rollback-too-long.yaml"),
     ),
     (
         "mistake-left-behind.yaml",
         "Mistake: \"temporary\" things left behind",
-        include_str!("../www/examples/mistake-left-behind.yaml"),
+        include_str!("../../../www/examples/mistake-left-behind.yaml"),
     ),
     (
         "mistake-no-baseline.yaml",
         "Mistake: no baseline check",
-        include_str!("../www/examples/mistake-no-baseline.yaml"),
+        include_str!("../../../www/examples/mistake-no-baseline.yaml"),
     ),
     (
         "mistake-nobody-told.yaml",
         "Mistake: stakeholders never told",
-        include_str!("../www/examples/mistake-nobody-told.yaml"),
+        include_str!("../../../www/examples/mistake-nobody-told.yaml"),
     ),
 ];
 

@@ -1,4 +1,4 @@
-//! The dependency graph as SVG, laid out by `crate::layout`. A node's shape
+//! The dependency graph as SVG, laid out by `retreat_core::layout`. A node's shape
 //! and label say what the step is (colour only repeats it): a box for a
 //! change with an undo, a dashed box for one without, an octagon for a point
 //! of no return, a pill for a check, a slanted box for a notice, a hexagon
@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::layout::{NODE_HEIGHT, NODE_WIDTH, layout};
-use crate::model::{Phase, Shape, Step};
-use crate::{Analysis, show_invisible};
+use retreat_core::layout::{NODE_HEIGHT, NODE_WIDTH, layout};
+use retreat_core::model::{Phase, Shape, Step};
+use retreat_core::{Analysis, show_invisible};
 
 #[derive(Properties)]
 pub struct GraphProps {

@@ -8,9 +8,9 @@
 //! call so follows a 100,000-step one instead of a call on the same plan: its
 //! caches hold other data, as in use, where a simulation follows a parse.)
 
-use retreat::graph::PlanGraph;
-use retreat::sim::simulate;
-use retreat::{parse, synth};
+use retreat_core::graph::PlanGraph;
+use retreat_core::sim::simulate;
+use retreat_core::{parse, synth};
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -2,8 +2,8 @@
 //! The figures go into the closing notes; budgets are in the issues.
 
 use divan::{Bencher, black_box};
-use retreat::parse::Hashing;
-use retreat::{MonteCarloRuns, Options, analyze, synth};
+use retreat_core::parse::Hashing;
+use retreat_core::{MonteCarloRuns, Options, analyze, synth};
 
 fn main() {
     divan::main();
@@ -30,14 +30,14 @@ fn lint_generated_plan_without_monte_carlo(bencher: Bencher, steps: usize) {
 #[divan::bench(args = [10_000])]
 fn parse_generated_plan(bencher: Bencher, steps: usize) {
     let text = synth::plan(steps, 1);
-    bencher.bench(|| retreat::parse(black_box(&text)));
+    bencher.bench(|| retreat_core::parse(black_box(&text)));
 }
 
 /// What the app does on each keystroke of its 300-step example (Monte Carlo
 /// follows apart, in slices; the hash only when an approval carries one).
 #[divan::bench]
 fn app_keystroke_300_steps(bencher: Bencher) {
-    let text = retreat::examples::large();
+    let text = retreat_core::examples::large();
     let options = Options { monte_carlo: MonteCarloRuns::Skip, hashing: Hashing::WhenApproved, ..Options::default() };
     bencher.bench(|| analyze(black_box(&text), &options));
 }
@@ -45,7 +45,7 @@ fn app_keystroke_300_steps(bencher: Bencher) {
 #[divan::bench]
 fn lint_hospital_example(bencher: Bencher) {
     let options = Options::default();
-    bencher.bench(|| analyze(black_box(retreat::EXAMPLE_PLAN), &options));
+    bencher.bench(|| analyze(black_box(retreat_core::EXAMPLE_PLAN), &options));
 }
 
 /// Bad input: each must end in a diagnostic well within a second.

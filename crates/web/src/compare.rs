@@ -1,6 +1,6 @@
 //! Comparing the plan in the editor with another version of it: a shared
 //! link, the draft kept aside, or the version this browser made an approval
-//! entry for. The comparison itself is `crate::diff`; this panel picks the
+//! entry for. The comparison itself is `retreat_core::diff`; this panel picks the
 //! two texts and renders the result.
 
 use std::rc::Rc;
@@ -8,9 +8,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::share;
-use crate::diff::{Change, PlanDiff, compare};
-use crate::sim::Settings;
-use crate::{Analysis, MonteCarloRuns, Options, analyze};
+use retreat_core::diff::{Change, PlanDiff, compare};
+use retreat_core::sim::Settings;
+use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
 #[derive(Properties)]
 pub struct CompareProps {
@@ -50,8 +50,8 @@ fn changes_table(first: &str, rows: Vec<(String, &Change)>) -> Html {
             <thead><tr><th>{ first }</th><th>{ "Field" }</th><th>{ "Before" }</th><th>{ "After" }</th></tr></thead>
             <tbody>{ for rows.into_iter().map(|(owner, c)| html! {
                 <tr><td><code>{ owner }</code></td><td>{ c.field.as_str() }</td>
-                    <td class="before">{ crate::show_invisible(&c.before).into_owned() }</td>
-                    <td class="after">{ crate::show_invisible(&c.after).into_owned() }</td></tr>
+                    <td class="before">{ retreat_core::show_invisible(&c.before).into_owned() }</td>
+                    <td class="after">{ retreat_core::show_invisible(&c.after).into_owned() }</td></tr>
             }) }</tbody>
         </table>
     }
@@ -63,7 +63,7 @@ fn ids(label: &str, ids: &[String]) -> Html {
     }
     html! {
         <p>{ label }{ for ids.iter().enumerate().map(|(k, id)| html! {
-            <>{ if k > 0 { ", " } else { " " } }<code>{ crate::show_invisible(id).into_owned() }</code></>
+            <>{ if k > 0 { ", " } else { " " } }<code>{ retreat_core::show_invisible(id).into_owned() }</code></>
         }) }</p>
     }
 }
@@ -113,7 +113,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
         let (result, after, link) = (result.clone(), props.text.clone(), link.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            result.set(Some(match crate::link::decode(&link) {
+            result.set(Some(match retreat_core::link::decode(&link) {
                 Ok(before) => Ok(run("the link".into(), Rc::new(before), after.clone())),
                 Err(e) => Err(format!("Could not open the link: {e}.")),
             }));
@@ -165,7 +165,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
                 }
                 { for approved.into_iter().map(|(label, text)| {
                     let onclick = with(&label, text);
-                    let label = crate::show_invisible(&label).into_owned();
+                    let label = retreat_core::show_invisible(&label).into_owned();
                     html! { <button {onclick}>{ format!("Compare with {label}") }</button> }
                 }) }
             </div>

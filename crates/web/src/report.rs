@@ -1,6 +1,6 @@
 //! The approval document as a print-ready page, with the plan hash and the
 //! approval entry a reviewer pastes under `approvals:`. The document itself
-//! is `crate::report`, which also writes (and escapes) its HTML: this panel
+//! is `retreat_core::report`, which also writes (and escapes) its HTML: this panel
 //! shows it and offers print, copy and download.
 
 use std::rc::Rc;
@@ -8,8 +8,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::share;
-use crate::Analysis;
-use crate::report::{Document, approval_stanza, document, html, html_body, markdown};
+use retreat_core::Analysis;
+use retreat_core::report::{Document, approval_stanza, document, html, html_body, markdown};
 
 #[derive(Properties)]
 pub struct ReportProps {
@@ -23,7 +23,7 @@ impl PartialEq for ReportProps {
     }
 }
 
-/// The document's own HTML, in which `crate::report` has escaped every piece
+/// The document's own HTML, in which `retreat_core::report` has escaped every piece
 /// of plan text (tested there); the same markup is the downloadable page.
 fn render(doc: &Document) -> Html {
     Html::from_html_unchecked(AttrValue::from(format!(
@@ -47,7 +47,7 @@ pub fn report_view(props: &ReportProps) -> Html {
     // here for the rest, once per text.
     let hash = {
         let known = props.analysis.hash.clone();
-        use_memo(props.text.clone(), move |text| known.or_else(|| crate::parse(text).hash))
+        use_memo(props.text.clone(), move |text| known.or_else(|| retreat_core::parse(text).hash))
     };
     let doc = {
         let mut analysis = (*props.analysis).clone();

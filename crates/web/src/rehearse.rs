@@ -8,9 +8,9 @@ use std::rc::Rc;
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::Analysis;
-use crate::model::Kind;
-use crate::sim::say;
+use retreat_core::Analysis;
+use retreat_core::model::Kind;
+use retreat_core::sim::say;
 
 #[derive(Properties)]
 pub struct RehearseProps {
@@ -193,9 +193,9 @@ pub fn rehearse(props: &RehearseProps) -> Html {
                     if let Some(w) = item.wave {
                         <span class="wave">{ format!("wave {}", w + 1) }</span>
                     }
-                    <strong>{ super::markdown::inline(&crate::show_invisible(&item.title)) }</strong>
+                    <strong>{ super::markdown::inline(&retreat_core::show_invisible(&item.title)) }</strong>
                     { for item.owner.as_ref().map(|o| html! { <span class="owner">{ format!(" — {o}") }</span> }) }
-                    { for item.detail.as_ref().map(|d| html! { <p>{ crate::show_invisible(d).into_owned() }</p> }) }
+                    { for item.detail.as_ref().map(|d| html! { <p>{ retreat_core::show_invisible(d).into_owned() }</p> }) }
                     { for status }
                 </div>
                 if item.action {

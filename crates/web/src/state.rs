@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::sim::MonteCarlo;
-use crate::{Analysis, MonteCarloRuns, Options, Span, analyze};
+use retreat_core::sim::MonteCarlo;
+use retreat_core::{Analysis, MonteCarloRuns, Options, Span, analyze};
 
 /// The panels on the right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +125,7 @@ pub fn analyse(text: &str) -> (Analysis, f64) {
     let start = now_ms();
     let options = Options {
         monte_carlo: MonteCarloRuns::Skip,
-        hashing: crate::parse::Hashing::WhenApproved,
+        hashing: retreat_core::parse::Hashing::WhenApproved,
         ..Options::default()
     };
     let mut analysis = analyze(text, &options);
@@ -140,7 +140,7 @@ thread_local! {
 }
 
 /// When an approval is stale (C005) and this browser made the approval entry
-/// for it, says what changed since (`crate::explain_stale`).
+/// for it, says what changed since (`retreat_core::explain_stale`).
 fn explain_stale_approvals(analysis: &mut Analysis) {
     if !analysis.diagnostics.iter().any(|d| d.code == "C005") {
         return;
@@ -164,7 +164,7 @@ fn explain_stale_approvals(analysis: &mut Analysis) {
                 a
             }
         };
-        crate::explain_stale(analysis, &approved);
+        retreat_core::explain_stale(analysis, &approved);
     }
 }
 
@@ -278,7 +278,7 @@ impl Reducible for State {
                     }
                     Action::OddsDone { generation, result } if generation == self.generation => {
                         let mut analysis = (*self.analysis).clone();
-                        crate::add_monte_carlo(&mut analysis, result.clone(), &Options::default());
+                        retreat_core::add_monte_carlo(&mut analysis, result.clone(), &Options::default());
                         next.analysis = Rc::new(analysis);
                         next.odds = Odds::Done(Rc::new(result));
                     }

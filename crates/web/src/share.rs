@@ -1,10 +1,10 @@
 //! The browser's side of links and drafts: the URL fragment, local storage,
-//! the clipboard and downloads. The link format itself is `crate::link`.
+//! the clipboard and downloads. The link format itself is `retreat_core::link`.
 
 use wasm_bindgen::JsCast;
 
 use super::state::{Notice, NoticeKind};
-use crate::link;
+use retreat_core::link;
 
 const DRAFT_KEY: &str = "retreat.draft";
 const ASIDE_KEY: &str = "retreat.aside";
@@ -241,7 +241,7 @@ fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
 pub fn startup() -> (String, Option<String>, Option<Notice>) {
     let draft = load_draft();
     let fragment = fragment();
-    let example = || crate::EXAMPLE_PLAN.to_string();
+    let example = || retreat_core::EXAMPLE_PLAN.to_string();
     if fragment.is_empty() {
         return match draft {
             Some(d) if !d.text.is_empty() => {
@@ -256,7 +256,7 @@ pub fn startup() -> (String, Option<String>, Option<Notice>) {
             Some(d) if d.link.as_deref() == Some(fragment.as_str()) && d.text != text => {
                 (d.text, load_aside(), Some(info("Your edits of this shared plan are back.")))
             }
-            Some(d) if !d.text.is_empty() && d.text != text && d.text != crate::EXAMPLE_PLAN => {
+            Some(d) if !d.text.is_empty() && d.text != text && d.text != retreat_core::EXAMPLE_PLAN => {
                 save_aside(&d.text);
                 let _ = save_draft(&text, Some(fragment.clone()), false);
                 (

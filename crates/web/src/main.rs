@@ -1,9 +1,9 @@
 //! `retreat-web`: the browser app's entry point, built for wasm32 by Trunk
-//! (see index.html). The app lives in the library's `web` module.
+//! (see index.html). The app is this crate's library.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    retreat::web::start();
+    retreat_web::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

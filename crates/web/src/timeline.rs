@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::Analysis;
-use crate::sim::say;
+use retreat_core::Analysis;
+use retreat_core::sim::say;
 
 #[derive(Properties)]
 pub struct TimelineProps {
@@ -48,7 +48,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let x = |t: f64| LABEL_W + t / total * CHART_W;
     let mut rows: Vec<(usize, f64, f64)> =
         sim.slots.iter().enumerate().filter_map(|(i, s)| s.map(|s| (i, s.start, s.finish))).collect();
-    crate::order::sort_by_key(&mut rows, |r| (crate::order::f64_key(r.1), r.0 as u64));
+    retreat_core::order::sort_by_key(&mut rows, |r| (retreat_core::order::f64_key(r.1), r.0 as u64));
     let rollback_rows = run.as_ref().map_or(0, |(_, r)| r.undos.len() + 3);
     let height = AXIS_H + (rows.len() + rollback_rows + 2) as f64 * ROW_H + 10.0;
     let step = tick_step(total);
@@ -73,7 +73,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         }
     };
     let forward = rows.iter().enumerate().map(|(r, &(i, s, f))| {
-        let id = crate::show_invisible(steps.get(i).map_or("", |s| s.id())).into_owned();
+        let id = retreat_core::show_invisible(steps.get(i).map_or("", |s| s.id())).into_owned();
         let onclick = {
             let on_fail = props.on_fail.clone();
             Callback::from(move |_| on_fail.emit(i))

@@ -3,6 +3,9 @@
 //! reducer (`state`); components take props and callbacks; every figure comes
 //! from the core.
 
+// The app runs in the browser only; a native build of this crate is empty.
+#![cfg(target_arch = "wasm32")]
+
 pub mod api;
 mod compare;
 mod editor;
@@ -22,8 +25,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::examples::{EXAMPLES, LARGE_STEPS, large};
-use crate::link;
+use retreat_core::examples::{EXAMPLES, LARGE_STEPS, large};
+use retreat_core::link;
 use compare::CompareView;
 use editor::Editor;
 use findings::{Findings, summary_line};
@@ -146,7 +149,7 @@ pub fn app() -> Html {
             let slot = runner.clone();
             let start = gloo::timers::callback::Timeout::new(ODDS_AFTER_MS, move || {
                 let report = Callback::from(
-                    move |(done, total, result): (u32, u32, Option<crate::sim::MonteCarlo>)| match result {
+                    move |(done, total, result): (u32, u32, Option<retreat_core::sim::MonteCarlo>)| match result {
                         Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
                         None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
                     },
@@ -166,7 +169,7 @@ pub fn app() -> Html {
     };
     let on_jump = {
         let dispatch = state.dispatcher();
-        Callback::from(move |(span, step): (crate::Span, Option<usize>)| {
+        Callback::from(move |(span, step): (retreat_core::Span, Option<usize>)| {
             dispatch.dispatch(Action::Select(step));
             dispatch.dispatch(Action::JumpTo(span));
         })

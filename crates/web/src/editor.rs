@@ -8,7 +8,7 @@ use gloo::timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::{Diagnostic, LineIndex, Severity, Span};
+use retreat_core::{Diagnostic, LineIndex, Severity, Span};
 
 /// Line height in pixels; the stylesheet uses the same.
 const LINE_PX: f64 = 20.0;
@@ -182,7 +182,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
-    use crate::Diagnostic;
+    use retreat_core::Diagnostic;
 
     fn d(start: u32, end: u32, severity: Severity) -> Diagnostic {
         Diagnostic::new("R001", severity, Span::new(start, end), "m")

@@ -40,7 +40,3 @@ pub use rules::{RULES, Rule};
 
 /// The built-in example: replacing a hospital's HL7 interface engine overnight.
 pub const EXAMPLE_PLAN: &str = examples::EXAMPLES[0].2;
-
-/// The browser app (a shell over the core; built for wasm32 only).
-#[cfg(target_arch = "wasm32")]
-pub mod web;

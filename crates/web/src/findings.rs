@@ -6,9 +6,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::markdown;
-use crate::rules::find;
-use crate::sim::{Simulation, say};
-use crate::{Analysis, Diagnostic, LineIndex, Severity, Span, show_invisible};
+use retreat_core::rules::find;
+use retreat_core::sim::{Simulation, say};
+use retreat_core::{Analysis, Diagnostic, LineIndex, Severity, Span, show_invisible};
 
 #[derive(Properties)]
 pub struct FindingsProps {

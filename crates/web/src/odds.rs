@@ -9,9 +9,9 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::Odds;
-use crate::sim::montecarlo::{BINS, SPAN};
-use crate::sim::{MonteCarlo, Progress, Settings};
-use crate::{Analysis, sim::say};
+use retreat_core::sim::montecarlo::{BINS, SPAN};
+use retreat_core::sim::{MonteCarlo, Progress, Settings};
+use retreat_core::{Analysis, sim::say};
 
 /// Runs per simulation in the app, as `retreat simulate` does by default.
 pub const SETTINGS: Settings = Settings::DEFAULT;
@@ -129,9 +129,9 @@ pub fn odds_view(props: &OddsProps) -> Html {
         .rollback
         .as_ref()
         .and_then(|r| r.confidence)
-        .unwrap_or(crate::rules::t004_low_confidence::DEFAULT_CONFIDENCE);
+        .unwrap_or(retreat_core::rules::t004_low_confidence::DEFAULT_CONFIDENCE);
     let rows = sim.points.iter().zip(&mc.p_rollback_fits).map(|(p, &share)| {
-        let id = crate::show_invisible(steps.get(p.step).map_or("", |s| s.id())).into_owned();
+        let id = retreat_core::show_invisible(steps.get(p.step).map_or("", |s| s.id())).into_owned();
         let selected = props.failing == Some(p.step);
         let onclick = {
             let on_fail = props.on_fail.clone();

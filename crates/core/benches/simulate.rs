@@ -3,9 +3,9 @@
 //! 10,000 Monte Carlo runs of a 300-step plan under 1 s.
 
 use divan::{Bencher, black_box};
-use retreat::graph::PlanGraph;
-use retreat::sim::{Settings, simulate};
-use retreat::{parse, synth};
+use retreat_core::graph::PlanGraph;
+use retreat_core::sim::{Settings, simulate};
+use retreat_core::{parse, synth};
 
 fn main() {
     divan::main();

@@ -11,8 +11,8 @@ use yew::Callback;
 use super::findings::{Findings, FindingsProps};
 use super::graph::{GraphProps, GraphView};
 use super::state::analyse;
-use crate::sim::Settings;
-use crate::{MonteCarloRuns, Options, analyze};
+use retreat_core::sim::Settings;
+use retreat_core::{MonteCarloRuns, Options, analyze};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -30,14 +30,14 @@ async fn settle() {
 
 #[wasm_bindgen_test]
 fn the_summary_line_reads_like_the_issue_says() {
-    let (analysis, _) = analyse(crate::EXAMPLE_PLAN);
+    let (analysis, _) = analyse(retreat_core::EXAMPLE_PLAN);
     let line = super::findings::summary_line(&analysis);
     assert_eq!(line, "0 errors, 0 warnings; rollback fits from 11 of 11 points; deadline 02:35");
 }
 
 #[wasm_bindgen_test]
 async fn findings_group_diagnostics_by_severity() {
-    let text = crate::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-no-undo.yaml").expect("example").2;
+    let text = retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-no-undo.yaml").expect("example").2;
     let (analysis, _) = analyse(text);
     let el = root();
     let props =
@@ -53,7 +53,7 @@ async fn findings_group_diagnostics_by_severity() {
 
 #[wasm_bindgen_test]
 async fn the_graph_draws_every_step_with_its_kind_in_words() {
-    let (analysis, _) = analyse(crate::EXAMPLE_PLAN);
+    let (analysis, _) = analyse(retreat_core::EXAMPLE_PLAN);
     let steps = analysis.plan.steps.len();
     let el = root();
     let props =
@@ -73,7 +73,7 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
 #[wasm_bindgen_test]
 fn monte_carlo_gives_the_native_figures() {
     // The same numbers as `tests/it/simulate.rs` asserts natively.
-    let text = crate::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
+    let text = retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
     let options =
         Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 500, seed: 3 }), ..Options::default() };
     let mc = analyze(text, &options).simulation.expect("sim").monte_carlo.expect("mc");
@@ -83,7 +83,7 @@ fn monte_carlo_gives_the_native_figures() {
 
 #[wasm_bindgen_test]
 fn links_made_natively_open_in_the_browser() {
-    let link = crate::link::encode(crate::EXAMPLE_PLAN);
-    assert_eq!(crate::link::decode(&link).as_deref(), Ok(crate::EXAMPLE_PLAN));
-    assert_eq!(crate::link::decode("v1.AAAA"), Err(crate::link::LinkError::Corrupt));
+    let link = retreat_core::link::encode(retreat_core::EXAMPLE_PLAN);
+    assert_eq!(retreat_core::link::decode(&link).as_deref(), Ok(retreat_core::EXAMPLE_PLAN));
+    assert_eq!(retreat_core::link::decode("v1.AAAA"), Err(retreat_core::link::LinkError::Corrupt));
 }
