@@ -12,7 +12,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::parse::tree::{NodeId, NodeKind, Resolved, Seen, Tree, pairs};
+use crate::yaml::{NodeId, NodeKind, Resolved, Seen, Tree, pairs};
 
 pub const PREFIX: &str = "sha256:";
 

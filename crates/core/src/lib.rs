@@ -14,7 +14,6 @@
 pub mod diagnostic;
 pub mod diff;
 pub mod examples;
-pub mod format;
 pub mod graph;
 pub mod hash;
 pub mod layout;
@@ -30,11 +29,15 @@ pub mod rules;
 pub mod schema;
 pub mod sim;
 pub mod synth;
+mod text;
 pub mod units;
+mod yaml;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary, show_invisible};
 pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes, explain_stale};
 pub use model::Plan;
+pub use parse::format;
+pub use text::{closest, is_valid_id};
 pub use parse::{Parsed, parse};
 pub use rules::{RULES, Rule};
 

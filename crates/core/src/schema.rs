@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::format::{self, Field, Type};
+use crate::format::{self, Field, Fields, Type};
 use crate::model::{Kind, Phase};
 use crate::rules::RULES;
 
@@ -45,7 +45,7 @@ fn schema_of(ty: Type, required: bool) -> Value {
         Type::Estimate => json!({ "oneOf": [
             duration(),
             { "type": "array", "items": duration(), "minItems": 3, "maxItems": 3 },
-            object(format::ESTIMATE),
+            object(format::ESTIMATE_FIELDS),
         ] }),
         Type::Timestamp => json!({ "type": "string", "pattern": TIMESTAMP }),
         Type::Date => json!({ "type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$" }),
@@ -74,9 +74,10 @@ fn schema_of(ty: Type, required: bool) -> Value {
     }
 }
 
-fn object(fields: &[Field]) -> Value {
+fn object(fields: &dyn Fields) -> Value {
+    let fields: Vec<Field> = fields.fields();
     let mut properties = Map::new();
-    for f in fields {
+    for f in &fields {
         let mut s = schema_of(f.ty, f.required);
         s["description"] = json!(f.about);
         properties.insert(f.name.to_string(), s);
@@ -95,7 +96,7 @@ fn object(fields: &[Field]) -> Value {
 
 /// The schema as a JSON value.
 pub fn json_schema() -> Value {
-    let mut root = object(format::PLAN);
+    let mut root = object(format::PLAN_FIELDS);
     root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
     root["$id"] = json!(FILE_NAME);
     root["title"] = json!("Retreat rollback plan, format version 1");

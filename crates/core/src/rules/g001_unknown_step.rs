@@ -2,7 +2,7 @@
 
 use super::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::parse::closest;
+use crate::text::closest;
 
 pub static RULE: Rule = Rule {
     code: "G001",

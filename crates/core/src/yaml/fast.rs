@@ -80,7 +80,7 @@ pub(crate) fn build(src: &str) -> Option<Tree<'_>> {
 /// No control characters (tabs and carriage returns included), no byte-order
 /// mark, no line or paragraph separators, no non-characters.
 fn plain_text(b: &[u8]) -> bool {
-    super::unusual_bytes(b).all(|i| {
+    crate::text::unusual_bytes(b).all(|i| {
         let at = |k: usize| b.get(i + k).copied();
         match at(0) {
             Some(0xC2) => !at(1).is_some_and(|n| (0x80..=0x9F).contains(&n)),

@@ -270,13 +270,6 @@ struct Frame {
     weight: u64,
 }
 
-/// Reads `src` as one YAML document. Never fails: problems are in `errors`.
-/// Most plans take the fast reader (`fast.rs`); the rest, and every text
-/// with an error, the full parser.
-pub(crate) fn build(src: &str) -> Tree<'_> {
-    super::fast::build(src).unwrap_or_else(|| build_full(src))
-}
-
 /// Reads `src` with the full YAML parser.
 pub(crate) fn build_full(src: &str) -> Tree<'_> {
     let mut b = Builder {
@@ -449,6 +442,7 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::build;
 
     fn resolve(text: &str) -> Resolved<'_> {
         // Leak is fine in a test: it gives the scalar a 'static home.
