@@ -1,16 +1,21 @@
 //! Argument handling and dispatch for the `retreat` command.
 
+mod diff;
 mod human;
+mod input;
 mod json;
+mod rules;
 mod sarif;
 mod simulate;
 
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 
-use retreat_core::limits::{MAX_INPUT_BYTES, MAX_RUNS};
+use retreat_core::limits::MAX_RUNS;
 use retreat_core::sim::Settings;
-use retreat_core::{Analysis, MonteCarloRuns, Options, RULES, Severity, analyze_bytes, rules};
+use retreat_core::{MonteCarloRuns, Options, Severity, analyze_bytes};
+
+use input::{Linted, load_plan, read};
 
 /// Exit status: no errors.
 pub const OK: u8 = 0;
@@ -38,13 +43,6 @@ Usage:
 FILE may be `-` for standard input. LEVEL is error, warning, info or off.
 Exit status: 0 without errors, 1 with errors (or warnings under --deny warnings),
 2 when a file cannot be read or the arguments are wrong.";
-
-/// A plan file as read from disk, ready to render.
-pub struct Linted {
-    pub path: String,
-    pub text: String,
-    pub analysis: Analysis,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -287,14 +285,6 @@ fn report(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String>
     Ok(OK)
 }
 
-/// A plan given as a file, or as a share link.
-fn load_plan(source: &str) -> Result<Vec<u8>, String> {
-    if source.contains("#v") || source.starts_with("v1.") {
-        return retreat_core::link::decode(source).map(String::into_bytes).map_err(|e| format!("cannot open the link: {e}"));
-    }
-    read(source)
-}
-
 fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     use lexopt::prelude::*;
     let (mut plans, mut json) = (Vec::<String>::new(), false);
@@ -309,45 +299,9 @@ fn diff(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() };
     let (before, after) = (analyze_bytes(&load_plan(a)?, &options).1, analyze_bytes(&load_plan(b)?, &options).1);
     let d = retreat_core::diff::compare(&before, &after);
-    let text = if json {
-        format!("{}\n", serde_json::to_string(&d).unwrap_or_default())
-    } else {
-        let mut t = String::new();
-        let id_list =
-            |ids: &[String]| ids.iter().map(|i| retreat_core::show_invisible(i).into_owned()).collect::<Vec<_>>().join(", ");
-        if !d.added.is_empty() {
-            t.push_str(&format!("Steps added: {}\n", id_list(&d.added)));
-        }
-        if !d.removed.is_empty() {
-            t.push_str(&format!("Steps removed: {}\n", id_list(&d.removed)));
-        }
-        for c in &d.changed {
-            t.push_str(&format!("Step {} changed:\n", retreat_core::show_invisible(&c.step)));
-            for f in &c.fields {
-                t.push_str(&format!("  {}: {} -> {}\n", f.field, shown(&f.before), shown(&f.after)));
-            }
-        }
-        for f in &d.plan {
-            t.push_str(&format!("Plan {}: {} -> {}\n", f.field, shown(&f.before), shown(&f.after)));
-        }
-        if d.is_empty() {
-            t.push_str("The plans are the same, as far as the analysis reads them.\n");
-        }
-        if !d.figures.is_empty() {
-            t.push_str("Figures:\n");
-            for f in &d.figures {
-                t.push_str(&format!("  {}: {} -> {}\n", f.field, f.before, f.after));
-            }
-        }
-        t
-    };
+    let text = if json { diff::json(&d) } else { diff::human(&d) };
     write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(OK)
-}
-
-/// A value for the diff's lines: `(none)` when empty, invisible characters written out.
-fn shown(v: &str) -> String {
-    if v.is_empty() { "(none)".into() } else { retreat_core::show_invisible(v).into_owned() }
 }
 
 /// Where the app is published; `--base` overrides it.
@@ -390,32 +344,6 @@ fn open_link(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Stri
     }
 }
 
-/// Reads a plan file, or standard input for `-`, stopping just past the size
-/// limit so that a huge file costs no more than the limit to reject.
-fn read(path: &str) -> Result<Vec<u8>, String> {
-    let cap = (MAX_INPUT_BYTES + 1) as u64;
-    let mut bytes = Vec::new();
-    let result = if path == "-" {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{path}`: {}", describe(&e)))?;
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(format!("cannot read `{path}`: it is a directory"));
-        }
-        file.take(cap).read_to_end(&mut bytes)
-    };
-    result.map_err(|e| format!("cannot read `{path}`: {}", describe(&e)))?;
-    Ok(bytes)
-}
-
-fn describe(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
-
 fn explain(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String> {
     use lexopt::prelude::*;
     let code = match parser.next().map_err(|e| e.to_string())? {
@@ -426,17 +354,8 @@ fn explain(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, String
     if let Some(extra) = parser.next().map_err(|e| e.to_string())? {
         return Err(extra.unexpected().to_string());
     }
-    let rule = rules::find(&code).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
-    print(
-        out,
-        &format!(
-            "# {} {}\n\nDefault severity: {}\n\n{}",
-            rule.code,
-            rule.name,
-            rule.severity.as_str(),
-            rule.docs.trim_end()
-        ),
-    )?;
+    let rule = retreat_core::rules::find(&code).ok_or_else(|| format!("`{code}` is no rule; `retreat rules` lists them"))?;
+    write!(out, "{}", rules::explain(rule)).map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(OK)
 }
 
@@ -444,10 +363,7 @@ fn list_rules(mut parser: lexopt::Parser, out: &mut dyn Write) -> Result<u8, Str
     if let Some(extra) = parser.next().map_err(|e| e.to_string())? {
         return Err(extra.unexpected().to_string());
     }
-    let mut text = String::new();
-    for rule in RULES {
-        text.push_str(&format!("{}  {:<30} {:<8} {}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary));
-    }
+    let text = rules::list();
     write!(out, "{text}").map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(OK)
 }
