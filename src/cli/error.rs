@@ -10,7 +10,8 @@ pub const FINDINGS: u8 = 1;
 pub const TROUBLE: u8 = 2;
 
 /// What stops a command before it has done its work. Each ends the run with
-/// [`TROUBLE`].
+/// [`TROUBLE`]. A closed standard output is none of these: it only ends the
+/// output (see `output.rs`).
 #[derive(Debug)]
 pub enum Error {
     /// The arguments are wrong: an unknown command or option, a missing or
@@ -18,7 +19,7 @@ pub enum Error {
     Usage(String),
     /// A plan cannot be read: a file, standard input, or a share link.
     Unreadable(String),
-    /// Standard output refused the text.
+    /// Standard output refused the text for another reason than a closed pipe.
     Output(std::io::Error),
 }
 

@@ -26,7 +26,8 @@ use output::Output;
 /// `stdout`; returns the exit status.
 pub fn run(args: Vec<OsString>, stdout: &mut dyn Write) -> u8 {
     let mut out = Output::new(stdout);
-    match args::parse(args).and_then(|command| commands::run(command, &mut out)) {
+    let status = args::parse(args).and_then(|command| commands::run(command, &mut out));
+    match status.and_then(|status| out.flush().map(|()| status)) {
         Ok(status) => status,
         Err(e) => {
             output::say(&format!("retreat: {e}\nRun `retreat --help` for usage."));

@@ -1,6 +1,9 @@
 //! The `retreat` command: exit codes, the contract's JSON, SARIF, and the
 //! rule docs commands.
 
+use std::io::Read;
+use std::process::{Command, Stdio};
+
 use serde_json::Value;
 
 use crate::support::{TempFile, read, retreat};
@@ -317,4 +320,58 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
     assert!(usage.stdout.contains("\n  retreat --version\n"));
     let version = retreat(&["--version"], None, None);
     assert_eq!((version.status, version.stdout), (0, format!("retreat {}\n", env!("CARGO_PKG_VERSION"))));
+}
+
+/// A plan of `steps` steps, none saying how it is undone: an R001 error for
+/// each, and output in proportion.
+fn plan_with_many_findings(steps: usize) -> String {
+    let mut text = String::from("title: Many changes\nsteps:\n");
+    for i in 0..steps {
+        text.push_str(&format!("  - id: s{i}\n    do: Change thing number {i}\n    takes: 1m\n"));
+    }
+    text
+}
+
+/// Runs `retreat` with standard output a pipe that is closed once the first
+/// bytes have come through; returns the exit status and standard error.
+fn with_output_closed_early(args: &[&str]) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retreat"))
+        .args(args)
+        .current_dir(crate::support::root())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the retreat binary runs");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("the output begins");
+    drop(stdout);
+    let out = child.wait_with_output().expect("the retreat binary finishes");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_with_the_usual_status() {
+    let plan = TempFile::new("many.yaml", plan_with_many_findings(3_000).as_bytes());
+    let path = plan.path_str();
+    let cases: [(&[&str], i32); 6] = [
+        (&["lint", path], 1),
+        (&["lint", path, "--format", "json"], 1),
+        (&["lint", path, "--format", "sarif"], 1),
+        (&["lint", path, "--severity", "R001=warning"], 0),
+        (&["lint", path, "--severity", "R001=warning", "--deny", "warnings"], 1),
+        (&["lint", path, path, "--severity", "R001=info", "--format", "json"], 0),
+    ];
+    for (args, status) in cases {
+        let full = retreat(args, None, None);
+        assert_eq!(full.status, status, "{args:?}: {}", full.stderr);
+        // Far more than a pipe holds (64 KiB), so the command is still writing when the pipe closes.
+        assert!(full.stdout.len() > 512 << 10, "{args:?}: {} bytes", full.stdout.len());
+        assert_eq!(with_output_closed_early(args), (status, String::new()), "{args:?}");
+    }
+    // An unreadable file is still told, and still makes the status 2.
+    let (status, stderr) = with_output_closed_early(&["lint", path, "no/such/plan.yaml"]);
+    assert_eq!((status, stderr.as_str()), (2, "retreat: cannot read `no/such/plan.yaml`: no such file\n"));
 }
