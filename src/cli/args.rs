@@ -22,9 +22,13 @@ pub enum Command {
     Simulate(Simulate),
     Report(Report),
     Link(Link),
-    Open { link: String },
+    Open {
+        link: String,
+    },
     Schema,
-    Explain { code: String },
+    Explain {
+        code: String,
+    },
     Rules,
 }
 
@@ -228,7 +232,8 @@ pub fn parse(args: Vec<OsString>) -> Result<Command, Error> {
     if name == "help" {
         return Ok(Command::Usage);
     }
-    let spec = COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
+    let spec =
+        COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
     (spec.read)(&mut Reader { parser, spec, operands: Vec::new() })
 }
 
@@ -361,11 +366,10 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
             Item::Help => return Ok(Command::Usage),
             Item::Opt("format", v) => json = human_or_json(&v)?,
             Item::Opt("runs", v) => {
-                settings.runs = v
-                    .parse()
-                    .ok()
-                    .filter(|r| (1..=MAX_RUNS).contains(r))
-                    .ok_or_else(|| Error::Usage(format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}")))?;
+                settings.runs =
+                    v.parse().ok().filter(|r| (1..=MAX_RUNS).contains(r)).ok_or_else(|| {
+                        Error::Usage(format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}"))
+                    })?;
             }
             Item::Opt("seed", v) => {
                 settings.seed = v

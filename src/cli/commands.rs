@@ -70,7 +70,8 @@ fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
     if unreadable {
         return Ok(TROUBLE);
     }
-    let failing = linted.iter().map(|l| l.analysis.summary()).any(|s| s.errors > 0 || (lint.deny_warnings && s.warnings > 0));
+    let failing =
+        linted.iter().map(|l| l.analysis.summary()).any(|s| s.errors > 0 || (lint.deny_warnings && s.warnings > 0));
     Ok(if failing { FINDINGS } else { OK })
 }
 

@@ -301,7 +301,11 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
                     for sample in samples(value) {
                         let (run, args) = run_with(&flag, sample);
                         assert_eq!(run.status, 2, "{args}: {}", run.stderr);
-                        assert!(run.stderr.starts_with(&format!("retreat: cannot read `{missing}`")), "{args}: {}", run.stderr);
+                        assert!(
+                            run.stderr.starts_with(&format!("retreat: cannot read `{missing}`")),
+                            "{args}: {}",
+                            run.stderr
+                        );
                     }
                     if value.contains('|') && value.chars().any(|c| c.is_ascii_lowercase()) {
                         let (run, args) = run_with(&flag, "nonsense");
@@ -312,7 +316,11 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
                 None => {
                     let (run, args) = run_with(&flag, "x");
                     assert_eq!(run.status, 2, "{args}");
-                    assert!(run.stderr.starts_with(&format!("retreat: invalid option '{flag}'")), "{args}: {}", run.stderr);
+                    assert!(
+                        run.stderr.starts_with(&format!("retreat: invalid option '{flag}'")),
+                        "{args}: {}",
+                        run.stderr
+                    );
                 }
             }
         }
