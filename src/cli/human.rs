@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use retreat_core::{Diagnostic, LineIndex, Severity, Summary};
 
-use super::Linted;
+use super::input::Linted;
 
 /// Longest piece of a source line shown; longer lines are cut around the caret.
 const SNIPPET_CHARS: usize = 100;

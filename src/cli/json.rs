@@ -2,7 +2,7 @@
 //! ([`retreat_core::output::LintReport`]), one per file, each on its own line (a
 //! single file prints a single object).
 
-use super::Linted;
+use super::input::Linted;
 
 pub fn render(files: &[Linted]) -> String {
     let mut out = String::new();

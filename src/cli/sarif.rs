@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use retreat_core::{Diagnostic, LineIndex, RULES, Severity};
 
-use super::Linted;
+use super::input::Linted;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

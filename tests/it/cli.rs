@@ -1,6 +1,9 @@
 //! The `retreat` command: exit codes, the contract's JSON, SARIF, and the
 //! rule docs commands.
 
+use std::io::Read;
+use std::process::{Command, Stdio};
+
 use serde_json::Value;
 
 use crate::support::{TempFile, read, retreat};
@@ -197,4 +200,186 @@ fn monte_carlo_runs_are_limited() {
     let run = retreat(&["simulate", CLEAN, "--runs", "1000001"], None, None);
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("from 1 to 1000000"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unknown_option_or_a_missing_value_is_told_clearly() {
+    let cases: [(&[&str], String); 9] = [
+        (&["lint", CLEAN, "--frobnicate"], "invalid option '--frobnicate'".into()),
+        (&["lint", CLEAN, "-z"], "invalid option '-z'".into()),
+        (&["--frobnicate"], "invalid option '--frobnicate'".into()),
+        (&["lint", CLEAN, "--format"], "missing argument for option '--format'".into()),
+        (&["simulate", CLEAN, "--runs"], "missing argument for option '--runs'".into()),
+        (&["link", CLEAN, "--base"], "missing argument for option '--base'".into()),
+        (&["diff", CLEAN], "`retreat diff` needs two plans, A and B".into()),
+        (&["simulate", CLEAN, ERRORS], format!("unexpected argument \"{ERRORS}\"")),
+        (&["frobnicate"], "unknown command `frobnicate`".into()),
+    ];
+    for (args, message) in cases {
+        let run = retreat(args, None, None);
+        assert_eq!(run.status, 2, "{args:?}");
+        assert_eq!(run.stderr, format!("retreat: {message}\nRun `retreat --help` for usage.\n"), "{args:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+}
+
+/// A command's line in the usage text: its name, operands and options (each
+/// with the value it shows).
+struct Synopsis {
+    name: String,
+    operands: Vec<String>,
+    options: Vec<(String, String)>,
+}
+
+/// The commands of `retreat --help`, with the options on their lines and on
+/// the lines they wrap onto.
+fn synopses(usage: &str) -> Vec<Synopsis> {
+    let mut commands: Vec<Synopsis> = Vec::new();
+    for line in usage.lines() {
+        let text = line.trim_start();
+        if let Some(rest) = text.strip_prefix("retreat ").filter(|r| !r.starts_with('-')) {
+            let mut words = rest.split_whitespace();
+            let name = words.next().expect("a command name").to_string();
+            let operands = words.take_while(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '.'));
+            commands.push(Synopsis { name, operands: operands.map(str::to_string).collect(), options: Vec::new() });
+        } else if !text.starts_with('[') {
+            continue;
+        }
+        let Some(command) = commands.last_mut() else { continue };
+        for piece in line.split('[').skip(1) {
+            let inside = piece.split(']').next().unwrap_or_default();
+            if let Some((name, value)) = inside.strip_prefix("--").and_then(|o| o.split_once(' ')) {
+                command.options.push((name.to_string(), value.to_string()));
+            }
+        }
+    }
+    commands
+}
+
+/// Values to give an option whose usage shows `value`: each choice of
+/// `human|json`, or an example for a name such as `N`.
+fn samples(value: &str) -> Vec<&str> {
+    if value.chars().any(|c| c.is_ascii_lowercase()) {
+        return value.split('|').collect();
+    }
+    let sample = match value {
+        "N" => "5",
+        "S" => "7",
+        "URL" => "https://retreat.example/app/",
+        "CODE=LEVEL" => "C009=off",
+        "FILE|LINK" => "no/such/plan.yaml",
+        other => panic!("the usage text shows a value `{other}`: add an example of it here"),
+    };
+    vec![sample]
+}
+
+#[test]
+fn the_usage_text_lists_exactly_what_the_parser_reads() {
+    let usage = retreat(&["--help"], None, None);
+    assert_eq!(usage.status, 0);
+    let commands = synopses(&usage.stdout);
+    let names: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["lint", "diff", "simulate", "report", "link", "open", "schema", "explain", "rules"]);
+    let mut every_option: Vec<&str> = commands.iter().flat_map(|c| &c.options).map(|(n, _)| n.as_str()).collect();
+    every_option.sort_unstable();
+    every_option.dedup();
+    assert!(every_option.len() >= 7, "{every_option:?}");
+    let missing = "no/such/plan.yaml";
+    for command in &commands {
+        // Options first: `open` reads nothing after its LINK.
+        let operands = vec![missing; command.operands.len()];
+        let run_with = |option: &str, value: &str| {
+            let mut args = vec![command.name.as_str(), option, value];
+            args.extend(&operands);
+            (retreat(&args, None, None), args.join(" "))
+        };
+        for &option in &every_option {
+            let flag = format!("--{option}");
+            match command.options.iter().find(|(name, _)| name == option) {
+                Some((_, value)) => {
+                    // Taken: the arguments are read in full, then the plans.
+                    for sample in samples(value) {
+                        let (run, args) = run_with(&flag, sample);
+                        assert_eq!(run.status, 2, "{args}: {}", run.stderr);
+                        assert!(
+                            run.stderr.starts_with(&format!("retreat: cannot read `{missing}`")),
+                            "{args}: {}",
+                            run.stderr
+                        );
+                    }
+                    if value.contains('|') && value.chars().any(|c| c.is_ascii_lowercase()) {
+                        let (run, args) = run_with(&flag, "nonsense");
+                        assert_eq!(run.status, 2, "{args}");
+                        assert!(!run.stderr.contains("cannot read"), "{args}: {}", run.stderr);
+                    }
+                }
+                None => {
+                    let (run, args) = run_with(&flag, "x");
+                    assert_eq!(run.status, 2, "{args}");
+                    assert!(
+                        run.stderr.starts_with(&format!("retreat: invalid option '{flag}'")),
+                        "{args}: {}",
+                        run.stderr
+                    );
+                }
+            }
+        }
+    }
+    assert!(usage.stdout.contains("\n  retreat --version\n"));
+    let version = retreat(&["--version"], None, None);
+    assert_eq!((version.status, version.stdout), (0, format!("retreat {}\n", env!("CARGO_PKG_VERSION"))));
+}
+
+/// A plan of `steps` steps, none saying how it is undone: an R001 error for
+/// each, and output in proportion.
+fn plan_with_many_findings(steps: usize) -> String {
+    let mut text = String::from("title: Many changes\nsteps:\n");
+    for i in 0..steps {
+        text.push_str(&format!("  - id: s{i}\n    do: Change thing number {i}\n    takes: 1m\n"));
+    }
+    text
+}
+
+/// Runs `retreat` with standard output a pipe that is closed once the first
+/// bytes have come through; returns the exit status and standard error.
+fn with_output_closed_early(args: &[&str]) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retreat"))
+        .args(args)
+        .current_dir(crate::support::root())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the retreat binary runs");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("the output begins");
+    drop(stdout);
+    let out = child.wait_with_output().expect("the retreat binary finishes");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_with_the_usual_status() {
+    let plan = TempFile::new("many.yaml", plan_with_many_findings(3_000).as_bytes());
+    let path = plan.path_str();
+    let cases: [(&[&str], i32); 6] = [
+        (&["lint", path], 1),
+        (&["lint", path, "--format", "json"], 1),
+        (&["lint", path, "--format", "sarif"], 1),
+        (&["lint", path, "--severity", "R001=warning"], 0),
+        (&["lint", path, "--severity", "R001=warning", "--deny", "warnings"], 1),
+        (&["lint", path, path, "--severity", "R001=info", "--format", "json"], 0),
+    ];
+    for (args, status) in cases {
+        let full = retreat(args, None, None);
+        assert_eq!(full.status, status, "{args:?}: {}", full.stderr);
+        // Far more than a pipe holds (64 KiB), so the command is still writing when the pipe closes.
+        assert!(full.stdout.len() > 512 << 10, "{args:?}: {} bytes", full.stdout.len());
+        assert_eq!(with_output_closed_early(args), (status, String::new()), "{args:?}");
+    }
+    // An unreadable file is still told, and still makes the status 2.
+    let (status, stderr) = with_output_closed_early(&["lint", path, "no/such/plan.yaml"]);
+    assert_eq!((status, stderr.as_str()), (2, "retreat: cannot read `no/such/plan.yaml`: no such file\n"));
 }

@@ -1,0 +1,144 @@
+//! Running a [`Command`]: read the plans, hand them to the core, write what it
+//! returns. The decisions about a plan are the core's; this file only reads,
+//! dispatches and picks the rendering.
+
+use retreat_core::sim::Settings;
+use retreat_core::{MonteCarloRuns, Options, analyze_bytes, rules};
+
+use super::args::{Command, Diff, Link, Lint, LintFormat, Report, Simulate};
+use super::error::{Error, FINDINGS, OK, TROUBLE};
+use super::input::{Linted, load_plan, read};
+use super::output::{Output, warn};
+use super::{diff, human, json, rules as rule_text, sarif, simulate, usage};
+
+/// Runs `command`, writing on `out`; returns the exit status.
+pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
+    match command {
+        Command::Usage => out.write(&usage::text())?,
+        Command::Version => out.write(&format!("retreat {}\n", env!("CARGO_PKG_VERSION")))?,
+        Command::Lint(lint_args) => return lint(lint_args, out),
+        Command::Diff(diff_args) => compare(&diff_args, out)?,
+        Command::Simulate(sim_args) => return run_simulation(&sim_args, out),
+        Command::Report(report_args) => return report(&report_args, out),
+        Command::Link(link_args) => make_link(&link_args, out)?,
+        Command::Open { link } => return open_link(&link, out),
+        Command::Schema => out.write(&retreat_core::schema::json_schema_text())?,
+        Command::Explain { code } => {
+            let rule = rules::find(&code)
+                .ok_or_else(|| Error::Usage(format!("`{code}` is no rule; `retreat rules` lists them")))?;
+            out.write(&rule_text::explain(rule))?;
+        }
+        Command::Rules => out.write(&rule_text::list())?,
+    }
+    Ok(OK)
+}
+
+/// The analysis options of the commands that show the simulation's figures.
+fn with_monte_carlo() -> Options {
+    Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() }
+}
+
+/// Lints every file, even after one cannot be read: each unreadable file is
+/// told on standard error, and the status is then 2.
+fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
+    let approved = match &lint.approved {
+        Some(source) => Some(analyze_bytes(&load_plan(source)?, &lint.options).1),
+        None => None,
+    };
+    let mut unreadable = false;
+    let mut linted = Vec::with_capacity(lint.files.len());
+    for path in lint.files {
+        match read(&path) {
+            Ok(bytes) => {
+                let (text, mut analysis) = analyze_bytes(&bytes, &lint.options);
+                if let Some(approved) = &approved {
+                    retreat_core::explain_stale(&mut analysis, approved);
+                }
+                linted.push(Linted { text: text.into_owned(), path, analysis });
+            }
+            Err(e) => {
+                warn(&e.to_string());
+                unreadable = true;
+            }
+        }
+    }
+    out.write(&match lint.format {
+        LintFormat::Human => human::render(&linted, human::Style::for_stdout()),
+        LintFormat::Json => json::render(&linted),
+        LintFormat::Sarif => sarif::render(&linted),
+    })?;
+    if unreadable {
+        return Ok(TROUBLE);
+    }
+    let failing =
+        linted.iter().map(|l| l.analysis.summary()).any(|s| s.errors > 0 || (lint.deny_warnings && s.warnings > 0));
+    Ok(if failing { FINDINGS } else { OK })
+}
+
+fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
+    let path = &args.file;
+    let bytes = read(path)?;
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(args.settings), ..Options::default() };
+    let (_, analysis) = analyze_bytes(&bytes, &options);
+    let Some(sim) = &analysis.simulation else {
+        let why = if analysis.graph.is_none() {
+            "it does not parse (`retreat lint` shows where)"
+        } else {
+            "it has no `window` (add `window: {start: ..., end: ...}`)"
+        };
+        warn(&format!("cannot simulate `{path}`: {why}"));
+        return Ok(FINDINGS);
+    };
+    let errors = analysis.summary().errors;
+    if errors > 0 {
+        warn(&format!(
+            "`{path}` has {errors} error{}; the simulation takes the plan as written (`retreat lint` lists them)",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    out.write(&if args.json { simulate::json(&analysis, sim) } else { simulate::human(&analysis, sim) })?;
+    Ok(OK)
+}
+
+fn report(args: &Report, out: &mut Output) -> Result<u8, Error> {
+    let path = &args.file;
+    let bytes = read(path)?;
+    let (text, analysis) = analyze_bytes(&bytes, &with_monte_carlo());
+    if analysis.graph.is_none() {
+        warn(&format!("cannot write a report for `{path}`: it does not parse (`retreat lint` shows where)"));
+        return Ok(FINDINGS);
+    }
+    let doc = retreat_core::report::document(&analysis, &text);
+    out.write(&if args.html { retreat_core::report::html(&doc) } else { retreat_core::report::markdown(&doc) })?;
+    Ok(OK)
+}
+
+fn compare(args: &Diff, out: &mut Output) -> Result<(), Error> {
+    let options = with_monte_carlo();
+    let before = analyze_bytes(&load_plan(&args.before)?, &options).1;
+    let after = analyze_bytes(&load_plan(&args.after)?, &options).1;
+    let d = retreat_core::diff::compare(&before, &after);
+    out.write(&if args.json { diff::json(&d) } else { diff::human(&d) })
+}
+
+fn make_link(args: &Link, out: &mut Output) -> Result<(), Error> {
+    let path = &args.file;
+    let bytes = read(path)?;
+    let text = retreat_core::parse::decode(&bytes)
+        .map_err(|d| Error::Unreadable(format!("cannot link `{path}`: {}", d.message)))?;
+    let base = args.base.split('#').next().unwrap_or_default();
+    out.write(&format!("{base}#{}\n", retreat_core::link::encode(text)))
+}
+
+fn open_link(link: &str, out: &mut Output) -> Result<u8, Error> {
+    match retreat_core::link::decode(link) {
+        Ok(text) => {
+            out.write(&text)?;
+            Ok(OK)
+        }
+        Err(e) => {
+            warn(&format!("cannot open the link: {e}"));
+            Ok(FINDINGS)
+        }
+    }
+}
