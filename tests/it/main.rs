@@ -13,5 +13,6 @@ mod report;
 mod rules;
 mod schema;
 mod simulate;
+mod structure;
 mod support;
 mod yaml_readers;

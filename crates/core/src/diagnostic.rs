@@ -67,6 +67,24 @@ pub struct Diagnostic {
     pub step: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// What the rule found, as data, for whoever acts on the finding (a
+    /// later pass, an editor's quick fix) without reading the message.
+    #[serde(skip)]
+    pub data: Option<Data>,
+}
+
+/// Structured facts behind a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    /// C005: an approval given for another version of the plan.
+    StaleApproval {
+        /// Who approved, as the message names them.
+        by: String,
+        /// The hash the approval carries, as written.
+        signed: String,
+        /// The plan's hash now.
+        current: String,
+    },
 }
 
 /// Puts diagnostics in source order, then by code; equal ones keep their order.
@@ -76,7 +94,12 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 
 impl Diagnostic {
     pub fn new(code: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity, message: message.into(), span, step: None, help: None }
+        Diagnostic { code, severity, message: message.into(), span, step: None, help: None, data: None }
+    }
+
+    pub fn data(mut self, data: Data) -> Self {
+        self.data = Some(data);
+        self
     }
 
     pub fn step(mut self, id: impl Into<String>) -> Self {

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::diagnostic::{Data, Diagnostic, Severity, Summary};
 use crate::graph::PlanGraph;
 use crate::model::Plan;
 use crate::parse::{Hashing, parse_with};
+use crate::rules::c005_stale_approval::stale_message;
 use crate::rules::{self, Context};
 use crate::sim::{MonteCarlo, Settings, Simulation, simulate};
 
@@ -197,20 +198,16 @@ fn apply_allows(plan: &Plan, graph: Option<&PlanGraph>, found: Vec<Diagnostic>) 
 /// takes `--approved FILE`).
 pub fn explain_stale(analysis: &mut Analysis, approved: &Analysis) {
     let Some(approved_hash) = approved.hash.as_deref() else { return };
-    let spans: Vec<crate::Span> = analysis
-        .plan
-        .approvals
-        .iter()
-        .filter_map(|a| a.plan_hash.as_ref())
-        .filter(|h| crate::hash::same_hash(&h.value, approved_hash))
-        .map(|h| h.span)
-        .collect();
-    if spans.is_empty() {
+    let for_approved = |d: &Diagnostic| {
+        matches!(&d.data, Some(Data::StaleApproval { signed, .. }) if crate::hash::same_hash(signed, approved_hash))
+    };
+    if !analysis.diagnostics.iter().any(for_approved) {
         return;
     }
-    let summary = crate::diff::compare(approved, analysis).summary();
-    for d in analysis.diagnostics.iter_mut().filter(|d| d.code == "C005" && spans.contains(&d.span)) {
-        let base = d.message.trim_end_matches(": it has changed since").to_string();
-        d.message = format!("{base}; since then, {summary}");
+    let since = crate::diff::compare(approved, analysis).summary();
+    for d in analysis.diagnostics.iter_mut().filter(|d| for_approved(d)) {
+        if let Some(data) = &d.data {
+            d.message = stale_message(data, Some(&since));
+        }
     }
 }

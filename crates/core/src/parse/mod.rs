@@ -13,6 +13,7 @@
 
 pub mod format;
 mod input;
+mod table;
 mod reader;
 
 use crate::diagnostic::{Diagnostic, Span};
@@ -75,7 +76,7 @@ pub fn parse_with(source: &str, hashing: Hashing) -> Parsed {
     match tree.root.filter(|&root| !r.is_null(root)) {
         Some(root) => {
             plan.span = r.span(root);
-            format::read(&mut r, root, &format::PLAN, &"the plan", &mut plan);
+            table::read(&mut r, root, &format::PLAN, &"the plan", &mut plan);
         }
         None => {
             let what = if source.trim().is_empty() { "the file is empty" } else { "the file holds no plan" };

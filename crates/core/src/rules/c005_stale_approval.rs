@@ -1,7 +1,7 @@
 //! C005 stale-approval: an approval's `plan_hash` is not the plan's hash.
 
 use super::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Data, Diagnostic, Severity};
 use crate::hash::{is_well_formed, same_hash};
 
 pub static RULE: Rule = Rule {
@@ -45,14 +45,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let who = approval.by.as_ref().map_or("an approver".to_string(), |b| format!("`{}`", b.value));
-        let message = if is_well_formed(&signed.value) {
-            format!("the approval by {who} was given for another version of the plan: it has changed since")
-        } else {
-            format!("the approval by {who} carries `{}`, which is not a plan hash", signed.value)
-        };
-        out.push(
-            RULE.diag(signed.span, message)
-                .help(format!("have the plan approved again, then set `plan_hash: {current}`")),
-        );
+        let help = format!("have the plan approved again, then set `plan_hash: {current}`");
+        if !is_well_formed(&signed.value) {
+            let message = format!("the approval by {who} carries `{}`, which is not a plan hash", signed.value);
+            out.push(RULE.diag(signed.span, message).help(help));
+            continue;
+        }
+        let data = Data::StaleApproval { by: who, signed: signed.value.clone(), current: current.to_string() };
+        out.push(RULE.diag(signed.span, stale_message(&data, None)).help(help).data(data));
+    }
+}
+
+/// The message of a stale approval; with `since`, what changed since the
+/// approved version (see `crate::explain_stale`).
+pub(crate) fn stale_message(data: &Data, since: Option<&str>) -> String {
+    let Data::StaleApproval { by, .. } = data;
+    match since {
+        None => format!("the approval by {by} was given for another version of the plan: it has changed since"),
+        Some(since) => format!("the approval by {by} was given for another version of the plan; since then, {since}"),
     }
 }
