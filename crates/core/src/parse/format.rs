@@ -410,6 +410,7 @@ fn step(r: &mut Reader, id: NodeId, index: usize) -> Step {
         span,
         invalid: Vec::new(),
     };
+    let first = r.reported();
     // The id first, so that every message about the step can name it.
     let id_node = r.value_of(id, "id");
     let named = id_node.and_then(|v| r.scalar(v)).filter(|s| !s.text.trim().is_empty());
@@ -426,6 +427,10 @@ fn step(r: &mut Reader, id: NodeId, index: usize) -> Step {
     read(r, id, &STEP, &what, &mut step);
     if !has_id {
         step.invalid.push("id");
+    }
+    // What the parser found inside the step is about the step.
+    for d in r.since(first).iter_mut().filter(|d| d.step.is_none()) {
+        d.step = Some(step.id().to_string());
     }
     step
 }

@@ -68,6 +68,11 @@ impl<'t> Reader<'t> {
         self.diags.len()
     }
 
+    /// The diagnostics kept since `from` (see [`Reader::reported`]).
+    pub fn since(&mut self, from: usize) -> &mut [Diagnostic] {
+        self.diags.get_mut(from..).unwrap_or_default()
+    }
+
     pub fn report(&mut self, d: Diagnostic) {
         if self.diags.len() < MAX_PARSE_ERRORS {
             self.diags.push(d);
