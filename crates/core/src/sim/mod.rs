@@ -9,11 +9,13 @@
 mod model;
 pub mod montecarlo;
 mod pert;
+mod runbook;
 
 use crate::graph::PlanGraph;
 use crate::model::{Plan, Symbol, Window};
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{MonteCarlo, Progress, Settings};
+pub use runbook::{Runbook, UndoItem, Verdict, Verification};
 
 /// A scheduled step's place in the window.
 #[derive(Clone, Copy, Debug, PartialEq)]
