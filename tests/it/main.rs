@@ -11,6 +11,7 @@ mod parse;
 mod properties;
 mod report;
 mod rules;
+mod runbook;
 mod schema;
 mod simulate;
 mod structure;

@@ -153,7 +153,7 @@ fn changes(a: Vec<(&'static str, String)>, b: Vec<(&'static str, String)>) -> Ve
 /// rollback can be called, the tightest margin, and the odds.
 fn figures(sim: Option<&Simulation>) -> Vec<(&'static str, String)> {
     let Some(sim) = sim else { return vec![("simulation", "none (no window)".into())] };
-    let worst = sim.points.iter().filter(|p| !p.no_way_back).min_by(|a, b| a.margin.total_cmp(&b.margin));
+    let worst = sim.tightest();
     let fitting = sim.points.iter().filter(|p| p.fits && !p.no_way_back).count();
     let mut out = vec![
         ("steps done at", sim.clock(sim.forward_finish)),

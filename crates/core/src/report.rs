@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{LineIndex, show_invisible};
 use crate::model::{Kind, Phase, Shape, Step};
-use crate::sim::say;
+use crate::sim::{Verdict, say};
 use crate::units::format_timestamp;
 use crate::{Analysis, Severity};
 
@@ -215,39 +215,34 @@ fn rollback(analysis: &Analysis) -> Section {
     let (Some(sim), Some(graph)) = (&analysis.simulation, &analysis.graph) else {
         return Section { title: "Rollback plan".into(), blocks };
     };
-    let worst = sim.points.iter().filter(|p| !p.no_way_back).min_by(|a, b| a.margin.total_cmp(&b.margin));
-    if let Some(p) = worst {
-        let run = sim.rollback(graph, p);
-        let id = plan.steps.get(p.step).map_or("", |s| s.id());
+    if let Some(p) = sim.tightest() {
+        let book = sim.runbook(plan, graph, p);
         blocks.push(Block::Paragraph(vec![
             t("The tightest point: if "),
-            code(id),
-            t(format!(" fails at {}, the rollback runs as follows.", sim.clock(p.fail))),
+            code(book.id),
+            t(format!(" fails at {}, the rollback runs as follows.", sim.clock(book.fail))),
         ]));
-        let mut items = vec![vec![t(format!("{}: the rollback is called and announced.", sim.clock(run.called)))]];
-        for (w, wave) in run.waves.iter().enumerate() {
-            for &s in wave {
-                let Some(u) = run.undos.iter().find(|u| u.step == s) else { continue };
-                let step = &plan.steps[s];
-                let what = step.undo.as_ref().and_then(|u| u.do_.as_ref()).map_or("(no undo written)", |d| d.as_str());
-                items.push(vec![
-                    t(format!("{}–{} (wave {}): undo ", sim.clock(u.start), sim.clock(u.finish), w + 1)),
-                    code(step.id()),
-                    t(format!(": {what}")),
-                ]);
-            }
+        let mut items = vec![vec![t(format!("{}: the rollback is called and announced.", sim.clock(book.called)))]];
+        for u in &book.undos {
+            items.push(vec![
+                t(format!("{}–{} (wave {}): undo ", sim.clock(u.start), sim.clock(u.end), u.wave + 1)),
+                code(u.id),
+                t(format!(": {}", u.what.unwrap_or("(no undo written)"))),
+            ]);
         }
-        items.push(vec![t(format!("{}–{}: verify.", sim.clock(run.verify_start), sim.clock(run.done)))]);
+        let done = sim.clock(book.verify.end);
+        items.push(vec![t(format!("{}–{done}: verify.", sim.clock(book.verify.start)))]);
         blocks.push(Block::List(items));
-        let verdict = if p.margin >= 0.0 {
-            format!("Done at {}, {} before the window closes.", sim.clock(p.done), say(p.margin))
-        } else {
-            format!("Done at {}, {} after the window closes.", sim.clock(p.done), say(-p.margin))
+        let verdict = match &book.verdict {
+            Verdict::Fits { margin } => format!("Done at {done}, {} before the window closes.", say(*margin)),
+            Verdict::Overruns { by } => format!("Done at {done}, {} after the window closes.", say(*by)),
+            // Never the tightest point's: that is one a rollback is possible from.
+            Verdict::NoWayBack { .. } => "No complete rollback is possible from here.".into(),
         };
         blocks.push(Block::Paragraph(vec![strong(verdict)]));
-        if !sim.leftovers(p).is_empty() {
+        if !book.leftovers.is_empty() {
             blocks.push(Block::List(
-                sim.leftovers(p)
+                book.leftovers
                     .iter()
                     .map(|l| {
                         vec![

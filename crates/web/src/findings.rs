@@ -124,7 +124,7 @@ fn overview(analysis: &Analysis) -> Html {
     let Some(sim) = &analysis.simulation else {
         return html! { <p class="overview"><strong>{ title }</strong>{ format!(": {} steps, no window to simulate.", plan.steps.len()) }</p> };
     };
-    let worst = sim.points.iter().filter(|p| !p.no_way_back).min_by(|a, b| a.margin.total_cmp(&b.margin));
+    let worst = sim.tightest();
     let id = |i: usize| plan.steps.get(i).map_or("", |s| s.id()).to_string();
     html! {
         <div class="overview">

@@ -9,8 +9,7 @@ use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 use retreat_core::Analysis;
-use retreat_core::model::Kind;
-use retreat_core::sim::say;
+use retreat_core::sim::{Verdict, say};
 
 #[derive(Properties)]
 pub struct RehearseProps {
@@ -87,10 +86,9 @@ pub fn rehearse(props: &RehearseProps) -> Html {
     let Some(point) = props.failing.and_then(|s| sim.points.iter().find(|p| p.step == s)) else {
         return html! { <div class="rehearse">{ picker }<p>{ "Choose a step to fail." }</p></div> };
     };
-    let failing = &steps[point.step];
-    if point.no_way_back {
-        let irreversible: Vec<String> = sim
-            .started(point)
+    let book = sim.runbook(&analysis.plan, graph, point);
+    if let Verdict::NoWayBack { irreversible } = &book.verdict {
+        let irreversible: Vec<String> = irreversible
             .iter()
             .filter_map(|&i| steps.get(i))
             .filter_map(|s| s.irreversible.as_ref().map(|r| format!("{}: {}", s.id(), r.value)))
@@ -99,7 +97,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
             <div class="rehearse">
                 { picker }
                 <div class="no-way-back" role="alert">
-                    <h3>{ format!("No way back: if `{}` fails at {}, a complete rollback is impossible.", failing.id(), sim.clock(point.fail)) }</h3>
+                    <h3>{ format!("No way back: if `{}` fails at {}, a complete rollback is impossible.", book.id, sim.clock(book.fail)) }</h3>
                     <p>{ "These irreversible steps have already run:" }</p>
                     <ul>{ for irreversible.iter().map(|s| html! { <li>{ s }</li> }) }</ul>
                     <p>{ "Decide go/no-go before them; after them, the only way is forward." }</p>
@@ -107,70 +105,51 @@ pub fn rehearse(props: &RehearseProps) -> Html {
             </div>
         };
     }
-    let run = sim.rollback(graph, point);
-    let rollback = analysis.plan.rollback.as_ref();
     let mut items = vec![Item {
-        from: point.fail,
-        to: point.fail,
-        title: format!("`{}` fails", failing.id()),
-        detail: failing.do_.as_ref().map(|d| d.value.clone()),
+        from: book.fail,
+        to: book.fail,
+        title: format!("`{}` fails", book.id),
+        detail: book.what.map(String::from),
         owner: None,
         action: false,
         wave: None,
     }];
     items.push(Item {
-        from: point.fail,
-        to: run.called,
+        from: book.fail,
+        to: book.called,
         title: "Call the rollback and announce it".into(),
-        detail: Some(
-            rollback
-                .and_then(|r| r.announce.as_ref())
-                .map_or_else(|| "(The plan says nobody is told: R006.)".to_string(), |a| a.value.clone()),
-        ),
+        detail: Some(book.announce.map_or_else(|| "(The plan says nobody is told: R006.)".to_string(), String::from)),
         owner: None,
         action: true,
         wave: None,
     });
-    for (w, wave) in run.waves.iter().enumerate() {
-        for &s in wave {
-            let Some(u) = run.undos.iter().find(|u| u.step == s) else { continue };
-            let step = &steps[s];
-            let undo = step.undo.as_ref();
-            items.push(Item {
-                from: u.start,
-                to: u.finish,
-                title: format!("Undo `{}`", step.id()),
-                detail: Some(undo.and_then(|u| u.do_.as_ref()).map_or_else(
-                    || {
-                        format!(
-                            "(No undo written: R001. The step did: {})",
-                            step.do_.as_ref().map_or("", |d| d.as_str())
-                        )
-                    },
-                    |d| d.value.clone(),
-                )),
-                owner: undo.and_then(|u| u.owner.as_ref()).or(step.owner.as_ref()).map(|o| o.value.clone()),
-                action: step.kind == Kind::Change,
-                wave: Some(w),
-            });
-        }
-    }
-    let verify = rollback.and_then(|r| r.verify.as_ref());
+    // Every undo undoes a change, and is ticked off.
+    items.extend(book.undos.iter().map(|u| Item {
+        from: u.start,
+        to: u.end,
+        title: format!("Undo `{}`", u.id),
+        detail: Some(u.what.map_or_else(
+            || {
+                let did = steps.get(u.step).and_then(|s| s.do_.as_ref()).map_or("", |d| d.as_str());
+                format!("(No undo written: R001. The step did: {did})")
+            },
+            String::from,
+        )),
+        owner: u.owner.map(String::from),
+        action: true,
+        wave: Some(u.wave),
+    }));
     items.push(Item {
-        from: run.verify_start,
-        to: run.done,
+        from: book.verify.start,
+        to: book.verify.end,
         title: "Verify the system is back to its baseline".into(),
-        detail: Some(
-            verify
-                .and_then(|v| v.do_.as_ref())
-                .map_or_else(|| "(The plan says no check: R007.)".to_string(), |d| d.value.clone()),
-        ),
-        owner: verify.and_then(|v| v.owner.as_ref()).map(|o| o.value.clone()),
+        detail: Some(book.verify.what.map_or_else(|| "(The plan says no check: R007.)".to_string(), String::from)),
+        owner: book.verify.owner.map(String::from),
         action: true,
         wave: None,
     });
     let elapsed = props.clock_started.map(|s| (now_ms() - s) / 1000.0);
-    let clock = elapsed.map(|e| point.fail + e);
+    let clock = elapsed.map(|e| book.fail + e);
     let rows = items.iter().enumerate().map(|(k, item)| {
         let ticked = props.ticks.get(&k).copied();
         let on_tick = props.on_tick.clone();
@@ -178,7 +157,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
         let toggle = Callback::from(move |_| on_tick.emit((k, started.map_or(0.0, |s| now_ms() - s))));
         let when = if item.from == item.to { sim.clock(item.from) } else { format!("{}–{}", sim.clock(item.from), sim.clock(item.to)) };
         let status = ticked.filter(|_| props.clock_started.is_some()).map(|ms| {
-            let done_at = point.fail + ms / 1000.0;
+            let done_at = book.fail + ms / 1000.0;
             let late = done_at - item.to;
             if late > 30.0 {
                 html! { <span class="late">{ format!("ticked {} — {} late", sim.clock(done_at), say(late)) }</span> }
@@ -207,18 +186,24 @@ pub fn rehearse(props: &RehearseProps) -> Html {
             </li>
         }
     });
-    let margin = if point.margin >= 0.0 {
-        html! { <p class="verdict fits">{ format!("Done at {}, {} before the window closes at {}.", sim.clock(point.done), say(point.margin), sim.clock(sim.window_length)) }</p> }
-    } else {
-        html! { <p class="verdict overrun" role="alert">{ format!("Done at {}: {} after the window closes at {}.", sim.clock(point.done), say(-point.margin), sim.clock(sim.window_length)) }</p> }
+    let (done, closes) = (sim.clock(book.verify.end), sim.clock(sim.window_length));
+    let margin = match book.verdict {
+        Verdict::Fits { margin } => {
+            html! { <p class="verdict fits">{ format!("Done at {done}, {} before the window closes at {closes}.", say(margin)) }</p> }
+        }
+        Verdict::Overruns { by } => {
+            html! { <p class="verdict overrun" role="alert">{ format!("Done at {done}: {} after the window closes at {closes}.", say(by)) }</p> }
+        }
+        // Shown above, instead of the runbook.
+        Verdict::NoWayBack { .. } => html! {},
     };
-    let leftovers = if sim.leftovers(point).is_empty() {
+    let leftovers = if book.leftovers.is_empty() {
         html! { <p class="leftovers none">{ "Nothing is left off its baseline." }</p> }
     } else {
         html! {
             <div class="leftovers">
                 <h4>{ "Left behind after this rollback" }</h4>
-                <ul>{ for sim.leftovers(point).iter().map(|l| html! { <li><code>{ &l.resource }</code>{ format!(" stays {} (baseline {}), set by {}", l.state, l.baseline, steps.get(l.set_by).map_or("", |s| s.id())) }</li> }) }</ul>
+                <ul>{ for book.leftovers.iter().map(|l| html! { <li><code>{ &l.resource }</code>{ format!(" stays {} (baseline {}), set by {}", l.state, l.baseline, steps.get(l.set_by).map_or("", |s| s.id())) }</li> }) }</ul>
             </div>
         }
     };
@@ -232,7 +217,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
                     <span class="clock-face">{ format!("Rehearsal clock {} ({} in)", sim.clock(now), say(elapsed.unwrap_or(0.0))) }</span>
                     <button onclick={Callback::from(move |_| on_reset.emit(()))}>{ "Reset" }</button>
                 } else {
-                    <button onclick={Callback::from(move |_| on_start.emit(now_ms()))}>{ format!("Start the clock at {}", sim.clock(point.fail)) }</button>
+                    <button onclick={Callback::from(move |_| on_start.emit(now_ms()))}>{ format!("Start the clock at {}", sim.clock(book.fail)) }</button>
                 }
             </div>
             <ol class="runbook" aria-label="Rollback runbook">{ for rows }</ol>

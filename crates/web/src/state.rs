@@ -313,10 +313,5 @@ impl Reducible for State {
 /// The point with the least margin (a point of no return last).
 pub fn default_failing(analysis: &Analysis) -> Option<usize> {
     let sim = analysis.simulation.as_ref()?;
-    sim.points
-        .iter()
-        .filter(|p| !p.no_way_back)
-        .min_by(|a, b| a.margin.total_cmp(&b.margin))
-        .or_else(|| sim.points.first())
-        .map(|p| p.step)
+    sim.tightest().or_else(|| sim.points.first()).map(|p| p.step)
 }

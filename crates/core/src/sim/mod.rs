@@ -9,11 +9,13 @@
 mod model;
 pub mod montecarlo;
 mod pert;
+mod runbook;
 
 use crate::graph::PlanGraph;
 use crate::model::{Plan, Symbol, Window};
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{MonteCarlo, Progress, Settings};
+pub use runbook::{Runbook, UndoItem, Verdict, Verification};
 
 /// A scheduled step's place in the window.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -342,12 +344,26 @@ impl Simulation {
     /// The rollback from `point`: its waves and each undo's earliest times.
     /// Linear in steps + edges; computed on demand, one point at a time.
     pub fn rollback(&self, graph: &PlanGraph, point: &FailurePoint) -> RollbackRun {
+        let schedule = self.schedule(graph, point);
+        let called = schedule.called;
+        let mut undos: Vec<UndoRun> = (0..schedule.undone.len())
+            .filter(|&x| schedule.undone[x])
+            .map(|x| UndoRun { step: x, start: called + schedule.ready[x], finish: called + schedule.finish[x] })
+            .collect();
+        crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
+        let verify_start = called + point.chain;
+        RollbackRun { waves: schedule.waves, undos, called, verify_start, done: verify_start + self.verify }
+    }
+
+    /// The rollback from `point` indexed by step, for [`Simulation::rollback`]
+    /// and [`Simulation::runbook`]. Linear in steps + edges.
+    fn schedule(&self, graph: &PlanGraph, point: &FailurePoint) -> Schedule {
         let n = self.undo_time.len();
         let mut in_set = vec![false; n];
         for &s in self.started(point) {
             in_set[s] = true;
         }
-        let undone = |x: usize| in_set[x] && self.undone[x];
+        let undone: Vec<bool> = (0..n).map(|x| in_set[x] && self.undone[x]).collect();
         // From the latest steps back: an undo waits for the undos of every
         // started step that depends on it (directly or through other steps).
         // Prep comes before every other step, so its undos wait for all of
@@ -364,34 +380,41 @@ impl Simulation {
                 let (mut r, mut w) = if pass_prep { (rest_finish, rest_waves) } else { (0.0f64, 0usize) };
                 for y in graph.dependents(x).filter(|&y| in_set[y] && self.prep[y] == pass_prep) {
                     r = r.max(finish[y]);
-                    w = w.max(wave[y] + usize::from(undone(y)));
+                    w = w.max(wave[y] + usize::from(undone[y]));
                 }
                 ready[x] = r;
                 wave[x] = w;
-                finish[x] = r + if undone(x) { self.undo_time[x] } else { 0.0 };
+                finish[x] = r + if undone[x] { self.undo_time[x] } else { 0.0 };
                 if !pass_prep {
                     rest_finish = rest_finish.max(finish[x]);
-                    rest_waves = rest_waves.max(w + usize::from(undone(x)));
+                    rest_waves = rest_waves.max(w + usize::from(undone[x]));
                 }
             }
         }
-        let called = point.fail + self.decide;
         let mut waves: Vec<Vec<usize>> = Vec::new();
-        let mut undos = Vec::new();
-        for x in 0..n {
-            if undone(x) {
-                if waves.len() <= wave[x] {
-                    waves.resize(wave[x] + 1, Vec::new());
-                }
-                waves[wave[x]].push(x);
-                undos.push(UndoRun { step: x, start: called + ready[x], finish: called + finish[x] });
+        for x in (0..n).filter(|&x| undone[x]) {
+            if waves.len() <= wave[x] {
+                waves.resize(wave[x] + 1, Vec::new());
             }
+            waves[wave[x]].push(x);
         }
         waves.retain(|w| !w.is_empty());
-        crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
-        let verify_start = called + point.chain;
-        RollbackRun { waves, undos, called, verify_start, done: verify_start + self.verify }
+        Schedule { undone, ready, finish, waves, called: point.fail + self.decide }
     }
+}
+
+/// One point's rollback, indexed by step. Times are seconds after the call.
+struct Schedule {
+    /// Whether the rollback undoes each step.
+    undone: Vec<bool>,
+    /// When each undo can start: once the undos it waits for are done.
+    ready: Vec<f64>,
+    /// When each undo is done at the earliest.
+    finish: Vec<f64>,
+    /// The undos wave by wave, each wave in list order; no wave is empty.
+    waves: Vec<Vec<usize>>,
+    /// When the rollback is called, from the window's start (`F + decide`).
+    called: f64,
 }
 
 impl Simulation {
