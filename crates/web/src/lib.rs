@@ -8,6 +8,7 @@
 
 pub mod api;
 mod app;
+mod clock;
 mod compare;
 mod crash;
 mod editor;

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
+use super::clock::now_ms;
 use super::state::Odds;
 use retreat_core::sim::montecarlo::{BINS, SPAN};
 use retreat_core::sim::{MonteCarlo, Progress, Settings};
@@ -17,10 +18,6 @@ use retreat_core::{Analysis, sim::say};
 pub const SETTINGS: Settings = Settings::DEFAULT;
 /// Time to spend per chunk, so a frame is never held up for long.
 const CHUNK_MS: f64 = 10.0;
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
 
 /// Runs Monte Carlo for one analysis in chunks; dropping it stops the work.
 pub struct Runner {

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::clock::today;
 use super::share;
 use retreat_core::Analysis;
 use retreat_core::report::{Document, approval_stanza, document, html, html_body, markdown};
@@ -32,11 +33,6 @@ fn render(doc: &Document) -> Html {
     )))
 }
 
-/// Today as `YYYY-MM-DD` (UTC), the default date of an approval.
-fn today() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
-}
-
 fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<web_sys::HtmlInputElement>().value()
 }
@@ -56,6 +52,7 @@ pub fn report_view(props: &ReportProps) -> Html {
     };
     let by = use_state(String::new);
     let role = use_state(String::new);
+    // Today (UTC) is the default date of an approval.
     let date = use_state(today);
     let copied = use_state(|| false);
 

@@ -3,6 +3,7 @@
 
 use wasm_bindgen::JsCast;
 
+use super::clock::epoch_ms;
 use super::state::{Notice, NoticeKind};
 use retreat_core::link;
 
@@ -123,7 +124,7 @@ pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
     let seen: f64 = session.get(SEEN_KEY).and_then(|s| s.parse().ok()).unwrap_or(0.0);
     let shared = local.get(DRAFT_KEY).and_then(|s| Draft::decode(&s));
     let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
-    let draft = Draft { text: text.to_string(), link, tab: me, stamp: js_sys::Date::now() };
+    let draft = Draft { text: text.to_string(), link, tab: me, stamp: epoch_ms() };
     if theirs.is_some() && !force {
         return match local.set(&own_key(), &draft.encode()) {
             Ok(()) => Saved::Apart,

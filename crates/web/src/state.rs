@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use super::clock::now_ms;
 use retreat_core::sim::MonteCarlo;
 use retreat_core::{Analysis, MonteCarloRuns, Options, Span, analyze};
 
@@ -114,10 +115,6 @@ pub enum Action {
     },
     StartClock(f64),
     ResetClock,
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The deterministic analysis; Monte Carlo follows in chunks (see `odds`).
