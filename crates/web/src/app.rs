@@ -17,6 +17,7 @@ use super::rehearse::Rehearse;
 use super::report::ReportView;
 use super::share;
 use super::share_box::ShareBox;
+use super::startup;
 use super::state::{Action, Notice, NoticeKind, Odds, State, Tab};
 use super::tabs::Tabs;
 use super::timeline::Timeline;
@@ -27,7 +28,7 @@ const ODDS_AFTER_MS: u32 = 400;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
-        let (text, aside, notice) = share::startup();
+        let (text, aside, notice) = startup::opening();
         State::new(text, aside, notice)
     });
 

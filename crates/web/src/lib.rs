@@ -22,6 +22,7 @@ mod rehearse;
 mod report;
 mod share;
 mod share_box;
+mod startup;
 mod state;
 mod tabs;
 #[cfg(test)]
