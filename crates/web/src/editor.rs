@@ -24,14 +24,6 @@ pub struct EditorProps {
     pub on_edit: Callback<String>,
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 /// Byte offset to a JavaScript string index (UTF-16 code units).
 pub fn utf16_offset(text: &str, byte: u32) -> u32 {
     let byte = (byte as usize).min(text.len());
@@ -142,7 +134,7 @@ pub fn editor(props: &EditorProps) -> Html {
         }
     }
     let gutter_lines = (1..=lines).map(|l| {
-        let mark = worst_on_line[l].map(severity_class);
+        let mark = worst_on_line[l].map(Severity::as_str);
         html! {
             <div class={classes!("line-number", mark)} title={notes_on_line[l].join("\n")}>
                 { l }
@@ -152,7 +144,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let pieces = segments(text, &props.diagnostics).into_iter().map(|(a, b, worst)| {
         let piece = &text[a..b];
         match worst {
-            Some(s) => html! { <mark class={severity_class(s)}>{ piece }</mark> },
+            Some(s) => html! { <mark class={s.as_str()}>{ piece }</mark> },
             None => html! { { piece } },
         }
     });

@@ -71,7 +71,7 @@ pub fn findings(props: &FindingsProps) -> Html {
         };
         let rule = find(code);
         html! {
-            <li class={classes!("finding", sev(d.severity))}>
+            <li class={classes!("finding", d.severity.as_str())}>
                 <button class="finding-main" {onclick} title="Show in the plan">
                     <span class="severity">{ d.severity.as_str() }</span>
                     <code class="code">{ code }</code>
@@ -143,13 +143,5 @@ fn overview(analysis: &Analysis) -> Html {
                 )) }</li> }) }
             </ul>
         </div>
-    }
-}
-
-pub fn sev(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
     }
 }
