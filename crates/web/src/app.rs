@@ -2,28 +2,69 @@
 //! (autosave, Monte Carlo between frames, the crash test hook), and the
 //! layout of the components, each given props and callbacks.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::compare::CompareView;
 use super::editor::Editor;
-use super::example_menu::ExampleMenu;
+use super::example_menu::{ExampleMenu, Opened};
 use super::findings::{Findings, summary_line};
 use super::graph::GraphView;
 use super::notice_bar::notice_bar;
 use super::odds::{OddsView, Runner};
+use super::ptr::Ptr;
 use super::rehearse::Rehearse;
 use super::report::ReportView;
-use super::share;
+use super::share::{self, Saved};
 use super::share_box::ShareBox;
 use super::startup;
 use super::state::{Action, Notice, NoticeKind, Odds, State, Tab};
 use super::tabs::Tabs;
 use super::timeline::Timeline;
+use retreat_core::Span;
+use retreat_core::sim::MonteCarlo;
 
 /// Quiet time after an analysis before Monte Carlo starts, in milliseconds.
 const ODDS_AFTER_MS: u32 = 400;
+
+/// The callbacks the components are given. Each one only dispatches an
+/// action, so they are made once, and the props that hold them stay equal
+/// from one render to the next.
+struct Handlers {
+    edit: Callback<String>,
+    jump: Callback<(Span, Option<usize>)>,
+    select: Callback<usize>,
+    fail: Callback<usize>,
+    tick: Callback<(usize, f64)>,
+    start: Callback<f64>,
+    reset: Callback<()>,
+    pick: Callback<Tab>,
+    open: Callback<Opened>,
+    restore: Callback<()>,
+    dismiss: Callback<()>,
+}
+
+impl Handlers {
+    fn new(dispatcher: &UseReducerDispatcher<State>) -> Handlers {
+        let dispatch = dispatcher.to_callback();
+        Handlers {
+            edit: dispatch.reform(Action::Edit),
+            jump: dispatch.reform(|(span, step)| Action::JumpTo { span, step }),
+            select: dispatch.reform(Action::Reveal),
+            fail: dispatch.reform(|step| Action::Fail(Some(step))),
+            tick: dispatch.reform(|(item, at)| Action::Tick { item, at }),
+            start: dispatch.reform(Action::StartClock),
+            reset: dispatch.reform(|()| Action::ResetClock),
+            pick: dispatch.reform(Action::SetTab),
+            open: dispatch.reform(|o: Opened| Action::Load { text: o.text, aside: o.aside, notice: Some(o.notice) }),
+            restore: dispatch.reform(|()| Action::RestoreAside),
+            dismiss: dispatch.reform(|()| Action::Notify(None)),
+        }
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -31,25 +72,28 @@ pub fn app() -> Html {
         let (text, aside, notice) = startup::opening();
         State::new(text, aside, notice)
     });
+    let on = use_memo(state.dispatcher(), Handlers::new);
 
-    // Autosave: every analysed text is the draft (not the text the page
-    // opened with: saving that would only overwrite another tab's work).
+    // Autosave: every new text is the draft (not the text the page opened
+    // with: saving that would only overwrite another tab's work; nor a text
+    // equal to the one before, such as an example opened over itself).
     {
         let dispatch = state.dispatcher();
         let notice = state.notice.clone();
-        let opened = use_mut_ref(|| true);
+        let seen = use_mut_ref(|| None::<Ptr<String>>);
         use_effect_with(state.text.clone(), move |text| {
-            if std::mem::replace(&mut *opened.borrow_mut(), false) {
+            let before = seen.borrow_mut().replace(text.clone());
+            if before.is_none_or(|b| *b == **text) {
                 return;
             }
             let link = Some(share::fragment()).filter(|f| !f.is_empty());
             let problem = match share::save_draft(text, link, false) {
-                share::Saved::Shared => None,
-                share::Saved::Apart => Some(Notice {
+                Saved::Shared => None,
+                Saved::Apart => Some(Notice {
                     kind: NoticeKind::Error,
                     text: "Another tab changed the saved draft. Your text here is saved apart, so neither overwrites the other; reloading this tab keeps it.".into(),
                 }),
-                share::Saved::Failed(e) => Some(Notice {
+                Saved::Failed(e) => Some(Notice {
                     kind: NoticeKind::Error,
                     text: format!("Your draft could not be saved in this browser ({e}). It stays in the page: download it to keep it."),
                 }),
@@ -76,15 +120,13 @@ pub fn app() -> Html {
         let dispatch = state.dispatcher();
         let analysis = state.analysis.clone();
         use_effect_with(state.generation, move |&generation| {
-            let runner: std::rc::Rc<std::cell::RefCell<Option<Runner>>> = std::rc::Rc::default();
+            let runner: Rc<RefCell<Option<Runner>>> = Rc::default();
             let slot = runner.clone();
-            let start = gloo::timers::callback::Timeout::new(ODDS_AFTER_MS, move || {
+            let start = Timeout::new(ODDS_AFTER_MS, move || {
                 let report =
-                    Callback::from(move |(done, total, result): (u32, u32, Option<retreat_core::sim::MonteCarlo>)| {
-                        match result {
-                            Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
-                            None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
-                        }
+                    Callback::from(move |(done, total, result): (u32, u32, Option<MonteCarlo>)| match result {
+                        Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
+                        None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
                     });
                 *slot.borrow_mut() = Runner::start(analysis, report);
             });
@@ -95,71 +137,47 @@ pub fn app() -> Html {
         });
     }
 
-    let on_edit = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |text: String| dispatch.dispatch(Action::Edit(text)))
-    };
-    let on_jump = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |(span, step): (retreat_core::Span, Option<usize>)| {
-            dispatch.dispatch(Action::Select(step));
-            dispatch.dispatch(Action::JumpTo(span));
-        })
-    };
-    let on_select = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |step: usize| dispatch.dispatch(Action::Reveal(step)))
-    };
-    let on_fail = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |step: usize| dispatch.dispatch(Action::Fail(Some(step))))
-    };
-    let diagnostics = Rc::new(state.analysis.diagnostics.clone());
+    let analysis = &state.analysis;
     let panel = match state.tab {
         Tab::Findings => {
-            html! { <Findings analysis={state.analysis.clone()} text={state.text.clone()} on_jump={on_jump} /> }
+            html! { <Findings analysis={analysis.clone()} text={state.text.clone()} on_jump={on.jump.clone()} /> }
         }
         Tab::Graph => {
-            html! { <GraphView analysis={state.analysis.clone()} selected={state.selected} failing={state.failing} on_select={on_select} /> }
+            html! { <GraphView analysis={analysis.clone()} selected={state.selected} failing={state.failing} on_select={on.select.clone()} /> }
         }
         Tab::Timeline => {
-            html! { <Timeline analysis={state.analysis.clone()} failing={state.failing} on_fail={on_fail} /> }
+            html! { <Timeline analysis={analysis.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
         }
-        Tab::Rehearse => {
-            let d = state.dispatcher();
-            let on_tick = Callback::from(move |(item, at): (usize, f64)| d.dispatch(Action::Tick { item, at }));
-            let d = state.dispatcher();
-            let on_start = Callback::from(move |at: f64| d.dispatch(Action::StartClock(at)));
-            let d = state.dispatcher();
-            let on_reset = Callback::from(move |()| d.dispatch(Action::ResetClock));
-            html! {
-                <Rehearse analysis={state.analysis.clone()} failing={state.failing} ticks={state.ticks.clone()}
-                          clock_started={state.clock_started} on_fail={on_fail} {on_tick} {on_start} {on_reset} />
-            }
-        }
+        Tab::Rehearse => html! {
+            <Rehearse analysis={analysis.rc()} failing={state.failing} ticks={state.ticks.clone()}
+                      clock_started={state.clock_started} on_fail={on.fail.clone()} on_tick={on.tick.clone()}
+                      on_start={on.start.clone()} on_reset={on.reset.clone()} />
+        },
         Tab::Odds => {
-            html! { <OddsView analysis={state.analysis.clone()} odds={state.odds.clone()} failing={state.failing} on_fail={on_fail} /> }
+            html! { <OddsView analysis={analysis.clone()} odds={state.odds.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
         }
         Tab::Compare => {
-            html! { <CompareView analysis={state.analysis.clone()} text={state.text.clone()} aside={state.aside.clone()} /> }
+            html! { <CompareView analysis={analysis.clone()} text={state.text.clone()} aside={state.aside.clone()} /> }
         }
-        Tab::Report => html! { <ReportView analysis={state.analysis.clone()} text={state.text.clone()} /> },
+        Tab::Report => html! { <ReportView analysis={analysis.clone()} text={state.text.clone()} /> },
     };
     html! {
         <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}>
             <header class="top">
                 <h1>{ "Retreat" }</h1>
                 <p class="tagline">{ "Will your rollback still fit in the change window?" }</p>
-                <ExampleMenu text={state.text.clone()} dispatch={state.dispatcher()} />
+                <ExampleMenu text={state.text.clone()} on_open={on.open.clone()} />
                 <ShareBox text={state.text.clone()} />
             </header>
-            { notice_bar(&state) }
+            if let Some(notice) = &state.notice {
+                { notice_bar(notice, state.aside.as_ref(), &on.restore, &on.dismiss) }
+            }
             <section class="editor" aria-label="Plan">
-                <Editor text={state.text.clone()} {diagnostics} jump={state.jump} {on_edit} />
+                <Editor text={state.text.clone()} analysis={analysis.clone()} jump={state.jump} on_edit={on.edit.clone()} />
             </section>
             <section class="panels" aria-label="Analysis">
-                <p class="summary" role="status">{ summary_line(&state.analysis) }</p>
-                <Tabs current={state.tab} dispatch={state.dispatcher()} />
+                <p class="summary" role="status">{ summary_line(analysis) }</p>
+                <Tabs current={state.tab} on_pick={on.pick.clone()} />
                 <div class="panel" role="tabpanel" id="panel" aria-labelledby={format!("tab-{:?}", state.tab)}>{ panel }</div>
             </section>
         </main>

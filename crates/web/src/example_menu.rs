@@ -1,24 +1,32 @@
 //! The menu of example plans (and a generated large one). Opening one over
 //! the user's own text keeps that text aside, in the page and in storage.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
+use super::ptr::Ptr;
 use super::share;
-use super::state::{Action, Notice, NoticeKind, State};
+use super::state::{Notice, NoticeKind};
 use retreat_core::examples::{EXAMPLES, LARGE_STEPS, large};
+
+/// An example chosen: its text, the user's text it sets aside (if any) and
+/// what the notice says.
+pub struct Opened {
+    pub text: String,
+    pub aside: Option<String>,
+    pub notice: Notice,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ExampleMenuProps {
-    pub text: Rc<String>,
-    pub dispatch: UseReducerDispatcher<State>,
+    /// The text in the editor now.
+    pub text: Ptr<String>,
+    pub on_open: Callback<Opened>,
 }
 
 #[function_component(ExampleMenu)]
 pub fn example_menu(props: &ExampleMenuProps) -> Html {
     let onchange = {
-        let dispatch = props.dispatch.clone();
+        let on_open = props.on_open.clone();
         let current = props.text.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -45,7 +53,7 @@ pub fn example_menu(props: &ExampleMenuProps) -> Html {
             if own {
                 share::save_aside(&current);
             }
-            dispatch.dispatch(Action::Load { text, aside: own.then(|| (*current).clone()), notice: Some(notice) });
+            on_open.emit(Opened { text, aside: own.then(|| (*current).clone()), notice });
         })
     };
     html! {

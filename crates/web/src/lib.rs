@@ -18,6 +18,7 @@ mod graph;
 mod markdown;
 mod notice_bar;
 mod odds;
+mod ptr;
 mod rehearse;
 mod report;
 mod share;

@@ -3,28 +3,26 @@
 
 use yew::prelude::*;
 
-use super::state::{Action, NoticeKind, State};
+use super::ptr::Ptr;
+use super::state::{Notice, NoticeKind};
 
-pub fn notice_bar(state: &UseReducerHandle<State>) -> Html {
-    let dismiss = {
-        let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::Notify(None)))
-    };
-    let restore = {
-        let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::RestoreAside))
-    };
-    let Some(notice) = &state.notice else {
-        return html! {};
-    };
+/// `notice`, with `on_restore` offered while there is a draft kept `aside`.
+pub fn notice_bar(
+    notice: &Notice,
+    aside: Option<&Ptr<String>>,
+    on_restore: &Callback<()>,
+    on_dismiss: &Callback<()>,
+) -> Html {
     let (class, role) = match notice.kind {
         NoticeKind::Info => ("notice info", "status"),
         NoticeKind::Error => ("notice error", "alert"),
     };
+    let dismiss = on_dismiss.reform(|_: MouseEvent| ());
+    let restore = aside.map(|_| on_restore.reform(|_: MouseEvent| ()));
     html! {
         <div class={class} {role}>
             <span>{ &notice.text }</span>
-            if state.aside.is_some() {
+            if let Some(restore) = restore {
                 <button onclick={restore}>{ "Restore my draft" }</button>
             }
             <button class="dismiss" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>

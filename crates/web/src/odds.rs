@@ -9,6 +9,7 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::clock::now_ms;
+use super::ptr::Ptr;
 use super::state::Odds;
 use retreat_core::sim::montecarlo::{BINS, SPAN};
 use retreat_core::sim::{MonteCarlo, Progress, Settings};
@@ -34,7 +35,7 @@ impl Drop for Runner {
 impl Runner {
     /// Starts; `report(done, total, result)` is called after every chunk,
     /// with the result once all runs are done.
-    pub fn start(analysis: Rc<Analysis>, report: Callback<(u32, u32, Option<MonteCarlo>)>) -> Option<Runner> {
+    pub fn start(analysis: Ptr<Analysis>, report: Callback<(u32, u32, Option<MonteCarlo>)>) -> Option<Runner> {
         let (graph, sim) = (analysis.graph.as_ref()?, analysis.simulation.as_ref()?);
         let progress = Rc::new(RefCell::new(Progress::new(&analysis.plan, graph, sim, SETTINGS)));
         let cancelled = Rc::new(Cell::new(false));
@@ -45,7 +46,7 @@ impl Runner {
 }
 
 fn schedule(
-    analysis: Rc<Analysis>,
+    analysis: Ptr<Analysis>,
     progress: Rc<RefCell<Progress>>,
     cancelled: Rc<Cell<bool>>,
     timer: Rc<RefCell<Option<Timeout>>>,
@@ -80,18 +81,12 @@ fn schedule(
     }));
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct OddsProps {
-    pub analysis: Rc<Analysis>,
+    pub analysis: Ptr<Analysis>,
     pub odds: Odds,
     pub failing: Option<usize>,
     pub on_fail: Callback<usize>,
-}
-
-impl PartialEq for OddsProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && self.odds == other.odds && self.failing == other.failing
-    }
 }
 
 fn percent(p: f64) -> String {

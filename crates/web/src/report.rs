@@ -3,25 +3,18 @@
 //! is `retreat_core::report`, which also writes (and escapes) its HTML: this panel
 //! shows it and offers print, copy and download.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::clock::today;
+use super::ptr::Ptr;
 use super::share;
 use retreat_core::Analysis;
 use retreat_core::report::{Document, approval_stanza, document, html, html_body, markdown};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ReportProps {
-    pub analysis: Rc<Analysis>,
-    pub text: Rc<String>,
-}
-
-impl PartialEq for ReportProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && Rc::ptr_eq(&self.text, &other.text)
-    }
+    pub analysis: Ptr<Analysis>,
+    pub text: Ptr<String>,
 }
 
 /// The document's own HTML, in which `retreat_core::report` has escaped every piece

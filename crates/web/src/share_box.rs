@@ -1,10 +1,9 @@
 //! Sharing the plan: copy a link that carries the whole text (the address
 //! bar shows it too), or download the text as a file.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
+use super::ptr::Ptr;
 use super::share;
 use retreat_core::link;
 
@@ -13,7 +12,7 @@ const LONG_LINK: usize = 2_000;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
-    pub text: Rc<String>,
+    pub text: Ptr<String>,
 }
 
 #[function_component(ShareBox)]

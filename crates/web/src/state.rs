@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use super::clock::now_ms;
+use super::ptr::Ptr;
 use retreat_core::sim::MonteCarlo;
 use retreat_core::{Analysis, MonteCarloRuns, Options, Span, analyze};
 
@@ -53,14 +54,22 @@ pub enum Odds {
         done: u32,
         total: u32,
     },
-    Done(Rc<MonteCarlo>),
+    Done(Ptr<MonteCarlo>),
     /// Nothing to simulate (no window, or the plan does not parse).
     None,
 }
 
+impl Odds {
+    /// Where a new analysis starts: Monte Carlo to come, if there is anything to simulate.
+    fn of(analysis: &Analysis) -> Odds {
+        if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct State {
-    pub text: Rc<String>,
-    pub analysis: Rc<Analysis>,
+    pub text: Ptr<String>,
+    pub analysis: Ptr<Analysis>,
     /// Bumped with every new analysis, so stale Monte Carlo work stops.
     pub generation: u64,
     /// How long the last analysis took, in milliseconds.
@@ -72,7 +81,7 @@ pub struct State {
     pub odds: Odds,
     pub notice: Option<Notice>,
     /// A draft set aside when a link or an example was opened over it.
-    pub aside: Option<Rc<String>>,
+    pub aside: Option<Ptr<String>>,
     /// Where the editor should put its cursor next, with a counter so that
     /// the same span can be asked for twice.
     pub jump: Option<(Span, u64)>,
@@ -93,10 +102,13 @@ pub enum Action {
         notice: Option<Notice>,
     },
     SetTab(Tab),
-    Select(Option<usize>),
     /// Select a step and move the editor's cursor to it.
     Reveal(usize),
-    JumpTo(Span),
+    /// Move the editor's cursor to `span` (a finding's), selecting its step.
+    JumpTo {
+        span: Span,
+        step: Option<usize>,
+    },
     Fail(Option<usize>),
     OddsProgress {
         generation: u64,
@@ -109,10 +121,12 @@ pub enum Action {
     },
     Notify(Option<Notice>),
     RestoreAside,
+    /// Tick a runbook item off (or untick it): `at` is ms on the rehearsal clock.
     Tick {
         item: usize,
         at: f64,
     },
+    /// The rehearsal clock started at `performance.now()` = this many ms.
     StartClock(f64),
     ResetClock,
 }
@@ -168,60 +182,42 @@ fn explain_stale_approvals(analysis: &mut Analysis) {
 impl State {
     pub fn new(text: String, aside: Option<String>, notice: Option<Notice>) -> State {
         let (analysis, ms) = analyse(&text);
-        let odds = if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None };
         State {
-            text: Rc::new(text),
-            analysis: Rc::new(analysis),
+            odds: Odds::of(&analysis),
+            text: Ptr::new(text),
+            analysis: Ptr::new(analysis),
             generation: 1,
             analysis_ms: ms,
             tab: Tab::Findings,
             selected: None,
             failing: None,
-            odds,
             notice,
-            aside: aside.map(Rc::new),
+            aside: aside.map(Ptr::new),
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
         }
     }
 
+    /// This state with a new text: a new generation, the choices that still
+    /// point at a step kept, the rehearsal and the jump dropped.
     fn with_text(&self, text: String) -> State {
         let (analysis, ms) = analyse(&text);
         let steps = analysis.plan.steps.len();
-        let odds = if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None };
         State {
-            text: Rc::new(text),
-            analysis: Rc::new(analysis),
+            odds: Odds::of(&analysis),
+            text: Ptr::new(text),
+            analysis: Ptr::new(analysis),
             generation: self.generation + 1,
             analysis_ms: ms,
             tab: self.tab,
             selected: self.selected.filter(|&s| s < steps),
             failing: self.failing.filter(|&s| s < steps),
-            odds,
             notice: self.notice.clone(),
             aside: self.aside.clone(),
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
-        }
-    }
-
-    fn copy(&self) -> State {
-        State {
-            text: self.text.clone(),
-            analysis: self.analysis.clone(),
-            generation: self.generation,
-            analysis_ms: self.analysis_ms,
-            tab: self.tab,
-            selected: self.selected,
-            failing: self.failing,
-            odds: self.odds.clone(),
-            notice: self.notice.clone(),
-            aside: self.aside.clone(),
-            jump: self.jump,
-            ticks: self.ticks.clone(),
-            clock_started: self.clock_started,
         }
     }
 }
@@ -236,7 +232,7 @@ impl Reducible for State {
             Action::Load { text, aside, notice } => {
                 let mut next = self.with_text(text);
                 if let Some(old) = aside {
-                    next.aside = Some(Rc::new(old));
+                    next.aside = Some(Ptr::new(old));
                 }
                 next.notice = notice;
                 next.selected = None;
@@ -254,17 +250,19 @@ impl Reducible for State {
                 next
             }
             other => {
-                let mut next = self.copy();
+                let mut next = (*self).clone();
                 match other {
                     Action::SetTab(tab) => next.tab = tab,
-                    Action::Select(step) => next.selected = step,
                     Action::Reveal(step) => {
                         next.selected = Some(step);
                         if let Some(s) = next.analysis.plan.steps.get(step) {
                             next.jump = Some((s.anchor(), next.jump.map_or(1, |(_, n)| n + 1)));
                         }
                     }
-                    Action::JumpTo(span) => next.jump = Some((span, next.jump.map_or(1, |(_, n)| n + 1))),
+                    Action::JumpTo { span, step } => {
+                        next.selected = step;
+                        next.jump = Some((span, next.jump.map_or(1, |(_, n)| n + 1)));
+                    }
                     Action::Fail(step) => {
                         next.failing = step;
                         next.ticks.clear();
@@ -276,8 +274,8 @@ impl Reducible for State {
                     Action::OddsDone { generation, result } if generation == self.generation => {
                         let mut analysis = (*self.analysis).clone();
                         retreat_core::add_monte_carlo(&mut analysis, result.clone(), &Options::default());
-                        next.analysis = Rc::new(analysis);
-                        next.odds = Odds::Done(Rc::new(result));
+                        next.analysis = Ptr::new(analysis);
+                        next.odds = Odds::Done(Ptr::new(result));
                     }
                     Action::OddsProgress { .. } | Action::OddsDone { .. } => return self,
                     Action::Notify(notice) => next.notice = notice,

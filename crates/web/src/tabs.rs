@@ -3,20 +3,19 @@
 
 use yew::prelude::*;
 
-use super::state::{Action, State, Tab};
+use super::state::Tab;
 
 #[derive(Properties, PartialEq)]
 pub struct TabsProps {
     pub current: Tab,
-    pub dispatch: UseReducerDispatcher<State>,
+    pub on_pick: Callback<Tab>,
 }
 
 #[function_component(Tabs)]
 pub fn tabs(props: &TabsProps) -> Html {
     let buttons = Tab::ALL.iter().enumerate().map(|(k, &(tab, title))| {
-        let d = props.dispatch.clone();
-        let onclick = Callback::from(move |_| d.dispatch(Action::SetTab(tab)));
-        let d = props.dispatch.clone();
+        let onclick = props.on_pick.reform(move |_: MouseEvent| tab);
+        let on_pick = props.on_pick.clone();
         let onkeydown = Callback::from(move |e: KeyboardEvent| {
             let n = Tab::ALL.len();
             let to = match e.key().as_str() {
@@ -28,7 +27,7 @@ pub fn tabs(props: &TabsProps) -> Html {
             };
             if let Some(to) = to {
                 e.prevent_default();
-                d.dispatch(Action::SetTab(Tab::ALL[to].0));
+                on_pick.emit(Tab::ALL[to].0);
                 if let Some(el) = web_sys::window()
                     .and_then(|w| w.document())
                     .and_then(|doc| doc.get_element_by_id(&format!("tab-{:?}", Tab::ALL[to].0)))
