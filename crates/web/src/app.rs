@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
+use super::analysis::analysed;
 use super::compare::CompareView;
 use super::editor::Editor;
 use super::example_menu::{ExampleMenu, Opened};
@@ -30,9 +31,9 @@ use retreat_core::sim::MonteCarlo;
 /// Quiet time after an analysis before Monte Carlo starts, in milliseconds.
 const ODDS_AFTER_MS: u32 = 400;
 
-/// The callbacks the components are given. Each one only dispatches an
-/// action, so they are made once, and the props that hold them stay equal
-/// from one render to the next.
+/// The callbacks the components are given. Each one dispatches an action
+/// (reading what the action needs first), so they are made once, and the
+/// props that hold them stay equal from one render to the next.
 struct Handlers {
     edit: Callback<String>,
     jump: Callback<(Span, Option<usize>)>,
@@ -43,7 +44,7 @@ struct Handlers {
     reset: Callback<()>,
     pick: Callback<Tab>,
     open: Callback<Opened>,
-    restore: Callback<()>,
+    restore: Callback<Ptr<String>>,
     dismiss: Callback<()>,
 }
 
@@ -51,7 +52,7 @@ impl Handlers {
     fn new(dispatcher: &UseReducerDispatcher<State>) -> Handlers {
         let dispatch = dispatcher.to_callback();
         Handlers {
-            edit: dispatch.reform(Action::Edit),
+            edit: dispatch.reform(|text| Action::Edit(analysed(text))),
             jump: dispatch.reform(|(span, step)| Action::JumpTo { span, step }),
             select: dispatch.reform(Action::Reveal),
             fail: dispatch.reform(|step| Action::Fail(Some(step))),
@@ -59,8 +60,12 @@ impl Handlers {
             start: dispatch.reform(Action::StartClock),
             reset: dispatch.reform(|()| Action::ResetClock),
             pick: dispatch.reform(Action::SetTab),
-            open: dispatch.reform(|o: Opened| Action::Load { text: o.text, aside: o.aside, notice: Some(o.notice) }),
-            restore: dispatch.reform(|()| Action::RestoreAside),
+            open: dispatch.reform(|o: Opened| Action::Load {
+                analysed: analysed(o.text),
+                aside: o.aside,
+                notice: Some(o.notice),
+            }),
+            restore: dispatch.reform(|draft: Ptr<String>| Action::RestoreAside(analysed((*draft).clone()))),
             dismiss: dispatch.reform(|()| Action::Notify(None)),
         }
     }
@@ -70,7 +75,7 @@ impl Handlers {
 pub fn app() -> Html {
     let state = use_reducer(|| {
         let (text, aside, notice) = startup::opening();
-        State::new(text, aside, notice)
+        State::new(analysed(text), aside, notice)
     });
     let on = use_memo(state.dispatcher(), Handlers::new);
 

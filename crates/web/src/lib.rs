@@ -1,11 +1,13 @@
 //! The browser app: edit a plan, see its findings, graph and timeline,
-//! rehearse a failure, read the odds, share a link. State lives in one
-//! reducer (`state`); components take props and callbacks; every figure comes
+//! rehearse a failure, read the odds, share a link. State lives in one pure
+//! reducer (`state`); the browser is read and written by event handlers and
+//! effects (`app`); components take props and callbacks; every figure comes
 //! from the core.
 
 // The app runs in the browser only; a native build of this crate is empty.
 #![cfg(target_arch = "wasm32")]
 
+mod analysis;
 pub mod api;
 mod app;
 mod clock;

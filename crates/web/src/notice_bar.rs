@@ -6,11 +6,11 @@ use yew::prelude::*;
 use super::ptr::Ptr;
 use super::state::{Notice, NoticeKind};
 
-/// `notice`, with `on_restore` offered while there is a draft kept `aside`.
+/// `notice`; `on_restore` is asked to bring back `aside`, the draft kept aside.
 pub fn notice_bar(
     notice: &Notice,
     aside: Option<&Ptr<String>>,
-    on_restore: &Callback<()>,
+    on_restore: &Callback<Ptr<String>>,
     on_dismiss: &Callback<()>,
 ) -> Html {
     let (class, role) = match notice.kind {
@@ -18,7 +18,7 @@ pub fn notice_bar(
         NoticeKind::Error => ("notice error", "alert"),
     };
     let dismiss = on_dismiss.reform(|_: MouseEvent| ());
-    let restore = aside.map(|_| on_restore.reform(|_: MouseEvent| ()));
+    let restore = aside.cloned().map(|aside| on_restore.reform(move |_: MouseEvent| aside.clone()));
     html! {
         <div class={class} {role}>
             <span>{ &notice.text }</span>

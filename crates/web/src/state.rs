@@ -1,14 +1,18 @@
 //! The app's state in one reducer: every change goes through [`Action`].
+//!
+//! The reducer is pure, as in yew's `function_todomvc`: it reads neither the
+//! clock nor storage. A new text arrives analysed ([`Analysed`], made by
+//! `analysis` in the event handler), times arrive in the action, and what the
+//! browser keeps of the state (the draft) is written by an effect in `app`.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use super::clock::now_ms;
 use super::ptr::Ptr;
 use retreat_core::sim::MonteCarlo;
-use retreat_core::{Analysis, MonteCarloRuns, Options, Span, analyze};
+use retreat_core::{Analysis, Options, Span};
 
 /// The panels on the right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +70,16 @@ impl Odds {
     }
 }
 
+/// A text and its analysis: the reducer takes a new text only this way, so
+/// it never analyses (and times) one itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysed {
+    pub text: Ptr<String>,
+    pub analysis: Ptr<Analysis>,
+    /// How long the analysis took, in milliseconds.
+    pub ms: f64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub text: Ptr<String>,
@@ -92,12 +106,11 @@ pub struct State {
 }
 
 pub enum Action {
-    /// The user typed: re-analyse.
-    Edit(String),
-    /// Replace the text (an example, a link, a restored draft); the old
-    /// text, if given, is kept aside.
+    /// The user typed: the new text, analysed.
+    Edit(Analysed),
+    /// Replace the text (an example); the old text, if given, is kept aside.
     Load {
-        text: String,
+        analysed: Analysed,
         aside: Option<String>,
         notice: Option<Notice>,
     },
@@ -120,7 +133,9 @@ pub enum Action {
         result: MonteCarlo,
     },
     Notify(Option<Notice>),
-    RestoreAside,
+    /// Bring back the draft kept aside (here analysed), keeping the plan it
+    /// replaces aside in turn. Ignored unless it is the draft kept aside.
+    RestoreAside(Analysed),
     /// Tick a runbook item off (or untick it): `at` is ms on the rehearsal clock.
     Tick {
         item: usize,
@@ -131,63 +146,14 @@ pub enum Action {
     ResetClock,
 }
 
-/// The deterministic analysis; Monte Carlo follows in chunks (see `odds`).
-pub fn analyse(text: &str) -> (Analysis, f64) {
-    let start = now_ms();
-    let options = Options {
-        monte_carlo: MonteCarloRuns::Skip,
-        hashing: retreat_core::parse::Hashing::WhenApproved,
-        ..Options::default()
-    };
-    let mut analysis = analyze(text, &options);
-    explain_stale_approvals(&mut analysis);
-    (analysis, now_ms() - start)
-}
-
-thread_local! {
-    /// The last approved version read back, by its hash: a stale plan is
-    /// re-analysed per keystroke, the version it was approved at is not.
-    static APPROVED: std::cell::RefCell<Option<(String, Rc<Analysis>)>> = const { std::cell::RefCell::new(None) };
-}
-
-/// When an approval is stale (C005) and this browser made the approval entry
-/// for it, says what changed since (`retreat_core::explain_stale`).
-fn explain_stale_approvals(analysis: &mut Analysis) {
-    if !analysis.diagnostics.iter().any(|d| d.code == "C005") {
-        return;
-    }
-    let hashes: Vec<String> = analysis
-        .plan
-        .approvals
-        .iter()
-        .filter_map(|a| a.plan_hash.as_ref())
-        .map(|h| h.value.to_ascii_lowercase())
-        .collect();
-    for hash in hashes {
-        let cached = APPROVED.with_borrow(|c| c.as_ref().filter(|(h, _)| *h == hash).map(|(_, a)| a.clone()));
-        let approved = match cached {
-            Some(a) => a,
-            None => {
-                let Some(text) = super::share::load_approved(&hash) else { continue };
-                let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };
-                let a = Rc::new(analyze(&text, &options));
-                APPROVED.set(Some((hash, a.clone())));
-                a
-            }
-        };
-        retreat_core::explain_stale(analysis, &approved);
-    }
-}
-
 impl State {
-    pub fn new(text: String, aside: Option<String>, notice: Option<Notice>) -> State {
-        let (analysis, ms) = analyse(&text);
+    pub fn new(opened: Analysed, aside: Option<String>, notice: Option<Notice>) -> State {
         State {
-            odds: Odds::of(&analysis),
-            text: Ptr::new(text),
-            analysis: Ptr::new(analysis),
+            odds: Odds::of(&opened.analysis),
+            text: opened.text,
+            analysis: opened.analysis,
             generation: 1,
-            analysis_ms: ms,
+            analysis_ms: opened.ms,
             tab: Tab::Findings,
             selected: None,
             failing: None,
@@ -201,15 +167,14 @@ impl State {
 
     /// This state with a new text: a new generation, the choices that still
     /// point at a step kept, the rehearsal and the jump dropped.
-    fn with_text(&self, text: String) -> State {
-        let (analysis, ms) = analyse(&text);
-        let steps = analysis.plan.steps.len();
+    fn with_text(&self, new: Analysed) -> State {
+        let steps = new.analysis.plan.steps.len();
         State {
-            odds: Odds::of(&analysis),
-            text: Ptr::new(text),
-            analysis: Ptr::new(analysis),
+            odds: Odds::of(&new.analysis),
+            text: new.text,
+            analysis: new.analysis,
             generation: self.generation + 1,
-            analysis_ms: ms,
+            analysis_ms: new.ms,
             tab: self.tab,
             selected: self.selected.filter(|&s| s < steps),
             failing: self.failing.filter(|&s| s < steps),
@@ -227,10 +192,10 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = match action {
-            Action::Edit(text) if text == *self.text => return self,
-            Action::Edit(text) => self.with_text(text),
-            Action::Load { text, aside, notice } => {
-                let mut next = self.with_text(text);
+            Action::Edit(new) if *new.text == *self.text => return self,
+            Action::Edit(new) => self.with_text(new),
+            Action::Load { analysed, aside, notice } => {
+                let mut next = self.with_text(analysed);
                 if let Some(old) = aside {
                     next.aside = Some(Ptr::new(old));
                 }
@@ -239,9 +204,11 @@ impl Reducible for State {
                 next.failing = None;
                 next
             }
-            Action::RestoreAside => {
-                let Some(old) = self.aside.clone() else { return self };
-                let mut next = self.with_text((*old).clone());
+            Action::RestoreAside(draft) => {
+                if self.aside.as_deref() != Some(&*draft.text) {
+                    return self;
+                }
+                let mut next = self.with_text(draft);
                 next.aside = Some(self.text.clone());
                 next.notice = Some(Notice {
                     kind: NoticeKind::Info,
@@ -292,7 +259,7 @@ impl Reducible for State {
                         next.clock_started = None;
                         next.ticks.clear();
                     }
-                    Action::Edit(_) | Action::Load { .. } | Action::RestoreAside => {}
+                    Action::Edit(_) | Action::Load { .. } | Action::RestoreAside(_) => {}
                 }
                 next
             }

@@ -6,10 +6,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::Callback;
 
+use super::analysis::analyse;
 use super::findings::{Findings, FindingsProps};
 use super::graph::{GraphProps, GraphView};
 use super::ptr::Ptr;
-use super::state::analyse;
 use retreat_core::sim::Settings;
 use retreat_core::{MonteCarloRuns, Options, analyze};
 
