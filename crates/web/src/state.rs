@@ -282,3 +282,68 @@ pub fn default_failing(analysis: &Analysis) -> Option<usize> {
         .or_else(|| sim.points.first())
         .map(|p| p.step)
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use retreat_core::{MonteCarloRuns, analyze};
+
+    /// What `analysis::analysed` gives, without the clock or storage.
+    fn analysed(text: &str) -> Analysed {
+        let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };
+        Analysed { text: Ptr::new(text.to_string()), analysis: Ptr::new(analyze(text, &options)), ms: 1.5 }
+    }
+
+    fn opened() -> Rc<State> {
+        Rc::new(State::new(analysed(retreat_core::EXAMPLE_PLAN), Some("my draft".into()), None))
+    }
+
+    #[test]
+    fn the_same_action_on_the_same_state_gives_the_same_state() {
+        let state = opened();
+        let edited = analysed("title: Edited\n");
+        let one = state.clone().reduce(Action::Edit(edited.clone()));
+        let two = state.clone().reduce(Action::Edit(edited));
+        assert_eq!(one, two);
+        assert_eq!((one.generation, one.analysis_ms, one.text.as_str()), (2, 1.5, "title: Edited\n"));
+        let tab = |s: &Rc<State>| s.clone().reduce(Action::SetTab(Tab::Odds));
+        assert_eq!(tab(&state), tab(&state));
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_keeps_the_state() {
+        let state = opened();
+        let next = state.clone().reduce(Action::Edit(analysed(retreat_core::EXAMPLE_PLAN)));
+        assert!(Rc::ptr_eq(&state, &next));
+    }
+
+    #[test]
+    fn only_the_draft_kept_aside_is_restored() {
+        let state = opened();
+        let other = state.clone().reduce(Action::RestoreAside(analysed("not the draft")));
+        assert!(Rc::ptr_eq(&state, &other));
+        let back = state.clone().reduce(Action::RestoreAside(analysed("my draft")));
+        assert_eq!(back.text.as_str(), "my draft");
+        assert_eq!(back.aside.as_deref().map(String::as_str), Some(retreat_core::EXAMPLE_PLAN));
+    }
+
+    #[test]
+    fn odds_of_an_older_analysis_are_dropped() {
+        let state = opened().reduce(Action::Edit(analysed(retreat_core::examples::EXAMPLES[1].2)));
+        let stale = state.clone().reduce(Action::OddsProgress { generation: 1, done: 5, total: 10 });
+        assert!(Rc::ptr_eq(&state, &stale));
+        let fresh = state.clone().reduce(Action::OddsProgress { generation: 2, done: 5, total: 10 });
+        assert_eq!(fresh.odds, Odds::Running { done: 5, total: 10 });
+    }
+
+    #[test]
+    fn a_jump_selects_the_step_and_counts() {
+        let span = Span::new(3, 9);
+        let one = opened().reduce(Action::JumpTo { span, step: Some(2) });
+        let two = one.clone().reduce(Action::JumpTo { span, step: Some(2) });
+        assert_eq!((one.selected, one.jump), (Some(2), Some((span, 1))));
+        assert_eq!(two.jump, Some((span, 2)));
+    }
+}
