@@ -45,7 +45,7 @@ struct Handlers {
     pick: Callback<Tab>,
     open: Callback<Opened>,
     restore: Callback<Ptr<String>>,
-    dismiss: Callback<()>,
+    dismiss: Callback<MouseEvent>,
 }
 
 impl Handlers {
@@ -66,7 +66,7 @@ impl Handlers {
                 notice: Some(o.notice),
             }),
             restore: dispatch.reform(|draft: Ptr<String>| Action::RestoreAside(analysed((*draft).clone()))),
-            dismiss: dispatch.reform(|()| Action::Notify(None)),
+            dismiss: dispatch.reform(|_| Action::Notify(None)),
         }
     }
 }

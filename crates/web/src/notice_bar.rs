@@ -11,13 +11,12 @@ pub fn notice_bar(
     notice: &Notice,
     aside: Option<&Ptr<String>>,
     on_restore: &Callback<Ptr<String>>,
-    on_dismiss: &Callback<()>,
+    on_dismiss: &Callback<MouseEvent>,
 ) -> Html {
     let (class, role) = match notice.kind {
         NoticeKind::Info => ("notice info", "status"),
         NoticeKind::Error => ("notice error", "alert"),
     };
-    let dismiss = on_dismiss.reform(|_: MouseEvent| ());
     let restore = aside.cloned().map(|aside| on_restore.reform(move |_: MouseEvent| aside.clone()));
     html! {
         <div class={class} {role}>
@@ -25,7 +24,7 @@ pub fn notice_bar(
             if let Some(restore) = restore {
                 <button onclick={restore}>{ "Restore my draft" }</button>
             }
-            <button class="dismiss" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+            <button class="dismiss" onclick={on_dismiss} aria-label="Dismiss">{ "×" }</button>
         </div>
     }
 }
