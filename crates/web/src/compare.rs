@@ -7,38 +7,31 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::ptr::Ptr;
 use super::share;
 use retreat_core::diff::{Change, PlanDiff, compare};
 use retreat_core::sim::Settings;
 use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct CompareProps {
-    pub analysis: Rc<Analysis>,
-    pub text: Rc<String>,
-    pub aside: Option<Rc<String>>,
-}
-
-impl PartialEq for CompareProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis)
-            && Rc::ptr_eq(&self.text, &other.text)
-            && self.aside.as_ref().map(Rc::as_ptr) == other.aside.as_ref().map(Rc::as_ptr)
-    }
+    pub analysis: Ptr<Analysis>,
+    pub text: Ptr<String>,
+    pub aside: Option<Ptr<String>>,
 }
 
 /// A comparison made: of what, against which text of the editor.
 #[derive(Clone, PartialEq)]
 struct Compared {
     label: String,
-    before: Rc<String>,
-    against: Rc<String>,
+    before: Ptr<String>,
+    against: Ptr<String>,
     diff: Rc<PlanDiff>,
 }
 
 /// Both versions analysed alike, with the same Monte Carlo runs and seed as
 /// `retreat diff`, so the two give the same figures.
-fn run(label: String, before: Rc<String>, after: Rc<String>) -> Compared {
+fn run(label: String, before: Ptr<String>, after: Ptr<String>) -> Compared {
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() };
     let diff = compare(&analyze(&before, &options), &analyze(&after, &options));
     Compared { label, before, against: after, diff: Rc::new(diff) }
@@ -105,7 +98,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
     let link = use_state(String::new);
     let result = use_state(|| None::<Result<Compared, String>>);
 
-    let with = |label: &str, before: Rc<String>| {
+    let with = |label: &str, before: Ptr<String>| {
         let (result, after, label) = (result.clone(), props.text.clone(), label.to_string());
         Callback::from(move |_: MouseEvent| result.set(Some(Ok(run(label.clone(), before.clone(), after.clone())))))
     };
@@ -114,7 +107,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             result.set(Some(match retreat_core::link::decode(&link) {
-                Ok(before) => Ok(run("the link".into(), Rc::new(before), after.clone())),
+                Ok(before) => Ok(run("the link".into(), Ptr::new(before), after.clone())),
                 Err(e) => Err(format!("Could not open the link: {e}.")),
             }));
         })
@@ -123,7 +116,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
         let link = link.clone();
         Callback::from(move |e: InputEvent| link.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
     };
-    let approved: Vec<(String, Rc<String>)> = props
+    let approved: Vec<(String, Ptr<String>)> = props
         .analysis
         .plan
         .approvals
@@ -131,7 +124,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
         .filter_map(|a| {
             let hash = &a.plan_hash.as_ref()?.value;
             let who = a.by.as_ref().map_or("an approver", |b| b.value.as_str());
-            Some((format!("the version {who} approved"), Rc::new(share::load_approved(hash)?)))
+            Some((format!("the version {who} approved"), Ptr::new(share::load_approved(hash)?)))
         })
         .collect();
 
@@ -143,7 +136,7 @@ pub fn compare_view(props: &CompareProps) -> Html {
             html! {
                 <>
                     <p class="muted">{ format!("Before: {}. After: the plan in the editor.", c.label) }</p>
-                    if !Rc::ptr_eq(&c.against, &props.text) {
+                    if c.against != props.text {
                         <p class="stale">{ "The plan has changed since. " }<button onclick={again}>{ "Compare again" }</button></p>
                     }
                     { render(&c.diff) }

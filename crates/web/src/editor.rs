@@ -8,7 +8,8 @@ use gloo::timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use retreat_core::{Diagnostic, LineIndex, Severity, Span};
+use super::ptr::Ptr;
+use retreat_core::{Analysis, Diagnostic, LineIndex, Severity, Span};
 
 /// Line height in pixels; the stylesheet uses the same.
 const LINE_PX: f64 = 20.0;
@@ -17,19 +18,12 @@ const DEBOUNCE_MS: u32 = 120;
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub text: Rc<String>,
-    pub diagnostics: Rc<Vec<Diagnostic>>,
+    pub text: Ptr<String>,
+    /// The text's analysis, for its diagnostics.
+    pub analysis: Ptr<Analysis>,
     /// Where to put the cursor (and a counter to repeat a jump).
     pub jump: Option<(Span, u64)>,
     pub on_edit: Callback<String>,
-}
-
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
 }
 
 /// Byte offset to a JavaScript string index (UTF-16 code units).
@@ -134,7 +128,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let lines = text.split('\n').count();
     let mut worst_on_line: Vec<Option<Severity>> = vec![None; lines + 1];
     let mut notes_on_line: Vec<Vec<String>> = vec![Vec::new(); lines + 1];
-    for d in props.diagnostics.iter() {
+    for d in &props.analysis.diagnostics {
         let l = index.line_col(d.span.start).line as usize;
         if let Some(w) = worst_on_line.get_mut(l) {
             *w = (*w).max(Some(d.severity));
@@ -142,17 +136,17 @@ pub fn editor(props: &EditorProps) -> Html {
         }
     }
     let gutter_lines = (1..=lines).map(|l| {
-        let mark = worst_on_line[l].map(severity_class);
+        let mark = worst_on_line[l].map(Severity::as_str);
         html! {
             <div class={classes!("line-number", mark)} title={notes_on_line[l].join("\n")}>
                 { l }
             </div>
         }
     });
-    let pieces = segments(text, &props.diagnostics).into_iter().map(|(a, b, worst)| {
+    let pieces = segments(text, &props.analysis.diagnostics).into_iter().map(|(a, b, worst)| {
         let piece = &text[a..b];
         match worst {
-            Some(s) => html! { <mark class={severity_class(s)}>{ piece }</mark> },
+            Some(s) => html! { <mark class={s.as_str()}>{ piece }</mark> },
             None => html! { { piece } },
         }
     });

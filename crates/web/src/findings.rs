@@ -1,26 +1,19 @@
 //! The findings panel: a summary line, then the diagnostics by severity, each
 //! with its code, message, step and place, and the rule's docs on demand.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::markdown;
+use super::ptr::Ptr;
 use retreat_core::rules::find;
 use retreat_core::sim::{Simulation, say};
 use retreat_core::{Analysis, Diagnostic, LineIndex, Severity, Span, show_invisible};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    pub analysis: Rc<Analysis>,
-    pub text: Rc<String>,
+    pub analysis: Ptr<Analysis>,
+    pub text: Ptr<String>,
     pub on_jump: Callback<(Span, Option<usize>)>,
-}
-
-impl PartialEq for FindingsProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && Rc::ptr_eq(&self.text, &other.text)
-    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -71,7 +64,7 @@ pub fn findings(props: &FindingsProps) -> Html {
         };
         let rule = find(code);
         html! {
-            <li class={classes!("finding", sev(d.severity))}>
+            <li class={classes!("finding", d.severity.as_str())}>
                 <button class="finding-main" {onclick} title="Show in the plan">
                     <span class="severity">{ d.severity.as_str() }</span>
                     <code class="code">{ code }</code>
@@ -143,13 +136,5 @@ fn overview(analysis: &Analysis) -> Html {
                 )) }</li> }) }
             </ul>
         </div>
-    }
-}
-
-pub fn sev(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
     }
 }

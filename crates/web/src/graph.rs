@@ -4,26 +4,19 @@
 //! of no return, a pill for a check, a slanted box for a notice, a hexagon
 //! for a go/no-go, a drum for a backup.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
+use super::ptr::Ptr;
 use retreat_core::layout::{NODE_HEIGHT, NODE_WIDTH, layout};
 use retreat_core::model::{Phase, Shape, Step};
 use retreat_core::{Analysis, show_invisible};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct GraphProps {
-    pub analysis: Rc<Analysis>,
+    pub analysis: Ptr<Analysis>,
     pub selected: Option<usize>,
     pub failing: Option<usize>,
     pub on_select: Callback<usize>,
-}
-
-impl PartialEq for GraphProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && self.selected == other.selected && self.failing == other.failing
-    }
 }
 
 /// What a step is, in words (shown on the node and read by screen readers).
@@ -94,11 +87,8 @@ fn truncate(s: &str, max: usize) -> String {
 #[function_component(GraphView)]
 pub fn graph_view(props: &GraphProps) -> Html {
     let analysis = &props.analysis;
-    // Laid out again only for a new analysis (the pointer says which).
-    let drawn = {
-        let a = analysis.clone();
-        use_memo(Rc::as_ptr(analysis) as usize, move |_| a.graph.as_ref().map(layout))
-    };
+    // Laid out again only for a new analysis.
+    let drawn = use_memo(analysis.clone(), |a| a.graph.as_ref().map(layout));
     let Some(graph) = &analysis.graph else {
         return html! { <p class="empty">{ "The plan does not parse yet: fix the syntax error to see its graph." }</p> };
     };

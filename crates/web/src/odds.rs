@@ -8,6 +8,8 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
+use super::clock::now_ms;
+use super::ptr::Ptr;
 use super::state::Odds;
 use retreat_core::sim::montecarlo::{BINS, SPAN};
 use retreat_core::sim::{MonteCarlo, Progress, Settings};
@@ -17,10 +19,6 @@ use retreat_core::{Analysis, sim::say};
 pub const SETTINGS: Settings = Settings::DEFAULT;
 /// Time to spend per chunk, so a frame is never held up for long.
 const CHUNK_MS: f64 = 10.0;
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
 
 /// Runs Monte Carlo for one analysis in chunks; dropping it stops the work.
 pub struct Runner {
@@ -37,7 +35,7 @@ impl Drop for Runner {
 impl Runner {
     /// Starts; `report(done, total, result)` is called after every chunk,
     /// with the result once all runs are done.
-    pub fn start(analysis: Rc<Analysis>, report: Callback<(u32, u32, Option<MonteCarlo>)>) -> Option<Runner> {
+    pub fn start(analysis: Ptr<Analysis>, report: Callback<(u32, u32, Option<MonteCarlo>)>) -> Option<Runner> {
         let (graph, sim) = (analysis.graph.as_ref()?, analysis.simulation.as_ref()?);
         let progress = Rc::new(RefCell::new(Progress::new(&analysis.plan, graph, sim, SETTINGS)));
         let cancelled = Rc::new(Cell::new(false));
@@ -48,7 +46,7 @@ impl Runner {
 }
 
 fn schedule(
-    analysis: Rc<Analysis>,
+    analysis: Ptr<Analysis>,
     progress: Rc<RefCell<Progress>>,
     cancelled: Rc<Cell<bool>>,
     timer: Rc<RefCell<Option<Timeout>>>,
@@ -83,18 +81,12 @@ fn schedule(
     }));
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct OddsProps {
-    pub analysis: Rc<Analysis>,
+    pub analysis: Ptr<Analysis>,
     pub odds: Odds,
     pub failing: Option<usize>,
     pub on_fail: Callback<usize>,
-}
-
-impl PartialEq for OddsProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && self.odds == other.odds && self.failing == other.failing
-    }
 }
 
 fn percent(p: f64) -> String {

@@ -3,24 +3,18 @@
 //! is `retreat_core::report`, which also writes (and escapes) its HTML: this panel
 //! shows it and offers print, copy and download.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
+use super::clock::today;
+use super::ptr::Ptr;
 use super::share;
 use retreat_core::Analysis;
 use retreat_core::report::{Document, approval_stanza, document, html, html_body, markdown};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ReportProps {
-    pub analysis: Rc<Analysis>,
-    pub text: Rc<String>,
-}
-
-impl PartialEq for ReportProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && Rc::ptr_eq(&self.text, &other.text)
-    }
+    pub analysis: Ptr<Analysis>,
+    pub text: Ptr<String>,
 }
 
 /// The document's own HTML, in which `retreat_core::report` has escaped every piece
@@ -30,11 +24,6 @@ fn render(doc: &Document) -> Html {
         "<article class=\"report-document\" aria-label=\"Approval document\">{}</article>",
         html_body(doc)
     )))
-}
-
-/// Today as `YYYY-MM-DD` (UTC), the default date of an approval.
-fn today() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
 }
 
 fn input_value(e: &InputEvent) -> String {
@@ -56,6 +45,7 @@ pub fn report_view(props: &ReportProps) -> Html {
     };
     let by = use_state(String::new);
     let role = use_state(String::new);
+    // Today (UTC) is the default date of an approval.
     let date = use_state(today);
     let copied = use_state(|| false);
 

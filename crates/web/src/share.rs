@@ -1,10 +1,10 @@
 //! The browser's side of links and drafts: the URL fragment, local storage,
-//! the clipboard and downloads. The link format itself is `retreat_core::link`.
+//! the clipboard and downloads. The link format itself is `retreat_core::link`;
+//! what the app opens with is `startup`. Nothing here knows the app's state.
 
 use wasm_bindgen::JsCast;
 
-use super::state::{Notice, NoticeKind};
-use retreat_core::link;
+use super::clock::epoch_ms;
 
 const DRAFT_KEY: &str = "retreat.draft";
 const ASIDE_KEY: &str = "retreat.aside";
@@ -123,7 +123,7 @@ pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
     let seen: f64 = session.get(SEEN_KEY).and_then(|s| s.parse().ok()).unwrap_or(0.0);
     let shared = local.get(DRAFT_KEY).and_then(|s| Draft::decode(&s));
     let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
-    let draft = Draft { text: text.to_string(), link, tab: me, stamp: js_sys::Date::now() };
+    let draft = Draft { text: text.to_string(), link, tab: me, stamp: epoch_ms() };
     if theirs.is_some() && !force {
         return match local.set(&own_key(), &draft.encode()) {
             Ok(()) => Saved::Apart,
@@ -233,57 +233,4 @@ fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
     let array = js_sys::Array::new();
     array.push(&wasm_bindgen::JsValue::from_str(text));
     array.into()
-}
-
-/// What the app opens with: a link over a draft over the example. Nothing the
-/// user wrote is dropped: a draft displaced by a link is set aside, and a
-/// link that cannot be read changes nothing.
-pub fn startup() -> (String, Option<String>, Option<Notice>) {
-    let draft = load_draft();
-    let fragment = fragment();
-    let example = || retreat_core::EXAMPLE_PLAN.to_string();
-    if fragment.is_empty() {
-        return match draft {
-            Some(d) if !d.text.is_empty() => {
-                (d.text, load_aside(), Some(info("Your draft from last time is back (it saves as you type).")))
-            }
-            _ => (example(), load_aside(), None),
-        };
-    }
-    match link::decode(&fragment) {
-        Ok(text) => match draft {
-            // A reload of the link this draft came from: keep the edits.
-            Some(d) if d.link.as_deref() == Some(fragment.as_str()) && d.text != text => {
-                (d.text, load_aside(), Some(info("Your edits of this shared plan are back.")))
-            }
-            Some(d) if !d.text.is_empty() && d.text != text && d.text != retreat_core::EXAMPLE_PLAN => {
-                save_aside(&d.text);
-                let _ = save_draft(&text, Some(fragment.clone()), false);
-                (
-                    text,
-                    Some(d.text),
-                    Some(info("Opened the shared plan. Your own draft is kept aside: restore it any time.")),
-                )
-            }
-            _ => {
-                let _ = save_draft(&text, Some(fragment.clone()), false);
-                (text, load_aside(), Some(info("Opened the shared plan.")))
-            }
-        },
-        Err(e) => {
-            let text = draft.map(|d| d.text).filter(|t| !t.is_empty()).unwrap_or_else(example);
-            (
-                text,
-                load_aside(),
-                Some(Notice {
-                    kind: NoticeKind::Error,
-                    text: format!("Could not open the link: {e}. Nothing was replaced."),
-                }),
-            )
-        }
-    }
-}
-
-fn info(text: &str) -> Notice {
-    Notice { kind: NoticeKind::Info, text: text.to_string() }
 }

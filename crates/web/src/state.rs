@@ -1,12 +1,18 @@
 //! The app's state in one reducer: every change goes through [`Action`].
+//!
+//! The reducer is pure, as in yew's `function_todomvc`: it reads neither the
+//! clock nor storage. A new text arrives analysed ([`Analysed`], made by
+//! `analysis` in the event handler), times arrive in the action, and what the
+//! browser keeps of the state (the draft) is written by an effect in `app`.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::Reducible;
 
+use super::ptr::Ptr;
 use retreat_core::sim::MonteCarlo;
-use retreat_core::{Analysis, MonteCarloRuns, Options, Span, analyze};
+use retreat_core::{Analysis, Options, Span};
 
 /// The panels on the right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,14 +58,32 @@ pub enum Odds {
         done: u32,
         total: u32,
     },
-    Done(Rc<MonteCarlo>),
+    Done(Ptr<MonteCarlo>),
     /// Nothing to simulate (no window, or the plan does not parse).
     None,
 }
 
+impl Odds {
+    /// Where a new analysis starts: Monte Carlo to come, if there is anything to simulate.
+    fn of(analysis: &Analysis) -> Odds {
+        if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None }
+    }
+}
+
+/// A text and its analysis: the reducer takes a new text only this way, so
+/// it never analyses (and times) one itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysed {
+    pub text: Ptr<String>,
+    pub analysis: Ptr<Analysis>,
+    /// How long the analysis took, in milliseconds.
+    pub ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct State {
-    pub text: Rc<String>,
-    pub analysis: Rc<Analysis>,
+    pub text: Ptr<String>,
+    pub analysis: Ptr<Analysis>,
     /// Bumped with every new analysis, so stale Monte Carlo work stops.
     pub generation: u64,
     /// How long the last analysis took, in milliseconds.
@@ -71,7 +95,7 @@ pub struct State {
     pub odds: Odds,
     pub notice: Option<Notice>,
     /// A draft set aside when a link or an example was opened over it.
-    pub aside: Option<Rc<String>>,
+    pub aside: Option<Ptr<String>>,
     /// Where the editor should put its cursor next, with a counter so that
     /// the same span can be asked for twice.
     pub jump: Option<(Span, u64)>,
@@ -82,20 +106,22 @@ pub struct State {
 }
 
 pub enum Action {
-    /// The user typed: re-analyse.
-    Edit(String),
-    /// Replace the text (an example, a link, a restored draft); the old
-    /// text, if given, is kept aside.
+    /// The user typed: the new text, analysed.
+    Edit(Analysed),
+    /// Replace the text (an example); the old text, if given, is kept aside.
     Load {
-        text: String,
+        analysed: Analysed,
         aside: Option<String>,
         notice: Option<Notice>,
     },
     SetTab(Tab),
-    Select(Option<usize>),
     /// Select a step and move the editor's cursor to it.
     Reveal(usize),
-    JumpTo(Span),
+    /// Move the editor's cursor to `span` (a finding's), selecting its step.
+    JumpTo {
+        span: Span,
+        step: Option<usize>,
+    },
     Fail(Option<usize>),
     OddsProgress {
         generation: u64,
@@ -107,124 +133,56 @@ pub enum Action {
         result: MonteCarlo,
     },
     Notify(Option<Notice>),
-    RestoreAside,
+    /// Bring back the draft kept aside (here analysed), keeping the plan it
+    /// replaces aside in turn. Ignored unless it is the draft kept aside.
+    RestoreAside(Analysed),
+    /// Tick a runbook item off (or untick it): `at` is ms on the rehearsal clock.
     Tick {
         item: usize,
         at: f64,
     },
+    /// The rehearsal clock started at `performance.now()` = this many ms.
     StartClock(f64),
     ResetClock,
 }
 
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// The deterministic analysis; Monte Carlo follows in chunks (see `odds`).
-pub fn analyse(text: &str) -> (Analysis, f64) {
-    let start = now_ms();
-    let options = Options {
-        monte_carlo: MonteCarloRuns::Skip,
-        hashing: retreat_core::parse::Hashing::WhenApproved,
-        ..Options::default()
-    };
-    let mut analysis = analyze(text, &options);
-    explain_stale_approvals(&mut analysis);
-    (analysis, now_ms() - start)
-}
-
-thread_local! {
-    /// The last approved version read back, by its hash: a stale plan is
-    /// re-analysed per keystroke, the version it was approved at is not.
-    static APPROVED: std::cell::RefCell<Option<(String, Rc<Analysis>)>> = const { std::cell::RefCell::new(None) };
-}
-
-/// When an approval is stale (C005) and this browser made the approval entry
-/// for it, says what changed since (`retreat_core::explain_stale`).
-fn explain_stale_approvals(analysis: &mut Analysis) {
-    if !analysis.diagnostics.iter().any(|d| d.code == "C005") {
-        return;
-    }
-    let hashes: Vec<String> = analysis
-        .plan
-        .approvals
-        .iter()
-        .filter_map(|a| a.plan_hash.as_ref())
-        .map(|h| h.value.to_ascii_lowercase())
-        .collect();
-    for hash in hashes {
-        let cached = APPROVED.with_borrow(|c| c.as_ref().filter(|(h, _)| *h == hash).map(|(_, a)| a.clone()));
-        let approved = match cached {
-            Some(a) => a,
-            None => {
-                let Some(text) = super::share::load_approved(&hash) else { continue };
-                let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };
-                let a = Rc::new(analyze(&text, &options));
-                APPROVED.set(Some((hash, a.clone())));
-                a
-            }
-        };
-        retreat_core::explain_stale(analysis, &approved);
-    }
-}
-
 impl State {
-    pub fn new(text: String, aside: Option<String>, notice: Option<Notice>) -> State {
-        let (analysis, ms) = analyse(&text);
-        let odds = if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None };
+    pub fn new(opened: Analysed, aside: Option<String>, notice: Option<Notice>) -> State {
         State {
-            text: Rc::new(text),
-            analysis: Rc::new(analysis),
+            odds: Odds::of(&opened.analysis),
+            text: opened.text,
+            analysis: opened.analysis,
             generation: 1,
-            analysis_ms: ms,
+            analysis_ms: opened.ms,
             tab: Tab::Findings,
             selected: None,
             failing: None,
-            odds,
             notice,
-            aside: aside.map(Rc::new),
+            aside: aside.map(Ptr::new),
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
         }
     }
 
-    fn with_text(&self, text: String) -> State {
-        let (analysis, ms) = analyse(&text);
-        let steps = analysis.plan.steps.len();
-        let odds = if analysis.simulation.is_some() { Odds::Running { done: 0, total: 0 } } else { Odds::None };
+    /// This state with a new text: a new generation, the choices that still
+    /// point at a step kept, the rehearsal and the jump dropped.
+    fn with_text(&self, new: Analysed) -> State {
+        let steps = new.analysis.plan.steps.len();
         State {
-            text: Rc::new(text),
-            analysis: Rc::new(analysis),
+            odds: Odds::of(&new.analysis),
+            text: new.text,
+            analysis: new.analysis,
             generation: self.generation + 1,
-            analysis_ms: ms,
+            analysis_ms: new.ms,
             tab: self.tab,
             selected: self.selected.filter(|&s| s < steps),
             failing: self.failing.filter(|&s| s < steps),
-            odds,
             notice: self.notice.clone(),
             aside: self.aside.clone(),
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
-        }
-    }
-
-    fn copy(&self) -> State {
-        State {
-            text: self.text.clone(),
-            analysis: self.analysis.clone(),
-            generation: self.generation,
-            analysis_ms: self.analysis_ms,
-            tab: self.tab,
-            selected: self.selected,
-            failing: self.failing,
-            odds: self.odds.clone(),
-            notice: self.notice.clone(),
-            aside: self.aside.clone(),
-            jump: self.jump,
-            ticks: self.ticks.clone(),
-            clock_started: self.clock_started,
         }
     }
 }
@@ -234,21 +192,23 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = match action {
-            Action::Edit(text) if text == *self.text => return self,
-            Action::Edit(text) => self.with_text(text),
-            Action::Load { text, aside, notice } => {
-                let mut next = self.with_text(text);
+            Action::Edit(new) if *new.text == *self.text => return self,
+            Action::Edit(new) => self.with_text(new),
+            Action::Load { analysed, aside, notice } => {
+                let mut next = self.with_text(analysed);
                 if let Some(old) = aside {
-                    next.aside = Some(Rc::new(old));
+                    next.aside = Some(Ptr::new(old));
                 }
                 next.notice = notice;
                 next.selected = None;
                 next.failing = None;
                 next
             }
-            Action::RestoreAside => {
-                let Some(old) = self.aside.clone() else { return self };
-                let mut next = self.with_text((*old).clone());
+            Action::RestoreAside(draft) => {
+                if self.aside.as_deref() != Some(&*draft.text) {
+                    return self;
+                }
+                let mut next = self.with_text(draft);
                 next.aside = Some(self.text.clone());
                 next.notice = Some(Notice {
                     kind: NoticeKind::Info,
@@ -257,17 +217,19 @@ impl Reducible for State {
                 next
             }
             other => {
-                let mut next = self.copy();
+                let mut next = (*self).clone();
                 match other {
                     Action::SetTab(tab) => next.tab = tab,
-                    Action::Select(step) => next.selected = step,
                     Action::Reveal(step) => {
                         next.selected = Some(step);
                         if let Some(s) = next.analysis.plan.steps.get(step) {
                             next.jump = Some((s.anchor(), next.jump.map_or(1, |(_, n)| n + 1)));
                         }
                     }
-                    Action::JumpTo(span) => next.jump = Some((span, next.jump.map_or(1, |(_, n)| n + 1))),
+                    Action::JumpTo { span, step } => {
+                        next.selected = step;
+                        next.jump = Some((span, next.jump.map_or(1, |(_, n)| n + 1)));
+                    }
                     Action::Fail(step) => {
                         next.failing = step;
                         next.ticks.clear();
@@ -279,8 +241,8 @@ impl Reducible for State {
                     Action::OddsDone { generation, result } if generation == self.generation => {
                         let mut analysis = (*self.analysis).clone();
                         retreat_core::add_monte_carlo(&mut analysis, result.clone(), &Options::default());
-                        next.analysis = Rc::new(analysis);
-                        next.odds = Odds::Done(Rc::new(result));
+                        next.analysis = Ptr::new(analysis);
+                        next.odds = Odds::Done(Ptr::new(result));
                     }
                     Action::OddsProgress { .. } | Action::OddsDone { .. } => return self,
                     Action::Notify(notice) => next.notice = notice,
@@ -297,7 +259,7 @@ impl Reducible for State {
                         next.clock_started = None;
                         next.ticks.clear();
                     }
-                    Action::Edit(_) | Action::Load { .. } | Action::RestoreAside => {}
+                    Action::Edit(_) | Action::Load { .. } | Action::RestoreAside(_) => {}
                 }
                 next
             }
@@ -314,4 +276,69 @@ impl Reducible for State {
 pub fn default_failing(analysis: &Analysis) -> Option<usize> {
     let sim = analysis.simulation.as_ref()?;
     sim.tightest().or_else(|| sim.points.first()).map(|p| p.step)
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use retreat_core::{MonteCarloRuns, analyze};
+
+    /// What `analysis::analysed` gives, without the clock or storage.
+    fn analysed(text: &str) -> Analysed {
+        let options = Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() };
+        Analysed { text: Ptr::new(text.to_string()), analysis: Ptr::new(analyze(text, &options)), ms: 1.5 }
+    }
+
+    fn opened() -> Rc<State> {
+        Rc::new(State::new(analysed(retreat_core::EXAMPLE_PLAN), Some("my draft".into()), None))
+    }
+
+    #[test]
+    fn the_same_action_on_the_same_state_gives_the_same_state() {
+        let state = opened();
+        let edited = analysed("title: Edited\n");
+        let one = state.clone().reduce(Action::Edit(edited.clone()));
+        let two = state.clone().reduce(Action::Edit(edited));
+        assert_eq!(one, two);
+        assert_eq!((one.generation, one.analysis_ms, one.text.as_str()), (2, 1.5, "title: Edited\n"));
+        let tab = |s: &Rc<State>| s.clone().reduce(Action::SetTab(Tab::Odds));
+        assert_eq!(tab(&state), tab(&state));
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_keeps_the_state() {
+        let state = opened();
+        let next = state.clone().reduce(Action::Edit(analysed(retreat_core::EXAMPLE_PLAN)));
+        assert!(Rc::ptr_eq(&state, &next));
+    }
+
+    #[test]
+    fn only_the_draft_kept_aside_is_restored() {
+        let state = opened();
+        let other = state.clone().reduce(Action::RestoreAside(analysed("not the draft")));
+        assert!(Rc::ptr_eq(&state, &other));
+        let back = state.clone().reduce(Action::RestoreAside(analysed("my draft")));
+        assert_eq!(back.text.as_str(), "my draft");
+        assert_eq!(back.aside.as_deref().map(String::as_str), Some(retreat_core::EXAMPLE_PLAN));
+    }
+
+    #[test]
+    fn odds_of_an_older_analysis_are_dropped() {
+        let state = opened().reduce(Action::Edit(analysed(retreat_core::examples::EXAMPLES[1].2)));
+        let stale = state.clone().reduce(Action::OddsProgress { generation: 1, done: 5, total: 10 });
+        assert!(Rc::ptr_eq(&state, &stale));
+        let fresh = state.clone().reduce(Action::OddsProgress { generation: 2, done: 5, total: 10 });
+        assert_eq!(fresh.odds, Odds::Running { done: 5, total: 10 });
+    }
+
+    #[test]
+    fn a_jump_selects_the_step_and_counts() {
+        let span = Span::new(3, 9);
+        let one = opened().reduce(Action::JumpTo { span, step: Some(2) });
+        let two = one.clone().reduce(Action::JumpTo { span, step: Some(2) });
+        assert_eq!((one.selected, one.jump), (Some(2), Some((span, 1))));
+        assert_eq!(two.jump, Some((span, 2)));
+    }
 }

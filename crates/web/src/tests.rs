@@ -1,16 +1,15 @@
 //! Component and platform tests, run in headless Chromium by
 //! wasm-bindgen-test (see scripts/test).
 
-use std::rc::Rc;
-
 use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::Callback;
 
+use super::analysis::analyse;
 use super::findings::{Findings, FindingsProps};
 use super::graph::{GraphProps, GraphView};
-use super::state::analyse;
+use super::ptr::Ptr;
 use retreat_core::sim::Settings;
 use retreat_core::{MonteCarloRuns, Options, analyze};
 
@@ -41,7 +40,7 @@ async fn findings_group_diagnostics_by_severity() {
     let (analysis, _) = analyse(text);
     let el = root();
     let props =
-        FindingsProps { analysis: Rc::new(analysis), text: Rc::new(text.to_string()), on_jump: Callback::noop() };
+        FindingsProps { analysis: Ptr::new(analysis), text: Ptr::new(text.to_string()), on_jump: Callback::noop() };
     yew::Renderer::<Findings>::with_root_and_props(el.clone(), props).render();
     settle().await;
     let html = el.inner_html();
@@ -57,7 +56,7 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
     let steps = analysis.plan.steps.len();
     let el = root();
     let props =
-        GraphProps { analysis: Rc::new(analysis), selected: None, failing: Some(8), on_select: Callback::noop() };
+        GraphProps { analysis: Ptr::new(analysis), selected: None, failing: Some(8), on_select: Callback::noop() };
     yew::Renderer::<GraphView>::with_root_and_props(el.clone(), props).render();
     settle().await;
     let nodes = el.query_selector_all("g.node").expect("query");

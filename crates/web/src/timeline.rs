@@ -3,24 +3,17 @@
 //! decision, the undos wave by wave, the verification and the margin (or the
 //! overrun) at the window's end. Times on the window's own clock.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
+use super::ptr::Ptr;
 use retreat_core::Analysis;
 use retreat_core::sim::say;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub analysis: Rc<Analysis>,
+    pub analysis: Ptr<Analysis>,
     pub failing: Option<usize>,
     pub on_fail: Callback<usize>,
-}
-
-impl PartialEq for TimelineProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && self.failing == other.failing
-    }
 }
 
 const LABEL_W: f64 = 170.0;

@@ -1,0 +1,198 @@
+//! The app: the one reducer (`state`), the effects that talk to the browser
+//! (autosave, Monte Carlo between frames, the crash test hook), and the
+//! layout of the components, each given props and callbacks.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+use super::analysis::analysed;
+use super::compare::CompareView;
+use super::editor::Editor;
+use super::example_menu::{ExampleMenu, Opened};
+use super::findings::{Findings, summary_line};
+use super::graph::GraphView;
+use super::notice_bar::notice_bar;
+use super::odds::{OddsView, Runner};
+use super::ptr::Ptr;
+use super::rehearse::Rehearse;
+use super::report::ReportView;
+use super::share::{self, Saved};
+use super::share_box::ShareBox;
+use super::startup;
+use super::state::{Action, Notice, NoticeKind, Odds, State, Tab};
+use super::tabs::Tabs;
+use super::timeline::Timeline;
+use retreat_core::Span;
+use retreat_core::sim::MonteCarlo;
+
+/// Quiet time after an analysis before Monte Carlo starts, in milliseconds.
+const ODDS_AFTER_MS: u32 = 400;
+
+/// The callbacks the components are given. Each one dispatches an action
+/// (reading what the action needs first), so they are made once, and the
+/// props that hold them stay equal from one render to the next.
+struct Handlers {
+    edit: Callback<String>,
+    jump: Callback<(Span, Option<usize>)>,
+    select: Callback<usize>,
+    fail: Callback<usize>,
+    tick: Callback<(usize, f64)>,
+    start: Callback<f64>,
+    reset: Callback<()>,
+    pick: Callback<Tab>,
+    open: Callback<Opened>,
+    restore: Callback<Ptr<String>>,
+    dismiss: Callback<MouseEvent>,
+}
+
+impl Handlers {
+    fn new(dispatcher: &UseReducerDispatcher<State>) -> Handlers {
+        let dispatch = dispatcher.to_callback();
+        Handlers {
+            edit: dispatch.reform(|text| Action::Edit(analysed(text))),
+            jump: dispatch.reform(|(span, step)| Action::JumpTo { span, step }),
+            select: dispatch.reform(Action::Reveal),
+            fail: dispatch.reform(|step| Action::Fail(Some(step))),
+            tick: dispatch.reform(|(item, at)| Action::Tick { item, at }),
+            start: dispatch.reform(Action::StartClock),
+            reset: dispatch.reform(|()| Action::ResetClock),
+            pick: dispatch.reform(Action::SetTab),
+            open: dispatch.reform(|o: Opened| Action::Load {
+                analysed: analysed(o.text),
+                aside: o.aside,
+                notice: Some(o.notice),
+            }),
+            restore: dispatch.reform(|draft: Ptr<String>| Action::RestoreAside(analysed((*draft).clone()))),
+            dismiss: dispatch.reform(|_| Action::Notify(None)),
+        }
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| {
+        let (text, aside, notice) = startup::opening();
+        State::new(analysed(text), aside, notice)
+    });
+    let on = use_memo(state.dispatcher(), Handlers::new);
+
+    // Autosave: every new text is the draft (not the text the page opened
+    // with: saving that would only overwrite another tab's work; nor a text
+    // equal to the one before, such as an example opened over itself).
+    {
+        let dispatch = state.dispatcher();
+        let notice = state.notice.clone();
+        let seen = use_mut_ref(|| None::<Ptr<String>>);
+        use_effect_with(state.text.clone(), move |text| {
+            let before = seen.borrow_mut().replace(text.clone());
+            if before.is_none_or(|b| *b == **text) {
+                return;
+            }
+            let link = Some(share::fragment()).filter(|f| !f.is_empty());
+            let problem = match share::save_draft(text, link, false) {
+                Saved::Shared => None,
+                Saved::Apart => Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: "Another tab changed the saved draft. Your text here is saved apart, so neither overwrites the other; reloading this tab keeps it.".into(),
+                }),
+                Saved::Failed(e) => Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: format!("Your draft could not be saved in this browser ({e}). It stays in the page: download it to keep it."),
+                }),
+            };
+            if let Some(p) = problem
+                && notice.as_ref() != Some(&p)
+            {
+                dispatch.dispatch(Action::Notify(Some(p)));
+            }
+        });
+    }
+    // A test hook: `?debug-panic` makes the app panic, to show what a crash does.
+    use_effect_with((), |()| {
+        let asked =
+            web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|q| q.contains("debug-panic"));
+        #[allow(clippy::panic)]
+        if asked {
+            panic!("a panic asked for with ?debug-panic");
+        }
+    });
+    // Monte Carlo for each new analysis, a few runs at a time, once typing
+    // has paused (so it never competes with the next keystroke).
+    {
+        let dispatch = state.dispatcher();
+        let analysis = state.analysis.clone();
+        use_effect_with(state.generation, move |&generation| {
+            let runner: Rc<RefCell<Option<Runner>>> = Rc::default();
+            let slot = runner.clone();
+            let start = Timeout::new(ODDS_AFTER_MS, move || {
+                let report =
+                    Callback::from(move |(done, total, result): (u32, u32, Option<MonteCarlo>)| match result {
+                        Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
+                        None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
+                    });
+                *slot.borrow_mut() = Runner::start(analysis, report);
+            });
+            move || {
+                drop(start);
+                drop(runner.borrow_mut().take());
+            }
+        });
+    }
+
+    let analysis = &state.analysis;
+    let panel = match state.tab {
+        Tab::Findings => {
+            html! { <Findings analysis={analysis.clone()} text={state.text.clone()} on_jump={on.jump.clone()} /> }
+        }
+        Tab::Graph => {
+            html! { <GraphView analysis={analysis.clone()} selected={state.selected} failing={state.failing} on_select={on.select.clone()} /> }
+        }
+        Tab::Timeline => {
+            html! { <Timeline analysis={analysis.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
+        }
+        Tab::Rehearse => html! {
+            <Rehearse analysis={analysis.rc()} failing={state.failing} ticks={state.ticks.clone()}
+                      clock_started={state.clock_started} on_fail={on.fail.clone()} on_tick={on.tick.clone()}
+                      on_start={on.start.clone()} on_reset={on.reset.clone()} />
+        },
+        Tab::Odds => {
+            html! { <OddsView analysis={analysis.clone()} odds={state.odds.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
+        }
+        Tab::Compare => {
+            html! { <CompareView analysis={analysis.clone()} text={state.text.clone()} aside={state.aside.clone()} /> }
+        }
+        Tab::Report => html! { <ReportView analysis={analysis.clone()} text={state.text.clone()} /> },
+    };
+    html! {
+        <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}>
+            <header class="top">
+                <h1>{ "Retreat" }</h1>
+                <p class="tagline">{ "Will your rollback still fit in the change window?" }</p>
+                <ExampleMenu text={state.text.clone()} on_open={on.open.clone()} />
+                <ShareBox text={state.text.clone()} />
+            </header>
+            if let Some(notice) = &state.notice {
+                { notice_bar(notice, state.aside.as_ref(), &on.restore, &on.dismiss) }
+            }
+            <section class="editor" aria-label="Plan">
+                <Editor text={state.text.clone()} analysis={analysis.clone()} jump={state.jump} on_edit={on.edit.clone()} />
+            </section>
+            <section class="panels" aria-label="Analysis">
+                <p class="summary" role="status">{ summary_line(analysis) }</p>
+                <Tabs current={state.tab} on_pick={on.pick.clone()} />
+                <div class="panel" role="tabpanel" id="panel" aria-labelledby={format!("tab-{:?}", state.tab)}>{ panel }</div>
+            </section>
+        </main>
+    }
+}
+
+fn odds_flag(odds: &Odds) -> &'static str {
+    match odds {
+        Odds::Running { .. } => "running",
+        Odds::Done(_) => "done",
+        Odds::None => "none",
+    }
+}

@@ -1,0 +1,18 @@
+//! The clock, read in one place: event handlers and effects call these and
+//! pass what they read on (in an `Action`, for the reducer, which never
+//! reads it itself).
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Milliseconds since the Unix epoch (`Date.now()`), for stamps other tabs compare.
+pub fn epoch_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Today as `YYYY-MM-DD` (UTC).
+pub fn today() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
+}
