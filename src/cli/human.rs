@@ -92,7 +92,7 @@ fn snippet(line: &str, column: usize, width: usize) -> (String, usize, usize) {
         .chars()
         .map(|c| match c {
             '\t' => ' ',
-            c if retreat_core::diagnostic::is_hidden_char(c) => '·',
+            c if retreat_core::is_hidden_char(c) => '·',
             c => c,
         })
         .collect();

@@ -2,7 +2,8 @@
 //!
 //! This crate's library is the pure core: it reads plan text and returns data.
 //! It does no IO and knows nothing of terminals or browsers; the command line
-//! (`src/main.rs`) and the browser app (`src/web/`) render what it returns.
+//! (the `retreat` crate) and the browser app (`retreat-web`) render what it
+//! returns. Modules only the core itself uses are private.
 //!
 //! The entry point is [`analyze`]: text in, [`Analysis`] out.
 
@@ -11,15 +12,15 @@
 // `indexing_slicing` (see `parse`, `link`, `units`, `diagnostic`).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod diagnostic;
+mod diagnostic;
 pub mod diff;
 pub mod examples;
 pub mod graph;
-pub mod hash;
+mod hash;
 pub mod layout;
 pub mod limits;
 pub mod link;
-pub mod lint;
+mod lint;
 pub mod model;
 pub mod order;
 pub mod output;
@@ -28,12 +29,13 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod sim;
+#[doc(hidden)]
 pub mod synth;
 mod text;
 pub mod units;
 mod yaml;
 
-pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity, Span, Summary, show_invisible};
+pub use diagnostic::{Data, Diagnostic, LineCol, LineIndex, Severity, Span, Summary, is_hidden_char, show_invisible};
 pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes, explain_stale};
 pub use model::Plan;
 pub use parse::format;

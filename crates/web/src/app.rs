@@ -154,7 +154,7 @@ pub fn app() -> Html {
             html! { <Timeline analysis={analysis.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
         }
         Tab::Rehearse => html! {
-            <Rehearse analysis={analysis.rc()} failing={state.failing} ticks={state.ticks.clone()}
+            <Rehearse analysis={analysis.clone()} failing={state.failing} ticks={state.ticks.clone()}
                       clock_started={state.clock_started} on_fail={on.fail.clone()} on_tick={on.tick.clone()}
                       on_start={on.start.clone()} on_reset={on.reset.clone()} />
         },

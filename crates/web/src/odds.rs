@@ -121,7 +121,7 @@ pub fn odds_view(props: &OddsProps) -> Html {
         .rollback
         .as_ref()
         .and_then(|r| r.confidence)
-        .unwrap_or(retreat_core::rules::t004_low_confidence::DEFAULT_CONFIDENCE);
+        .unwrap_or(retreat_core::rules::DEFAULT_CONFIDENCE);
     let rows = sim.points.iter().zip(&mc.p_rollback_fits).map(|(p, &share)| {
         let id = retreat_core::show_invisible(steps.get(p.step).map_or("", |s| s.id())).into_owned();
         let selected = props.failing == Some(p.step);

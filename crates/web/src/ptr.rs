@@ -13,11 +13,6 @@ impl<T> Ptr<T> {
     pub fn new(value: T) -> Ptr<T> {
         Ptr(Rc::new(value))
     }
-
-    /// The shared value as a plain `Rc`, for a component whose props take one.
-    pub fn rc(&self) -> Rc<T> {
-        self.0.clone()
-    }
 }
 
 impl<T> Clone for Ptr<T> {

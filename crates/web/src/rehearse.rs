@@ -3,7 +3,6 @@
 //! step, ticking each item off: the rehearsal nobody can do on the live system.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
@@ -11,9 +10,12 @@ use yew::prelude::*;
 use retreat_core::Analysis;
 use retreat_core::sim::{Verdict, say};
 
-#[derive(Properties)]
+use super::clock::now_ms;
+use super::ptr::Ptr;
+
+#[derive(Properties, PartialEq)]
 pub struct RehearseProps {
-    pub analysis: Rc<Analysis>,
+    pub analysis: Ptr<Analysis>,
     pub failing: Option<usize>,
     pub ticks: BTreeMap<usize, f64>,
     pub clock_started: Option<f64>,
@@ -21,19 +23,6 @@ pub struct RehearseProps {
     pub on_tick: Callback<(usize, f64)>,
     pub on_start: Callback<f64>,
     pub on_reset: Callback<()>,
-}
-
-impl PartialEq for RehearseProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis)
-            && self.failing == other.failing
-            && self.ticks == other.ticks
-            && self.clock_started == other.clock_started
-    }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// One line of the runbook.

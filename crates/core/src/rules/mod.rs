@@ -10,40 +10,41 @@ use crate::graph::{Ancestry, PlanGraph};
 use crate::model::{Kind, Plan, Rollback};
 use crate::sim::Simulation;
 
-pub mod p001_syntax;
-pub mod p002_unknown_field;
-pub mod p003_invalid_value;
-pub mod p004_duplicate_id;
-pub mod p005_unsupported_version;
+pub(crate) mod p001_syntax;
+pub(crate) mod p002_unknown_field;
+pub(crate) mod p003_invalid_value;
+pub(crate) mod p004_duplicate_id;
+pub(crate) mod p005_unsupported_version;
 
-pub mod g001_unknown_step;
-pub mod g002_cycle;
-pub mod g003_redundant_after;
+mod g001_unknown_step;
+mod g002_cycle;
+mod g003_redundant_after;
 
-pub mod r001_missing_undo;
-pub mod r002_irreversible_without_decision;
-pub mod r003_destroys_without_backup;
-pub mod r004_leftover_after_rollback;
-pub mod r005_undo_needs_unfinished;
-pub mod r006_no_rollback_announce;
-pub mod r007_no_rollback_verify;
+mod r001_missing_undo;
+mod r002_irreversible_without_decision;
+mod r003_destroys_without_backup;
+mod r004_leftover_after_rollback;
+mod r005_undo_needs_unfinished;
+mod r006_no_rollback_announce;
+mod r007_no_rollback_verify;
 
-pub mod t001_window_overrun;
-pub mod t002_rollback_overrun;
-pub mod t003_missing_estimate;
-pub mod t004_low_confidence;
-pub mod t005_decision_too_late;
-pub mod t006_no_window;
+mod t001_window_overrun;
+mod t002_rollback_overrun;
+mod t003_missing_estimate;
+pub(crate) mod t004_low_confidence;
+pub use t004_low_confidence::DEFAULT_CONFIDENCE;
+mod t005_decision_too_late;
+mod t006_no_window;
 
-pub mod c001_no_baseline_check;
-pub mod c002_no_post_check;
-pub mod c003_no_prior_notice;
-pub mod c004_no_approval;
-pub mod c005_stale_approval;
-pub mod c006_missing_narrative;
-pub mod c007_no_security_check;
-pub mod c008_vague_step;
-pub mod c009_no_owner;
+mod c001_no_baseline_check;
+mod c002_no_post_check;
+mod c003_no_prior_notice;
+mod c004_no_approval;
+pub(crate) mod c005_stale_approval;
+mod c006_missing_narrative;
+mod c007_no_security_check;
+mod c008_vague_step;
+mod c009_no_owner;
 
 /// What a check sees.
 pub struct Context<'a> {
