@@ -70,7 +70,7 @@ pub struct Diagnostic {
     /// What the rule found, as data, for whoever acts on the finding (a
     /// later pass, an editor's quick fix) without reading the message.
     #[serde(skip)]
-    pub data: Option<Data>,
+    pub data: Option<Box<Data>>,
 }
 
 /// Structured facts behind a finding.
@@ -98,7 +98,7 @@ impl Diagnostic {
     }
 
     pub fn data(mut self, data: Data) -> Self {
-        self.data = Some(data);
+        self.data = Some(Box::new(data));
         self
     }
 
