@@ -37,19 +37,32 @@ pub fn short_str_key(s: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// The indices `0..n` ordered by `key(i)`, ties by index, into `out`; `keys`
-/// and `scratch` are buffers reused from call to call.
+/// Buffers [`argsort`] reuses from call to call.
+#[derive(Clone, Debug, Default)]
+pub struct SortBuffers {
+    keys: Vec<u64>,
+    scratch: Vec<u64>,
+    index: Vec<u32>,
+}
+
+/// The most bits one radix pass sorts on (2,048 buckets: the counts stay in
+/// the first-level cache).
+const MAX_DIGIT: u32 = 11;
+
+/// The indices `0..n` ordered by `key(i)`, ties by index, into `out`.
 ///
 /// Linear in `n`: only the bits that differ between keys count (times in
 /// whole seconds leave the low bits of their `f64` bits zero, and close times
-/// share their high bits), and when those bits and the index fit in one
-/// `u64` together, each key is packed with its index and the packed words
-/// are radix-sorted on the key's bits in digits of up to 11 bits. Keys that
-/// do not fit (times with fractions in all their bits) fall back to the
-/// standard sort, as do short lists, where it is faster.
-pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+/// share their high bits), and the keys are radix-sorted on those bits in
+/// digits of up to 11 bits, least significant first (each pass stable, so
+/// ties stay in index order). When those bits and the index fit in one `u64`
+/// together, each key is packed with its index and the packed words are
+/// sorted; otherwise (times with fractions in all their bits, as Monte Carlo
+/// draws them) keys and indices are moved side by side. Short lists go to
+/// the standard sort, which is faster there.
+pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers: &mut SortBuffers) {
     const SHORT: usize = 1024;
-    const MAX_DIGIT: u32 = 11;
+    let SortBuffers { keys, scratch, index } = buffers;
     out.clear();
     keys.clear();
     keys.extend((0..n).map(&key));
@@ -63,9 +76,17 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, keys: &
     let bits = 64 - varying.leading_zeros() - low;
     let index_bits = u64::BITS - (n as u64).leading_zeros();
     if bits + index_bits > u64::BITS {
-        let mut pairs: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
-        pairs.sort_unstable();
-        out.extend(pairs.into_iter().map(|(_, i)| i));
+        if n <= SHORT {
+            let mut pairs: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+            pairs.sort_unstable();
+            out.extend(pairs.into_iter().map(|(_, i)| i));
+            return;
+        }
+        for k in keys.iter_mut() {
+            *k >>= low;
+        }
+        out.extend(0..n as u32);
+        radix_pairs(keys, out, scratch, index, bits);
         return;
     }
     // Bits every key shares never decide an order: keep the rest, then the index.
@@ -89,12 +110,8 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, keys: &
         scratch.clear();
         scratch.resize(n, 0);
         for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
-            if count.iter().any(|&c| c as usize == n) {
+            if !starts(count, n) {
                 continue;
-            }
-            let mut at = 0u32;
-            for c in count.iter_mut() {
-                (*c, at) = (at, at + *c);
             }
             for &k in keys.iter() {
                 let slot = &mut count[digit(k, pass)];
@@ -105,6 +122,53 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, keys: &
         }
     }
     out.extend(keys.iter().map(|&k| (k & index_mask) as u32));
+}
+
+/// Turns one pass's counts into each bucket's first slot; `false` (counts
+/// left as they are) when one bucket holds all `n` keys, so that the pass
+/// would not move anything.
+fn starts(count: &mut [u32], n: usize) -> bool {
+    if count.iter().any(|&c| c as usize == n) {
+        return false;
+    }
+    let mut at = 0u32;
+    for c in count.iter_mut() {
+        (*c, at) = (at, at + *c);
+    }
+    true
+}
+
+/// Sorts `keys` (of `bits` bits) with `order` alongside, stably: a least
+/// significant digit first radix sort that moves each key with its index.
+fn radix_pairs(keys: &mut Vec<u64>, order: &mut Vec<u32>, scratch: &mut Vec<u64>, index: &mut Vec<u32>, bits: u32) {
+    let n = keys.len();
+    let passes = bits.div_ceil(MAX_DIGIT) as usize;
+    let width = bits.div_ceil(passes as u32);
+    let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
+    let digit = |k: u64, pass: usize| ((k >> (pass as u32 * width)) & mask) as usize;
+    let mut counts = vec![0u32; buckets * passes];
+    for &k in keys.iter() {
+        for pass in 0..passes {
+            counts[pass * buckets + digit(k, pass)] += 1;
+        }
+    }
+    scratch.clear();
+    scratch.resize(n, 0);
+    index.clear();
+    index.resize(n, 0);
+    for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
+        if !starts(count, n) {
+            continue;
+        }
+        for (&k, &i) in keys.iter().zip(order.iter()) {
+            let slot = &mut count[digit(k, pass)];
+            scratch[*slot as usize] = k;
+            index[*slot as usize] = i;
+            *slot += 1;
+        }
+        std::mem::swap(keys, scratch);
+        std::mem::swap(order, index);
+    }
 }
 
 #[cfg(test)]
@@ -145,22 +209,26 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let (mut out, mut keys, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut out, mut buffers) = (Vec::new(), SortBuffers::default());
         for len in [0, 1, 2, 1024, 1025, 5000, 40_000] {
             // Whole seconds as f64 bits (many equal: packed and radix-sorted),
-            // fractional times (too many bits to pack), any bits, and one key for all.
-            for kind in 0..4 {
+            // fractional times (too many bits to pack: keys and indices
+            // radix-sorted side by side), fractional times with many ties,
+            // times as Monte Carlo draws them, any bits, and one key for all.
+            for kind in 0..6 {
                 let key: Vec<u64> = (0..len)
                     .map(|_| match kind {
                         0 => ((next() % 5000) as f64 * 60.0).to_bits(),
                         1 => ((next() % 1_000_000) as f64 / 7.0).to_bits(),
-                        2 => next(),
+                        2 => ((next() % 300) as f64 / 7.0).to_bits(),
+                        3 => (60.0 + (next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * 7.2e6).to_bits(),
+                        4 => next(),
                         _ => 7,
                     })
                     .collect();
                 let mut expected: Vec<u32> = (0..len as u32).collect();
                 expected.sort_by_key(|&i| (key[i as usize], i));
-                argsort(len, |i| key[i], &mut out, &mut keys, &mut scratch);
+                argsort(len, |i| key[i], &mut out, &mut buffers);
                 assert_eq!(out, expected, "{len} keys of kind {kind}");
             }
         }

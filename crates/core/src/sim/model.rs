@@ -221,7 +221,7 @@ impl<'a> Model<'a> {
         // numbers.
         let (slots, points) = (&e.slots, &self.points);
         let fail_bits = |i: usize| finish(slots, points[i] as usize).to_bits();
-        crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort_keys, &mut e.sort_scratch);
+        crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
         // same ranks order the starts: a counting sort, stable in topological
@@ -336,8 +336,7 @@ pub(crate) struct Eval {
     below: Vec<u32>,
     /// The failure points' indices by fail time, ties in list order: the order to report them in.
     pub fail_order: Vec<u32>,
-    sort_keys: Vec<u64>,
-    sort_scratch: Vec<u64>,
+    sort: crate::order::SortBuffers,
     pub seq_pos: Vec<u32>,
     pub prefix_max: Vec<f64>,
     pub prep_count: usize,
