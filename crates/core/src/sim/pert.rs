@@ -19,8 +19,12 @@ pub(crate) struct Draws {
 }
 
 impl Draws {
-    pub fn new(seed: u64) -> Draws {
-        Draws { rng: ChaCha8Rng::seed_from_u64(seed), spare: None }
+    /// Draws from `stream` of ChaCha8 seeded with `seed` (stream 0 is the
+    /// one a freshly seeded generator gives).
+    pub fn new(seed: u64, stream: u64) -> Draws {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Draws { rng, spare: None }
     }
 
     /// Uniform in the open interval (0, 1).
@@ -111,7 +115,7 @@ mod tests {
     #[test]
     fn draws_stay_in_range_and_average_the_pert_mean() {
         let p = Pert::new(10.0, 20.0, 60.0).expect("valid");
-        let mut draws = Draws::new(5);
+        let mut draws = Draws::new(5, 0);
         let n = 200_000;
         let mut sum = 0.0;
         for _ in 0..n {
@@ -127,7 +131,7 @@ mod tests {
     #[test]
     fn a_symmetric_pert_is_below_its_mode_half_the_time() {
         let p = Pert::new(0.0, 5.0, 10.0).expect("valid");
-        let mut draws = Draws::new(9);
+        let mut draws = Draws::new(9, 0);
         let below = (0..100_000).filter(|_| draws.pert(&p) <= 5.0).count();
         assert!((49_000..=51_000).contains(&below), "{below}");
     }
@@ -135,13 +139,25 @@ mod tests {
     #[test]
     fn the_same_seed_gives_the_same_bits() {
         let p = Pert::new(1.0, 2.0, 9.0).expect("valid");
-        let (mut a, mut b) = (Draws::new(42), Draws::new(42));
+        let (mut a, mut b) = (Draws::new(42, 0), Draws::new(42, 0));
         for _ in 0..1_000 {
             assert_eq!(draws_bits(&mut a, &p), draws_bits(&mut b, &p));
         }
         // A known value pins the algorithm: changing it changes every figure.
-        let mut c = Draws::new(1);
+        let mut c = Draws::new(1, 0);
         assert_eq!(draws_bits(&mut c, &p), KNOWN_FIRST_DRAW);
+    }
+
+    #[test]
+    fn streams_of_one_seed_differ_and_stream_0_is_the_seeds_own() {
+        let p = Pert::new(1.0, 2.0, 9.0).expect("valid");
+        let mut fresh = Draws { rng: ChaCha8Rng::seed_from_u64(1), spare: None };
+        assert_eq!(draws_bits(&mut fresh, &p), KNOWN_FIRST_DRAW);
+        let firsts: Vec<u64> = (0..4).map(|s| draws_bits(&mut Draws::new(1, s), &p)).collect();
+        assert_eq!(firsts[0], KNOWN_FIRST_DRAW);
+        for (i, a) in firsts.iter().enumerate() {
+            assert!(firsts[i + 1..].iter().all(|b| b != a), "{firsts:?}");
+        }
     }
 
     fn draws_bits(d: &mut Draws, p: &Pert) -> u64 {
