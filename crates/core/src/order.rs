@@ -58,8 +58,9 @@ const MAX_DIGIT: u32 = 11;
 /// ties stay in index order). When those bits and the index fit in one `u64`
 /// together, each key is packed with its index and the packed words are
 /// sorted; otherwise (times with fractions in all their bits, as Monte Carlo
-/// draws them) keys and indices are moved side by side. Short lists go to
-/// the standard sort, which is faster there.
+/// draws them) keys and indices move side by side, bucketed by their top
+/// bits first (see [`msd_pairs`]). Short lists go to the standard sort,
+/// which is faster there.
 pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers: &mut SortBuffers) {
     const SHORT: usize = 1024;
     let SortBuffers { keys, scratch, index } = buffers;
@@ -82,11 +83,7 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers
             out.extend(pairs.into_iter().map(|(_, i)| i));
             return;
         }
-        for k in keys.iter_mut() {
-            *k >>= low;
-        }
-        out.extend(0..n as u32);
-        radix_pairs(keys, out, scratch, index, bits);
+        msd_pairs(keys, out, (scratch, index), low, bits);
         return;
     }
     // Bits every key shares never decide an order: keep the rest, then the index.
@@ -138,36 +135,139 @@ fn starts(count: &mut [u32], n: usize) -> bool {
     true
 }
 
-/// Sorts `keys` (of `bits` bits) with `order` alongside, stably: a least
-/// significant digit first radix sort that moves each key with its index.
-fn radix_pairs(keys: &mut Vec<u64>, order: &mut Vec<u32>, scratch: &mut Vec<u64>, index: &mut Vec<u32>, bits: u32) {
+/// Sorts `keys` (in index order; they differ in `bits` bits from bit `low`
+/// up) into `order`, stably: the keys go to about two buckets a key, in
+/// order, so nearly every bucket holds one or two; then each bucket is sorted
+/// by insertion when short, by [`lsd_pairs`] when long (keys crowded into a
+/// few buckets). Linear either way; `keys` comes back as scratch.
+///
+/// Keys that are all the bits of non-negative finite floats (times) are
+/// bucketed by value, evenly over their range: their bits order as the
+/// floats do, so any monotone bucketing of the floats is one of the keys.
+/// Other keys are bucketed by their top varying bits.
+fn msd_pairs(keys: &mut Vec<u64>, order: &mut Vec<u32>, bufs: (&mut Vec<u64>, &mut Vec<u32>), low: u32, bits: u32) {
+    let n = keys.len();
+    let (min, max) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    if max < f64::INFINITY.to_bits() {
+        let (from, to) = (f64::from_bits(min), f64::from_bits(max));
+        let buckets = 2 * n;
+        let scale = buckets as f64 / (to - from);
+        let bucket = |k: u64| (((f64::from_bits(k) - from) * scale) as usize).min(buckets - 1);
+        bucketed(keys, order, bufs, buckets, bucket, (low, bits));
+    } else {
+        let top = (usize::BITS - n.leading_zeros()).min(bits).min(16);
+        let shift = bits - top;
+        let mask = (1u64 << top) - 1;
+        let bucket = |k: u64| ((k >> (low + shift)) & mask) as usize;
+        bucketed(keys, order, bufs, 1 << top, bucket, (low, shift));
+    }
+}
+
+/// [`msd_pairs`] with its buckets: `bucket` is monotone in the key, and keys
+/// in one bucket differ only in the `rest` bits `(from, count)`.
+fn bucketed(
+    keys: &mut Vec<u64>,
+    order: &mut Vec<u32>,
+    (scratch, index): (&mut Vec<u64>, &mut Vec<u32>),
+    buckets: usize,
+    bucket: impl Fn(u64) -> usize,
+    rest: (u32, u32),
+) {
+    const INSERTION: usize = 32;
+    let n = keys.len();
+    let mut bounds = vec![0u32; buckets + 1];
+    for &k in keys.iter() {
+        bounds[bucket(k) + 1] += 1;
+    }
+    for b in 1..bounds.len() {
+        bounds[b] += bounds[b - 1];
+    }
+    let mut next = bounds.clone();
+    scratch.clear();
+    scratch.resize(n, 0);
+    index.clear();
+    index.resize(n, 0);
+    for (i, &k) in keys.iter().enumerate() {
+        let slot = &mut next[bucket(k)];
+        scratch[*slot as usize] = k;
+        index[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    order.clear();
+    order.resize(n, 0);
+    for w in bounds.windows(2) {
+        let (lo, hi) = (w[0] as usize, w[1] as usize);
+        if hi - lo < 2 || rest.1 == 0 {
+            continue;
+        }
+        let (k, i) = (&mut scratch[lo..hi], &mut index[lo..hi]);
+        if hi - lo <= INSERTION {
+            insertion_pairs(k, i);
+        } else {
+            lsd_pairs(k, i, (&mut keys[..hi - lo], &mut order[..hi - lo]), rest);
+        }
+    }
+    std::mem::swap(order, index);
+}
+
+/// Sorts `keys` with `order` alongside by insertion, stably (equal keys keep
+/// their order).
+fn insertion_pairs(keys: &mut [u64], order: &mut [u32]) {
+    for j in 1..keys.len() {
+        let (k, i) = (keys[j], order[j]);
+        let mut at = j;
+        while at > 0 && keys[at - 1] > k {
+            keys[at] = keys[at - 1];
+            order[at] = order[at - 1];
+            at -= 1;
+        }
+        keys[at] = k;
+        order[at] = i;
+    }
+}
+
+/// Sorts `keys` on their `bits` bits from bit `low` up, with `order`
+/// alongside, stably: a least significant digit first radix sort, `tmp_keys`
+/// and `tmp_order` (as long) its scratch.
+fn lsd_pairs(
+    keys: &mut [u64],
+    order: &mut [u32],
+    (tmp_keys, tmp_order): (&mut [u64], &mut [u32]),
+    (low, bits): (u32, u32),
+) {
     let n = keys.len();
     let passes = bits.div_ceil(MAX_DIGIT) as usize;
     let width = bits.div_ceil(passes as u32);
     let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
-    let digit = |k: u64, pass: usize| ((k >> (pass as u32 * width)) & mask) as usize;
+    let digit = |k: u64, pass: usize| ((k >> (low + pass as u32 * width)) & mask) as usize;
     let mut counts = vec![0u32; buckets * passes];
     for &k in keys.iter() {
         for pass in 0..passes {
             counts[pass * buckets + digit(k, pass)] += 1;
         }
     }
-    scratch.clear();
-    scratch.resize(n, 0);
-    index.clear();
-    index.resize(n, 0);
+    // Passes go back and forth between the two pairs of slices.
+    let mut in_tmp = false;
     for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
         if !starts(count, n) {
             continue;
         }
-        for (&k, &i) in keys.iter().zip(order.iter()) {
+        let (from_k, from_i, to_k, to_i) = if in_tmp {
+            (&*tmp_keys, &*tmp_order, &mut *keys, &mut *order)
+        } else {
+            (&*keys, &*order, &mut *tmp_keys, &mut *tmp_order)
+        };
+        for (&k, &i) in from_k.iter().zip(from_i.iter()) {
             let slot = &mut count[digit(k, pass)];
-            scratch[*slot as usize] = k;
-            index[*slot as usize] = i;
+            to_k[*slot as usize] = k;
+            to_i[*slot as usize] = i;
             *slot += 1;
         }
-        std::mem::swap(keys, scratch);
-        std::mem::swap(order, index);
+        in_tmp = !in_tmp;
+    }
+    if in_tmp {
+        keys.copy_from_slice(tmp_keys);
+        order.copy_from_slice(tmp_order);
     }
 }
 
@@ -214,15 +314,21 @@ mod tests {
             // Whole seconds as f64 bits (many equal: packed and radix-sorted),
             // fractional times (too many bits to pack: keys and indices
             // radix-sorted side by side), fractional times with many ties,
-            // times as Monte Carlo draws them, any bits, and one key for all.
-            for kind in 0..6 {
+            // times as Monte Carlo draws them, crowded ones, any bits, any bits
+            // crowded, and one key for all.
+            for kind in 0..8 {
                 let key: Vec<u64> = (0..len)
                     .map(|_| match kind {
                         0 => ((next() % 5000) as f64 * 60.0).to_bits(),
                         1 => ((next() % 1_000_000) as f64 / 7.0).to_bits(),
                         2 => ((next() % 300) as f64 / 7.0).to_bits(),
                         3 => (60.0 + (next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * 7.2e6).to_bits(),
-                        4 => next(),
+                        // Crowded into a few of the top buckets by a few outliers.
+                        4 => {
+                            (1e6 + (next() % 100_000) as f64 / 7.0 + if next() % 50 == 0 { 1e9 } else { 0.0 }).to_bits()
+                        }
+                        5 => next(),
+                        6 => 1 << 63 | if next() % 50 == 0 { next() >> 1 } else { next() % (1 << 40) },
                         _ => 7,
                     })
                     .collect();
