@@ -169,7 +169,69 @@ impl<'a> Model<'a> {
 
     /// Schedules the plan with `d` and evaluates every failure point into `e`.
     pub fn evaluate(&self, d: &Durations, e: &mut Eval) {
+        self.forward(d, e);
+        self.sort_points(e);
+        self.started_sets(e);
+    }
+
+    /// What Monte Carlo needs of a run: the schedule and each failure
+    /// point's rollback chain, into `e.point_chain` (in [`Model::points`]'
+    /// order): the chains [`Model::points`] gives after [`Model::evaluate`].
+    ///
+    /// Without zero-duration steps every point's own start comes before its
+    /// fail time, so its started set is prep and every step that starts
+    /// before then: one sweep over the points by fail time, adding each
+    /// step's chain once the step its start waits for has finished, instead
+    /// of the start order and its running maximum.
+    pub fn evaluate_chains(&self, d: &Durations, e: &mut Eval) {
+        let (prep_chain, instant) = self.forward(d, e);
+        self.sort_points(e);
+        let mut chains = std::mem::take(&mut e.point_chain);
+        chains.clear();
+        chains.resize(self.points.len(), 0.0);
+        if instant {
+            self.started_sets(e);
+            for p in self.points(d, e) {
+                chains[p.index] = p.chain;
+            }
+            e.point_chain = chains;
+            return;
+        }
+        // The longest chain among the steps each step's finish lets start;
+        // the ones that start at 0 are started before every fail time.
+        let mut running = prep_chain;
+        e.child_chain.clear();
+        e.child_chain.resize(self.n, f64::NEG_INFINITY);
+        for &x in &self.scheduled_order {
+            let (x, chain) = (x as usize, e.chain_to[x as usize]);
+            match e.from[x] {
+                NONE => running = running.max(chain),
+                from => e.child_chain[from as usize] = e.child_chain[from as usize].max(chain),
+            }
+        }
+        let order = &e.fail_order;
+        let mut k = 0;
+        while k < order.len() {
+            let fail = finish(&e.slots, self.points[order[k] as usize] as usize);
+            let mut end = k;
+            while end < order.len() && finish(&e.slots, self.points[order[end] as usize] as usize) == fail {
+                chains[order[end] as usize] = running;
+                end += 1;
+            }
+            for &i in &order[k..end] {
+                running = running.max(e.child_chain[self.points[i as usize] as usize]);
+            }
+            k = end;
+        }
+        e.point_chain = chains;
+    }
+
+    /// The forward schedule and every step's undo chain toward its
+    /// dependencies; returns the longest prep chain and whether a scheduled
+    /// step took no time.
+    fn forward(&self, d: &Durations, e: &mut Eval) -> (f64, bool) {
         let n = self.n;
+        let mut instant = false;
         e.reset(n);
         // For every step, its longest undo chain toward its dependencies (that
         // chain never changes as later steps start). Prep is done before the
@@ -204,6 +266,7 @@ impl<'a> Model<'a> {
             }
             e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
             if self.scheduled[x] {
+                instant |= d.fwd[x] == 0.0;
                 let finish = start + d.fwd[x];
                 e.slots[x] = Some(Slot { start, finish });
                 e.from[x] = from;
@@ -216,12 +279,21 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        // The failure points by fail time, ties in list order: the one sort,
-        // linear too. Times are never negative, so their bits sort like the
-        // numbers.
+        (prep_chain, instant)
+    }
+
+    /// The failure points by fail time, ties in list order, into
+    /// `e.fail_order`: the one sort, linear too. Times are never negative,
+    /// so their bits sort like the numbers.
+    fn sort_points(&self, e: &mut Eval) {
         let (slots, points) = (&e.slots, &self.points);
         let fail_bits = |i: usize| finish(slots, points[i] as usize).to_bits();
         crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort);
+    }
+
+    /// The start order (prep, then by start time) and its running maximum of
+    /// undo chains, from which [`Model::points`] reads each started set.
+    fn started_sets(&self, e: &mut Eval) {
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
         // same ranks order the starts: a counting sort, stable in topological
@@ -339,6 +411,10 @@ pub(crate) struct Eval {
     sort: crate::order::SortBuffers,
     pub seq_pos: Vec<u32>,
     pub prefix_max: Vec<f64>,
+    /// Each failure point's rollback chain (see [`Model::evaluate_chains`]).
+    pub point_chain: Vec<f64>,
+    /// Per step, the longest chain among the steps whose start it fixes.
+    child_chain: Vec<f64>,
     pub prep_count: usize,
     pub first_irreversible: usize,
 }
@@ -373,5 +449,50 @@ impl Eval {
         self.last_to_finish = NONE;
         self.rank.clear();
         self.rank.resize(n, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Monte Carlo's sweep gives every point the chain the start order does,
+    /// with fractional times, ties, and steps that take no time.
+    #[test]
+    fn the_chains_sweep_agrees_with_the_start_order() {
+        let text = crate::synth::plan(400, 3).replace(
+            "    phase: prep\n    kind: notify",
+            "    phase: prep\n    kind: change\n    undo: Take the notice back\n",
+        );
+        let plan = crate::parse(&text).plan;
+        let graph = PlanGraph::build(&plan);
+        let model = Model::new(&plan, &graph, 3.6e5, Purpose::MonteCarlo);
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut a, mut b) = (Eval::default(), Eval::default());
+        for round in 0..40 {
+            let mut d = model.likely.clone();
+            for x in 0..model.n {
+                d.fwd[x] = match (round % 4, next() % 8) {
+                    (0, _) => d.fwd[x],
+                    (1, _) => (next() % 1000) as f64 / 3.0,
+                    (2, 0) => 0.0,
+                    (_, r) => 60.0 * (r % 3) as f64,
+                };
+                d.undo[x] = (next() % 500) as f64 / 7.0;
+            }
+            model.evaluate(&d, &mut a);
+            let mut expected = vec![f64::NAN; model.points.len()];
+            for p in model.points(&d, &a) {
+                expected[p.index] = p.chain;
+            }
+            model.evaluate_chains(&d, &mut b);
+            assert_eq!(b.point_chain, expected, "round {round}");
+        }
     }
 }

@@ -254,14 +254,14 @@ impl<'a> Sampler<'a> {
         let model = &self.model;
         if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
-            model.evaluate(&model.likely, &mut r.eval);
+            model.evaluate_chains(&model.likely, &mut r.eval);
             self.count(&mut r.batch, &model.likely, &r.eval, todo);
         } else {
             for _ in 0..todo {
                 for (draw, pert) in &self.perts {
                     r.durations.set(*draw, r.draws.pert(pert));
                 }
-                model.evaluate(&r.durations, &mut r.eval);
+                model.evaluate_chains(&r.durations, &mut r.eval);
                 self.count(&mut r.batch, &r.durations, &r.eval, 1);
             }
         }
@@ -277,10 +277,13 @@ impl<'a> Sampler<'a> {
         let bin = |t: f64| ((t * scale) as usize).min(BINS - 1);
         b.forward_fits += times * u32::from(e.forward_finish <= window);
         b.forward_histogram[bin(e.forward_finish)] += times;
-        for p in self.model.points(d, e) {
-            let k = self.place[p.index] as usize;
-            b.rollback_fits[k] += times * u32::from(p.done <= window);
-            b.histograms[k * BINS + bin(p.done)] += times;
+        let points = self.model.points.iter().zip(&e.point_chain).zip(&self.place);
+        for ((&step, &chain), &k) in points {
+            let fail = e.slots[step as usize].map_or(0.0, |s| s.finish);
+            let done = fail + d.decide + chain + d.verify;
+            let k = k as usize;
+            b.rollback_fits[k] += times * u32::from(done <= window);
+            b.histograms[k * BINS + bin(done)] += times;
         }
     }
 }
