@@ -205,8 +205,8 @@ impl<'a> Model<'a> {
         for &x in &self.scheduled_order {
             let (x, chain) = (x as usize, e.chain_to[x as usize]);
             match e.from[x] {
-                NONE => running = running.max(chain),
-                from => e.child_chain[from as usize] = e.child_chain[from as usize].max(chain),
+                NONE => running = max(running, chain),
+                from => e.child_chain[from as usize] = max(e.child_chain[from as usize], chain),
             }
         }
         let order = &e.fail_order;
@@ -219,7 +219,7 @@ impl<'a> Model<'a> {
                 end += 1;
             }
             for &i in &order[k..end] {
-                running = running.max(e.child_chain[self.points[i as usize] as usize]);
+                running = max(running, e.child_chain[self.points[i as usize] as usize]);
             }
             k = end;
         }
@@ -256,7 +256,7 @@ impl<'a> Model<'a> {
             let (mut longest, mut start, mut from) = (prep_chain, 0.0f64, NONE);
             for &dep in self.deps(x) {
                 let dep = dep as usize;
-                longest = longest.max(e.chain_to[dep]);
+                longest = max(longest, e.chain_to[dep]);
                 if let Some(slot) = e.slots[dep]
                     && (from == NONE || slot.finish > start)
                 {
@@ -294,6 +294,7 @@ impl<'a> Model<'a> {
     /// The start order (prep, then by start time) and its running maximum of
     /// undo chains, from which [`Model::points`] reads each started set.
     fn started_sets(&self, e: &mut Eval) {
+        e.reset_started(self.n);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
         // same ranks order the starts: a counting sort, stable in topological
@@ -419,6 +420,12 @@ pub(crate) struct Eval {
     pub first_irreversible: usize,
 }
 
+/// The larger of two times, which are never NaN (`f64::max` also minds NaN,
+/// at a cost in the hot loops).
+fn max(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
+}
+
 /// When a scheduled step finishes (0 for prep and post): a failure point's fail time.
 fn finish(slots: &[Option<Slot>], step: usize) -> f64 {
     slots[step].map_or(0.0, |s| s.finish)
@@ -431,22 +438,28 @@ impl Eval {
     }
 
     fn reset(&mut self, n: usize) {
-        // Every scheduled step's slot is set again; the others stay `None`.
+        // Every scheduled step's slot and `from` are set again, and every
+        // step's chain (before it is read: steps go in topological order);
+        // the other slots stay `None`. Only their size needs setting.
         if self.slots.len() != n {
             self.slots.clear();
             self.slots.resize(n, None);
+            self.chain_to.clear();
+            self.chain_to.resize(n, 0.0);
+            self.from.clear();
+            self.from.resize(n, NONE);
         }
-        self.chain_to.clear();
-        self.chain_to.resize(n, 0.0);
         self.forward_finish = 0.0;
-        self.from.clear();
-        self.from.resize(n, NONE);
+        self.last_to_finish = NONE;
+    }
+
+    /// Empties what [`Model::started_sets`] fills.
+    fn reset_started(&mut self, n: usize) {
         self.seq.clear();
         self.seq_pos.clear();
         self.seq_pos.resize(n, NONE);
         self.prefix_max.clear();
         self.first_irreversible = usize::MAX;
-        self.last_to_finish = NONE;
         self.rank.clear();
         self.rank.resize(n, 0);
     }
