@@ -145,7 +145,7 @@ fn starts(count: &mut [u32], n: usize) -> bool {
 /// bucketed by value, evenly over their range: their bits order as the
 /// floats do, so any monotone bucketing of the floats is one of the keys.
 /// Other keys are bucketed by their top varying bits.
-fn msd_pairs(keys: &mut Vec<u64>, order: &mut Vec<u32>, bufs: (&mut Vec<u64>, &mut Vec<u32>), low: u32, bits: u32) {
+fn msd_pairs(keys: &mut [u64], order: &mut Vec<u32>, bufs: (&mut Vec<u64>, &mut Vec<u32>), low: u32, bits: u32) {
     let n = keys.len();
     let (min, max) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
     if max < f64::INFINITY.to_bits() {
@@ -166,7 +166,7 @@ fn msd_pairs(keys: &mut Vec<u64>, order: &mut Vec<u32>, bufs: (&mut Vec<u64>, &m
 /// [`msd_pairs`] with its buckets: `bucket` is monotone in the key, and keys
 /// in one bucket differ only in the `rest` bits `(from, count)`.
 fn bucketed(
-    keys: &mut Vec<u64>,
+    keys: &mut [u64],
     order: &mut Vec<u32>,
     (scratch, index): (&mut Vec<u64>, &mut Vec<u32>),
     buckets: usize,
