@@ -67,7 +67,10 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers
     out.clear();
     keys.clear();
     keys.extend((0..n).map(&key));
-    let (or, and) = keys.iter().fold((0u64, !0u64), |(or, and), &k| (or | k, and & k));
+    let (mut or, mut and, mut min, mut max) = (0u64, !0u64, u64::MAX, 0u64);
+    for &k in keys.iter() {
+        (or, and, min, max) = (or | k, and & k, min.min(k), max.max(k));
+    }
     let varying = or ^ and;
     if n < 2 || varying == 0 {
         out.extend(0..n as u32);
@@ -83,7 +86,7 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers
             out.extend(pairs.into_iter().map(|(_, i)| i));
             return;
         }
-        msd_pairs(keys, out, (scratch, index), low, bits);
+        msd_pairs(keys, out, (scratch, index), (min, max), (low, bits));
         return;
     }
     // Bits every key shares never decide an order: keep the rest, then the index.
@@ -135,8 +138,8 @@ fn starts(count: &mut [u32], n: usize) -> bool {
     true
 }
 
-/// Sorts `keys` (in index order; they differ in `bits` bits from bit `low`
-/// up) into `order`, stably: the keys go to about two buckets a key, in
+/// Sorts `keys` (in index order, from `min` to `max`; they differ in `bits`
+/// bits from bit `low` up) into `order`, stably: the keys go to about two buckets a key, in
 /// order, so nearly every bucket holds one or two; then each bucket is sorted
 /// by insertion when short, by [`lsd_pairs`] when long (keys crowded into a
 /// few buckets). Linear either way; `keys` comes back as scratch.
@@ -145,9 +148,14 @@ fn starts(count: &mut [u32], n: usize) -> bool {
 /// bucketed by value, evenly over their range: their bits order as the
 /// floats do, so any monotone bucketing of the floats is one of the keys.
 /// Other keys are bucketed by their top varying bits.
-fn msd_pairs(keys: &mut [u64], order: &mut Vec<u32>, bufs: (&mut Vec<u64>, &mut Vec<u32>), low: u32, bits: u32) {
+fn msd_pairs(
+    keys: &mut [u64],
+    order: &mut Vec<u32>,
+    bufs: (&mut Vec<u64>, &mut Vec<u32>),
+    (min, max): (u64, u64),
+    (low, bits): (u32, u32),
+) {
     let n = keys.len();
-    let (min, max) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
     if max < f64::INFINITY.to_bits() {
         let (from, to) = (f64::from_bits(min), f64::from_bits(max));
         let buckets = 2 * n;

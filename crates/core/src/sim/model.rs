@@ -212,9 +212,9 @@ impl<'a> Model<'a> {
         let order = &e.fail_order;
         let mut k = 0;
         while k < order.len() {
-            let fail = finish(&e.slots, self.points[order[k] as usize] as usize);
+            let fail = e.fin[self.points[order[k] as usize] as usize];
             let mut end = k;
-            while end < order.len() && finish(&e.slots, self.points[order[end] as usize] as usize) == fail {
+            while end < order.len() && e.fin[self.points[order[end] as usize] as usize] == fail {
                 chains[order[end] as usize] = running;
                 end += 1;
             }
@@ -253,21 +253,23 @@ impl<'a> Model<'a> {
             let x = x as usize;
             // One walk over the dependencies: the longest undo chain, and
             // the scheduled dependency that finishes last (this step's start).
-            let (mut longest, mut start, mut from) = (prep_chain, 0.0f64, NONE);
+            // Unscheduled steps finish at -1 here: never later than a
+            // scheduled one, so the first scheduled dependency that finishes
+            // last is the one. Without branches: which one it is is random.
+            let (mut longest, mut latest, mut from) = (prep_chain, UNSCHEDULED, NONE);
             for &dep in self.deps(x) {
                 let dep = dep as usize;
                 longest = max(longest, e.chain_to[dep]);
-                if let Some(slot) = e.slots[dep]
-                    && (from == NONE || slot.finish > start)
-                {
-                    start = slot.finish;
-                    from = dep as u32;
-                }
+                let (f, later) = (e.fin[dep], e.fin[dep] > latest);
+                latest = if later { f } else { latest };
+                from = if later { dep as u32 } else { from };
             }
             e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
             if self.scheduled[x] {
                 instant |= d.fwd[x] == 0.0;
+                let start = if from == NONE { 0.0 } else { latest };
                 let finish = start + d.fwd[x];
+                e.fin[x] = finish;
                 e.slots[x] = Some(Slot { start, finish });
                 e.from[x] = from;
                 // The step that finishes last (the first in the list of those
@@ -286,8 +288,8 @@ impl<'a> Model<'a> {
     /// `e.fail_order`: the one sort, linear too. Times are never negative,
     /// so their bits sort like the numbers.
     fn sort_points(&self, e: &mut Eval) {
-        let (slots, points) = (&e.slots, &self.points);
-        let fail_bits = |i: usize| finish(slots, points[i] as usize).to_bits();
+        let (fin, points) = (&e.fin, &self.points);
+        let fail_bits = |i: usize| fin[points[i] as usize].to_bits();
         crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort);
     }
 
@@ -302,7 +304,7 @@ impl<'a> Model<'a> {
         let (mut rank, mut last) = (0u32, 0.0f64);
         for &i in &e.fail_order {
             let step = self.points[i as usize] as usize;
-            let fail = finish(&e.slots, step);
+            let fail = e.fin[step];
             if fail != last {
                 rank += 1;
                 last = fail;
@@ -350,7 +352,7 @@ impl<'a> Model<'a> {
     pub fn points<'e>(&'e self, d: &'e Durations, e: &'e Eval) -> impl Iterator<Item = PointEval> + 'e {
         e.fail_order.iter().map(move |&i| {
             let step = self.points[i as usize] as usize;
-            let fail = finish(&e.slots, step);
+            let fail = e.fin[step];
             let before = e.below[e.rank[step] as usize] as usize;
             let started = (e.prep_count + before).max(e.seq_pos[step] as usize + 1);
             let chain = e.prefix_max[started - 1];
@@ -394,6 +396,8 @@ pub(crate) struct Durations {
 pub(crate) struct Eval {
     /// Each scheduled step's start and finish (`None` for prep and post).
     pub slots: Vec<Option<Slot>>,
+    /// Each scheduled step's finish (its point's fail time); -1 for prep and post.
+    pub fin: Vec<f64>,
     /// The dependency that fixed each scheduled step's start (`NONE` if none).
     pub from: Vec<u32>,
     pub forward_finish: f64,
@@ -426,10 +430,8 @@ fn max(a: f64, b: f64) -> f64 {
     if b > a { b } else { a }
 }
 
-/// When a scheduled step finishes (0 for prep and post): a failure point's fail time.
-fn finish(slots: &[Option<Slot>], step: usize) -> f64 {
-    slots[step].map_or(0.0, |s| s.finish)
-}
+/// What [`Eval::fin`] holds for steps that are not scheduled.
+const UNSCHEDULED: f64 = -1.0;
 
 impl Eval {
     /// When a scheduled step starts (0 for prep and post).
@@ -444,6 +446,8 @@ impl Eval {
         if self.slots.len() != n {
             self.slots.clear();
             self.slots.resize(n, None);
+            self.fin.clear();
+            self.fin.resize(n, UNSCHEDULED);
             self.chain_to.clear();
             self.chain_to.resize(n, 0.0);
             self.from.clear();

@@ -279,7 +279,7 @@ impl<'a> Sampler<'a> {
         b.forward_histogram[bin(e.forward_finish)] += times;
         let points = self.model.points.iter().zip(&e.point_chain).zip(&self.place);
         for ((&step, &chain), &k) in points {
-            let fail = e.slots[step as usize].map_or(0.0, |s| s.finish);
+            let fail = e.fin[step as usize];
             let done = fail + d.decide + chain + d.verify;
             let k = k as usize;
             b.rollback_fits[k] += times * u32::from(done <= window);
