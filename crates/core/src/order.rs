@@ -183,9 +183,12 @@ fn bucketed(
 ) {
     const INSERTION: usize = 32;
     let n = keys.len();
+    // Each key's bucket is kept in `order` (free until the buckets are sorted).
     let mut bounds = vec![0u32; buckets + 1];
-    for &k in keys.iter() {
-        bounds[bucket(k) + 1] += 1;
+    order.clear();
+    order.extend(keys.iter().map(|&k| bucket(k) as u32));
+    for &b in order.iter() {
+        bounds[b as usize + 1] += 1;
     }
     for b in 1..bounds.len() {
         bounds[b] += bounds[b - 1];
@@ -195,14 +198,12 @@ fn bucketed(
     scratch.resize(n, 0);
     index.clear();
     index.resize(n, 0);
-    for (i, &k) in keys.iter().enumerate() {
-        let slot = &mut next[bucket(k)];
+    for (i, (&k, &b)) in keys.iter().zip(order.iter()).enumerate() {
+        let slot = &mut next[b as usize];
         scratch[*slot as usize] = k;
         index[*slot as usize] = i as u32;
         *slot += 1;
     }
-    order.clear();
-    order.resize(n, 0);
     for w in bounds.windows(2) {
         let (lo, hi) = (w[0] as usize, w[1] as usize);
         if hi - lo < 2 || rest.1 == 0 {

@@ -169,7 +169,8 @@ impl<'a> Model<'a> {
 
     /// Schedules the plan with `d` and evaluates every failure point into `e`.
     pub fn evaluate(&self, d: &Durations, e: &mut Eval) {
-        self.forward(d, e);
+        self.forward::<true, true>(d, e);
+        e.chains_known = false;
         self.sort_points(e);
         self.started_sets(e);
     }
@@ -183,8 +184,16 @@ impl<'a> Model<'a> {
     /// before then: one sweep over the points by fail time, adding each
     /// step's chain once the step its start waits for has finished, instead
     /// of the start order and its running maximum.
-    pub fn evaluate_chains(&self, d: &Durations, e: &mut Eval) {
-        let (prep_chain, instant) = self.forward(d, e);
+    ///
+    /// `undo_drawn`: whether `d.undo` may differ from the last call with `e`;
+    /// if not, the undo chains of that call are used again.
+    pub fn evaluate_chains(&self, d: &Durations, e: &mut Eval, undo_drawn: bool) {
+        let (prep_chain, instant) = if undo_drawn || !e.chains_known {
+            e.chains_known = true;
+            self.forward::<true, false>(d, e)
+        } else {
+            self.forward::<false, false>(d, e)
+        };
         self.sort_points(e);
         let mut chains = std::mem::take(&mut e.point_chain);
         chains.clear();
@@ -229,7 +238,11 @@ impl<'a> Model<'a> {
     /// The forward schedule and every step's undo chain toward its
     /// dependencies; returns the longest prep chain and whether a scheduled
     /// step took no time.
-    fn forward(&self, d: &Durations, e: &mut Eval) -> (f64, bool) {
+    ///
+    /// Without `CHAINS` the chains are the ones `e` holds from before (the
+    /// undo times have not changed); without `SLOTS` only `fin` is written,
+    /// not `slots` (Monte Carlo reads no start times).
+    fn forward<const CHAINS: bool, const SLOTS: bool>(&self, d: &Durations, e: &mut Eval) -> (f64, bool) {
         let n = self.n;
         let mut instant = false;
         e.reset(n);
@@ -237,8 +250,8 @@ impl<'a> Model<'a> {
         // chain never changes as later steps start). Prep is done before the
         // window opens, so every other step counts as depending on all of it:
         // its undos come last. Prep steps first, then the rest.
-        let mut prep_chain = 0.0f64;
-        for &x in &self.prep_order {
+        let mut prep_chain = if CHAINS { 0.0f64 } else { e.prep_chain };
+        for &x in self.prep_order.iter().filter(|_| CHAINS) {
             let x = x as usize;
             let longest = self
                 .deps(x)
@@ -259,18 +272,24 @@ impl<'a> Model<'a> {
             let (mut longest, mut latest, mut from) = (prep_chain, UNSCHEDULED, NONE);
             for &dep in self.deps(x) {
                 let dep = dep as usize;
-                longest = max(longest, e.chain_to[dep]);
+                if CHAINS {
+                    longest = max(longest, e.chain_to[dep]);
+                }
                 let (f, later) = (e.fin[dep], e.fin[dep] > latest);
                 latest = if later { f } else { latest };
                 from = if later { dep as u32 } else { from };
             }
-            e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
+            if CHAINS {
+                e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
+            }
             if self.scheduled[x] {
                 instant |= d.fwd[x] == 0.0;
                 let start = if from == NONE { 0.0 } else { latest };
                 let finish = start + d.fwd[x];
                 e.fin[x] = finish;
-                e.slots[x] = Some(Slot { start, finish });
+                if SLOTS {
+                    e.slots[x] = Some(Slot { start, finish });
+                }
                 e.from[x] = from;
                 // The step that finishes last (the first in the list of those
                 // that do) ends the critical path.
@@ -281,6 +300,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        e.prep_chain = prep_chain;
         (prep_chain, instant)
     }
 
@@ -420,6 +440,11 @@ pub(crate) struct Eval {
     pub point_chain: Vec<f64>,
     /// Per step, the longest chain among the steps whose start it fixes.
     child_chain: Vec<f64>,
+    /// The longest chain among the prep steps.
+    prep_chain: f64,
+    /// Whether `chain_to` and `prep_chain` hold the chains of the undo
+    /// times of the last [`Model::evaluate_chains`].
+    chains_known: bool,
     pub prep_count: usize,
     pub first_irreversible: usize,
 }
@@ -491,7 +516,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let (mut a, mut b) = (Eval::default(), Eval::default());
+        let (mut a, mut b, mut c) = (Eval::default(), Eval::default(), Eval::default());
         for round in 0..40 {
             let mut d = model.likely.clone();
             for x in 0..model.n {
@@ -501,15 +526,22 @@ mod tests {
                     (2, 0) => 0.0,
                     (_, r) => 60.0 * (r % 3) as f64,
                 };
-                d.undo[x] = (next() % 500) as f64 / 7.0;
+                if round % 2 == 1 {
+                    d.undo[x] = (next() % 500) as f64 / 7.0;
+                }
             }
             model.evaluate(&d, &mut a);
             let mut expected = vec![f64::NAN; model.points.len()];
             for p in model.points(&d, &a) {
                 expected[p.index] = p.chain;
             }
-            model.evaluate_chains(&d, &mut b);
+            model.evaluate_chains(&d, &mut b, true);
             assert_eq!(b.point_chain, expected, "round {round}");
+            // Undo times as they were: the chains of the last such run serve.
+            if round % 2 == 0 {
+                model.evaluate_chains(&d, &mut c, false);
+                assert_eq!(c.point_chain, expected, "round {round}, chains kept");
+            }
         }
     }
 }

@@ -203,6 +203,8 @@ pub struct Sampler<'a> {
     points: usize,
     /// Histogram bins per second.
     bins_per_sec: f64,
+    /// Whether any undo time is drawn (else every run's undo chains are the same).
+    undo_drawn: bool,
 }
 
 impl<'a> Sampler<'a> {
@@ -216,7 +218,8 @@ impl<'a> Sampler<'a> {
         let place = model.points.iter().map(|&s| place_of_step[s as usize]).collect();
         let perts = model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, distribution(est)?))).collect();
         let bins_per_sec = BINS as f64 / (SPAN * model.window.max(1.0));
-        Sampler { model, settings, perts, place, points: sim.points.len(), bins_per_sec }
+        let undo_drawn = model.uncertain.iter().any(|(draw, _)| matches!(draw, Draw::Undo(_)));
+        Sampler { model, settings, perts, place, points: sim.points.len(), bins_per_sec, undo_drawn }
     }
 
     pub fn settings(&self) -> Settings {
@@ -254,14 +257,14 @@ impl<'a> Sampler<'a> {
         let model = &self.model;
         if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
-            model.evaluate_chains(&model.likely, &mut r.eval);
+            model.evaluate_chains(&model.likely, &mut r.eval, false);
             self.count(&mut r.batch, &model.likely, &r.eval, todo);
         } else {
             for _ in 0..todo {
                 for (draw, pert) in &self.perts {
                     r.durations.set(*draw, r.draws.pert(pert));
                 }
-                model.evaluate_chains(&r.durations, &mut r.eval);
+                model.evaluate_chains(&r.durations, &mut r.eval, self.undo_drawn);
                 self.count(&mut r.batch, &r.durations, &r.eval, 1);
             }
         }
