@@ -107,13 +107,15 @@ fn the_command_gives_the_same_figures_on_1_2_and_4_threads() {
         let mc = in_core(&text, settings);
         let app = by_progress(&analyze(&text, &skip()), settings, 64);
         assert_eq!(app, mc);
+        // (serde_json reads floats back to within a unit in the last place.)
+        let close = |json: &serde_json::Value, x: f64| json.as_f64().is_some_and(|j| (j - x).abs() < 1e-12);
         assert_eq!(runs[0]["runs"].as_u64(), Some(u64::from(mc.runs)));
-        assert_eq!(runs[0]["half_width"].as_f64(), Some(mc.half_width));
-        assert_eq!(runs[0]["p_forward_fits"].as_f64(), Some(mc.p_forward_fits));
+        assert!(close(&runs[0]["half_width"], mc.half_width), "{}", runs[0]);
+        assert!(close(&runs[0]["p_forward_fits"], mc.p_forward_fits), "{}", runs[0]);
         let a = analyze(&text, &skip());
         let points = &a.simulation.as_ref().expect("sim").points;
-        for (p, share) in points.iter().zip(&mc.p_rollback_fits) {
-            assert_eq!(runs[0]["p_rollback_fits"][a.plan.steps[p.step].id()].as_f64(), Some(*share));
+        for (p, &share) in points.iter().zip(&mc.p_rollback_fits) {
+            assert!(close(&runs[0]["p_rollback_fits"][a.plan.steps[p.step].id()], share), "{}", runs[0]);
         }
     }
 }
