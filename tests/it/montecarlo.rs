@@ -86,6 +86,14 @@ fn batches_in_any_order_on_any_threads_give_the_same_figures() {
         threaded.add(batch);
     }
     let whole = in_core(&text, settings);
+    let lean = Sampler::new(plan, graph, sim, settings).without_histograms();
+    let mut without = lean.tally();
+    for index in 0..batches {
+        without.add(lean.batch(index));
+    }
+    let without = without.result();
+    assert!(without.done_histograms.is_empty());
+    assert_eq!(MonteCarlo { done_histograms: whole.done_histograms.clone(), ..without }, whole);
     assert_eq!(backwards.result(), whole);
     assert_eq!(threaded.result(), whole);
     assert_eq!(by_progress(&a, settings, 37), whole);
