@@ -7,7 +7,7 @@ use retreat_core::sim::Settings;
 use retreat_core::{MonteCarloRuns, Options, analyze_bytes};
 
 fuzz_target!(|data: &[u8]| {
-    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 3, seed: 1 }), ..Options::default() };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(3, 1)), ..Options::default() };
     let (_, analysis) = analyze_bytes(data, &options);
     if let (Some(sim), Some(graph)) = (&analysis.simulation, &analysis.graph) {
         for point in &sim.points {

@@ -59,6 +59,8 @@ pub struct Simulate {
     pub file: String,
     pub json: bool,
     pub settings: Settings,
+    /// `--threads`: how many threads run Monte Carlo (`None`: one per core).
+    pub threads: Option<usize>,
 }
 
 pub struct Report {
@@ -151,6 +153,9 @@ const APPROVED: Opt = Opt::new("approved", "FILE|LINK").note("what changed since
 const FORMAT_HUMAN_JSON: Opt = Opt::new("format", "human|json").short('f');
 const RUNS: Opt = Opt::new("runs", "N");
 const SEED: Opt = Opt::new("seed", "S");
+const THREADS: Opt = Opt::new("threads", "N");
+/// Most threads `--threads` takes.
+const MAX_THREADS: usize = 1024;
 const FORMAT_REPORT: Opt = Opt::new("format", "md|html").short('f');
 const BASE: Opt = Opt::new("base", "URL");
 
@@ -172,7 +177,7 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         operands: "FILE",
-        options: &[FORMAT_HUMAN_JSON, RUNS, SEED],
+        options: &[FORMAT_HUMAN_JSON, RUNS, SEED, THREADS],
         needs: "a FILE",
         help: true,
         ..Spec::new("simulate", simulate)
@@ -361,15 +366,23 @@ fn diff(r: &mut Reader) -> Result<Command, Error> {
 fn simulate(r: &mut Reader) -> Result<Command, Error> {
     let mut json = false;
     let mut settings = Settings::DEFAULT;
+    let mut threads = None;
     while let Some(item) = r.next()? {
         match item {
             Item::Help => return Ok(Command::Usage),
             Item::Opt("format", v) => json = human_or_json(&v)?,
+            // Exactly N runs, however precise the figures are before.
             Item::Opt("runs", v) => {
                 settings.runs =
                     v.parse().ok().filter(|r| (1..=MAX_RUNS).contains(r)).ok_or_else(|| {
                         Error::Usage(format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}"))
                     })?;
+                settings.precision = None;
+            }
+            Item::Opt("threads", v) => {
+                threads = Some(v.parse().ok().filter(|t| (1..=MAX_THREADS).contains(t)).ok_or_else(|| {
+                    Error::Usage(format!("`--threads {v}`: give a whole number from 1 to {MAX_THREADS}"))
+                })?);
             }
             Item::Opt("seed", v) => {
                 settings.seed = v
@@ -380,7 +393,7 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
         }
     }
     let Fixed([file]) = r.take()?;
-    Ok(Command::Simulate(Simulate { file, json, settings }))
+    Ok(Command::Simulate(Simulate { file, json, settings, threads }))
 }
 
 fn report(r: &mut Reader) -> Result<Command, Error> {

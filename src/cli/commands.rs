@@ -2,12 +2,12 @@
 //! returns. The decisions about a plan are the core's; this file only reads,
 //! dispatches and picks the rendering.
 
-use retreat_core::sim::Settings;
-use retreat_core::{MonteCarloRuns, Options, analyze_bytes, rules};
+use retreat_core::{analyze_bytes, rules};
 
 use super::args::{Command, Diff, Link, Lint, LintFormat, Report, Simulate};
 use super::error::{Error, FINDINGS, OK, TROUBLE};
 use super::input::{Linted, load_plan, read};
+use super::montecarlo::{self, Runs};
 use super::output::{Output, warn};
 use super::{diff, human, json, rules as rule_text, sarif, simulate, usage};
 
@@ -31,11 +31,6 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
         Command::Rules => out.write(&rule_text::list())?,
     }
     Ok(OK)
-}
-
-/// The analysis options of the commands that show the simulation's figures.
-fn with_monte_carlo() -> Options {
-    Options { monte_carlo: MonteCarloRuns::Exactly(Settings::DEFAULT), ..Options::default() }
 }
 
 /// Lints every file, even after one cannot be read: each unreadable file is
@@ -78,8 +73,8 @@ fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
 fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
     let path = &args.file;
     let bytes = read(path)?;
-    let options = Options { monte_carlo: MonteCarloRuns::Exactly(args.settings), ..Options::default() };
-    let (_, analysis) = analyze_bytes(&bytes, &options);
+    let runs = Runs { settings: args.settings, threads: args.threads, bar: !args.json };
+    let (_, analysis) = montecarlo::analyze(&bytes, runs);
     let Some(sim) = &analysis.simulation else {
         let why = if analysis.graph.is_none() {
             "it does not parse (`retreat lint` shows where)"
@@ -103,7 +98,7 @@ fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
 fn report(args: &Report, out: &mut Output) -> Result<u8, Error> {
     let path = &args.file;
     let bytes = read(path)?;
-    let (text, analysis) = analyze_bytes(&bytes, &with_monte_carlo());
+    let (text, analysis) = montecarlo::analyze(&bytes, Runs::default_for(false));
     if analysis.graph.is_none() {
         warn(&format!("cannot write a report for `{path}`: it does not parse (`retreat lint` shows where)"));
         return Ok(FINDINGS);
@@ -114,9 +109,9 @@ fn report(args: &Report, out: &mut Output) -> Result<u8, Error> {
 }
 
 fn compare(args: &Diff, out: &mut Output) -> Result<(), Error> {
-    let options = with_monte_carlo();
-    let before = analyze_bytes(&load_plan(&args.before)?, &options).1;
-    let after = analyze_bytes(&load_plan(&args.after)?, &options).1;
+    let runs = Runs::default_for(args.json);
+    let before = montecarlo::analyze(&load_plan(&args.before)?, runs).1;
+    let after = montecarlo::analyze(&load_plan(&args.after)?, runs).1;
     let d = retreat_core::diff::compare(&before, &after);
     out.write(&if args.json { diff::json(&d) } else { diff::human(&d) })
 }

@@ -1,7 +1,8 @@
 //! The `retreat` command: the arguments are read into a [`Command`] first
 //! (`args.rs`, whose table also writes the usage text, `usage.rs`), then it
 //! runs (`commands.rs`), rendering what the core returns (`human.rs`,
-//! `json.rs`, `sarif.rs`, `simulate.rs`, `diff.rs`, `rules.rs`).
+//! `json.rs`, `sarif.rs`, `simulate.rs`, `diff.rs`, `rules.rs`); Monte Carlo
+//! runs on every core (`montecarlo.rs`).
 
 mod args;
 mod commands;
@@ -10,6 +11,7 @@ mod error;
 mod human;
 mod input;
 mod json;
+mod montecarlo;
 mod output;
 mod rules;
 mod sarif;

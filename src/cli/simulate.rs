@@ -63,6 +63,8 @@ struct MonteCarloOut<'a> {
     seed: u64,
     p_forward_fits: f64,
     p_rollback_fits: Shares<'a>,
+    /// The precision reached: the largest 95% half-width over the shares.
+    half_width: f64,
 }
 
 /// `{"step": share, ...}` in the order of the failure points.
@@ -121,6 +123,7 @@ pub fn json(analysis: &Analysis, sim: &Simulation) -> String {
             p_rollback_fits: Shares(
                 sim.points.iter().zip(&mc.p_rollback_fits).map(|(p, &s)| (id(p.step), s)).collect(),
             ),
+            half_width: mc.half_width,
         }),
     };
     let mut out = serde_json::to_string(&report).unwrap_or_default();
@@ -157,7 +160,12 @@ pub fn human(analysis: &Analysis, sim: &Simulation) -> String {
         }
     ));
     if let Some(mc) = &sim.monte_carlo {
-        out.push_str(&format!("          fits in {} of {} simulated runs\n", percent(mc.p_forward_fits), mc.runs));
+        out.push_str(&format!(
+            "          fits in {} of {} simulated runs (shares within ±{:.1} percentage points, 95% confidence)\n",
+            percent(mc.p_forward_fits),
+            mc.runs,
+            mc.half_width * 100.0
+        ));
     }
     if !sim.critical_path.is_empty() {
         let path: Vec<&str> = sim.critical_path.iter().map(|&i| id(i)).collect();

@@ -24,7 +24,7 @@ fn the_lint_corpus_replays() {
 
 #[test]
 fn the_simulate_corpus_replays() {
-    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 3, seed: 1 }), ..Options::default() };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(3, 1)), ..Options::default() };
     for (name, bytes) in corpus("simulate") {
         let (_, analysis) = analyze_bytes(&bytes, &options);
         if let (Some(sim), Some(graph)) = (&analysis.simulation, &analysis.graph) {

@@ -7,6 +7,7 @@ mod cli;
 mod examples;
 mod fuzz_corpus;
 mod hash;
+mod montecarlo;
 mod parse;
 mod properties;
 mod report;

@@ -123,7 +123,7 @@ fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String {
 }
 
 fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
-    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs, seed }), ..Options::default() };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(runs, seed)), ..Options::default() };
     let analysis = analyze(text, &options);
     let broken = |code: &str| code.starts_with('P') || code == "G001" || code == "G002";
     assert!(!analysis.diagnostics.iter().any(|d| broken(d.code)), "{text}\n{:#?}", analysis.diagnostics);

@@ -6,8 +6,7 @@ use retreat_core::sim::{Settings, Simulation};
 use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
 fn simulate(text: &str) -> (Analysis, Simulation) {
-    let options =
-        Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 200, seed: 7 }), ..Options::default() };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(200, 7)), ..Options::default() };
     let mut analysis = analyze(text, &options);
     let sim = analysis.simulation.take().expect("a plan with a window simulates");
     (analysis, sim)
@@ -180,12 +179,18 @@ fn the_contract_example_gives_the_contracts_figures() {
     )
     .expect("expected");
     assert_eq!(switch, &expected_switch);
+    // Every share is 1.0: 200 runs pin them to a percentage point (95%), so
+    // the default stops there (the contract's 10,000 was the old fixed count).
     let mc = &got["monte_carlo"];
     assert_eq!(
         (mc["runs"].as_u64(), mc["seed"].as_u64(), mc["p_forward_fits"].as_f64()),
-        (Some(10_000), Some(1), Some(1.0))
+        (Some(200), Some(1), Some(1.0))
     );
     assert_eq!(mc["p_rollback_fits"]["switch"].as_f64(), Some(1.0));
+    let half_width = mc["half_width"].as_f64().expect("half_width");
+    assert!(half_width > 0.0 && half_width <= 0.01, "{half_width}");
+    let keys: Vec<&str> = mc.as_object().expect("object").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["half_width", "p_forward_fits", "p_rollback_fits", "runs", "seed"]);
     let keys: Vec<&str> = got.as_object().expect("object").keys().map(String::as_str).collect();
     assert_eq!(keys, ["failure_points", "forward", "monte_carlo", "rollback_deadline_minutes", "window"]);
 }
@@ -201,8 +206,7 @@ steps:
   - {{id: x, takes: 10m, do: Switch to the new engine, undo: {{do: Switch back to the old one, takes: [10m, 20m, 30m]}}}}
 "
     );
-    let options =
-        Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 10_000, seed: 3 }), ..Options::default() };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(10_000, 3)), ..Options::default() };
     let sim = analyze(&text, &options).simulation.expect("sim");
     assert!(sim.points[0].fits && sim.points[0].margin == 0.0);
     let p = sim.monte_carlo.expect("mc").p_rollback_fits[0];
@@ -217,7 +221,7 @@ fn the_same_seed_gives_the_same_figures() {
     );
     let run = |seed| {
         let options =
-            Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 2_000, seed }), ..Options::default() };
+            Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(2_000, seed)), ..Options::default() };
         analyze(&text, &options).simulation.expect("sim").monte_carlo.expect("mc")
     };
     let (a, b, c) = (run(11), run(11), run(12));
@@ -260,7 +264,7 @@ fn the_simulate_command_refuses_what_it_cannot_simulate() {
 #[test]
 fn monte_carlo_a_few_runs_at_a_time_gives_the_same_figures() {
     let text = crate::support::read("tests/fixtures/rules/T004/fires.yaml");
-    let settings = Settings { runs: 600, seed: 5 };
+    let settings = Settings::exactly(600, 5);
     let whole = analyze(&text, &Options { monte_carlo: MonteCarloRuns::Exactly(settings), ..Options::default() });
     let mut parts = analyze(&text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
     assert!(!parts.diagnostics.iter().any(|d| d.code == "T004"));
@@ -282,12 +286,11 @@ fn monte_carlo_a_few_runs_at_a_time_gives_the_same_figures() {
 #[test]
 fn monte_carlo_figures_are_pinned_across_platforms() {
     let text = crate::support::read("www/examples/mistake-rollback-too-long.yaml");
-    let options =
-        Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 500, seed: 3 }), ..Options::default() };
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(500, 3)), ..Options::default() };
     let sim = analyze(&text, &options).simulation.expect("sim");
     let mc = sim.monte_carlo.expect("mc");
     assert_eq!(mc.p_forward_fits, 1.0);
-    assert_eq!(mc.p_rollback_fits[5..8], [0.162, 0.068, 0.026]);
+    assert_eq!(mc.p_rollback_fits[5..8], [0.156, 0.052, 0.016]);
 }
 
 #[test]

@@ -23,5 +23,5 @@ fn deterministic(bencher: Bencher, steps: usize) {
 fn monte_carlo_10k_runs_300_steps(bencher: Bencher) {
     let plan = parse(&synth::plan(300, 1)).plan;
     let graph = PlanGraph::build(&plan);
-    bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings { runs: 10_000, seed: 1 })));
+    bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings::exactly(10_000, 1))));
 }

@@ -24,7 +24,7 @@ pub struct Options {
 }
 
 /// Whether, and how much, Monte Carlo runs (it feeds T004).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum MonteCarloRuns {
     /// Lint's fixed runs and seed ([`Settings::for_lint`]).
     #[default]

@@ -9,12 +9,14 @@
 mod model;
 pub mod montecarlo;
 mod pert;
+mod progress;
 mod runbook;
 
 use crate::graph::PlanGraph;
 use crate::model::{Plan, Symbol, Window};
 use model::{Eval, Model, NONE, Purpose};
-pub use montecarlo::{MonteCarlo, Progress, Settings};
+pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
+pub use progress::Progress;
 pub use runbook::{Runbook, UndoItem, Verdict, Verification};
 
 /// A scheduled step's place in the window.

@@ -169,14 +169,89 @@ impl<'a> Model<'a> {
 
     /// Schedules the plan with `d` and evaluates every failure point into `e`.
     pub fn evaluate(&self, d: &Durations, e: &mut Eval) {
+        self.forward::<true, true>(d, e);
+        e.chains_known = false;
+        self.sort_points(e);
+        self.started_sets(e);
+    }
+
+    /// What Monte Carlo needs of a run: the schedule and each failure
+    /// point's rollback chain, into `e.point_chain` (in [`Model::points`]'
+    /// order): the chains [`Model::points`] gives after [`Model::evaluate`].
+    ///
+    /// Without zero-duration steps every point's own start comes before its
+    /// fail time, so its started set is prep and every step that starts
+    /// before then: one sweep over the points by fail time, adding each
+    /// step's chain once the step its start waits for has finished, instead
+    /// of the start order and its running maximum.
+    ///
+    /// `undo_drawn`: whether `d.undo` may differ from the last call with `e`;
+    /// if not, the undo chains of that call are used again.
+    pub fn evaluate_chains(&self, d: &Durations, e: &mut Eval, undo_drawn: bool) {
+        let (prep_chain, instant) = if undo_drawn || !e.chains_known {
+            e.chains_known = true;
+            self.forward::<true, false>(d, e)
+        } else {
+            self.forward::<false, false>(d, e)
+        };
+        self.sort_points(e);
+        let mut chains = std::mem::take(&mut e.point_chain);
+        chains.clear();
+        chains.resize(self.points.len(), 0.0);
+        if instant {
+            self.started_sets(e);
+            for p in self.points(d, e) {
+                chains[p.index] = p.chain;
+            }
+            e.point_chain = chains;
+            return;
+        }
+        // The longest chain among the steps each step's finish lets start;
+        // the ones that start at 0 are started before every fail time.
+        let mut running = prep_chain;
+        e.child_chain.clear();
+        e.child_chain.resize(self.n, f64::NEG_INFINITY);
+        for &x in &self.scheduled_order {
+            let (x, chain) = (x as usize, e.chain_to[x as usize]);
+            match e.from[x] {
+                NONE => running = max(running, chain),
+                from => e.child_chain[from as usize] = max(e.child_chain[from as usize], chain),
+            }
+        }
+        let order = &e.fail_order;
+        let mut k = 0;
+        while k < order.len() {
+            let fail = e.fin[self.points[order[k] as usize] as usize];
+            let mut end = k;
+            while end < order.len() && e.fin[self.points[order[end] as usize] as usize] == fail {
+                chains[order[end] as usize] = running;
+                end += 1;
+            }
+            for &i in &order[k..end] {
+                running = max(running, e.child_chain[self.points[i as usize] as usize]);
+            }
+            k = end;
+        }
+        e.point_chain = chains;
+    }
+
+    /// The forward schedule and every step's undo chain toward its
+    /// dependencies; returns the longest prep chain and whether a scheduled
+    /// step took no time.
+    ///
+    /// Without `CHAINS` the chains are the ones `e` holds from before (the
+    /// undo times have not changed); without `SLOTS` only `fin` is written,
+    /// not `slots` (Monte Carlo reads no start times).
+    fn forward<const CHAINS: bool, const SLOTS: bool>(&self, d: &Durations, e: &mut Eval) -> (f64, bool) {
         let n = self.n;
+        let mut instant = false;
         e.reset(n);
         // For every step, its longest undo chain toward its dependencies (that
         // chain never changes as later steps start). Prep is done before the
         // window opens, so every other step counts as depending on all of it:
         // its undos come last. Prep steps first, then the rest.
-        let mut prep_chain = 0.0f64;
-        for &x in &self.prep_order {
+        let mut prep_chain = if CHAINS { 0.0f64 } else { e.prep_chain };
+        for &x in self.prep_order.iter().filter(|_| CHAINS) {
             let x = x as usize;
             let longest = self
                 .deps(x)
@@ -191,21 +266,30 @@ impl<'a> Model<'a> {
             let x = x as usize;
             // One walk over the dependencies: the longest undo chain, and
             // the scheduled dependency that finishes last (this step's start).
-            let (mut longest, mut start, mut from) = (prep_chain, 0.0f64, NONE);
+            // Unscheduled steps finish at -1 here: never later than a
+            // scheduled one, so the first scheduled dependency that finishes
+            // last is the one. Without branches: which one it is is random.
+            let (mut longest, mut latest, mut from) = (prep_chain, UNSCHEDULED, NONE);
             for &dep in self.deps(x) {
                 let dep = dep as usize;
-                longest = longest.max(e.chain_to[dep]);
-                if let Some(slot) = e.slots[dep]
-                    && (from == NONE || slot.finish > start)
-                {
-                    start = slot.finish;
-                    from = dep as u32;
+                if CHAINS {
+                    longest = max(longest, e.chain_to[dep]);
                 }
+                let (f, later) = (e.fin[dep], e.fin[dep] > latest);
+                latest = if later { f } else { latest };
+                from = if later { dep as u32 } else { from };
             }
-            e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
+            if CHAINS {
+                e.chain_to[x] = longest + if self.undone[x] { d.undo[x] } else { 0.0 };
+            }
             if self.scheduled[x] {
+                instant |= d.fwd[x] == 0.0;
+                let start = if from == NONE { 0.0 } else { latest };
                 let finish = start + d.fwd[x];
-                e.slots[x] = Some(Slot { start, finish });
+                e.fin[x] = finish;
+                if SLOTS {
+                    e.slots[x] = Some(Slot { start, finish });
+                }
                 e.from[x] = from;
                 // The step that finishes last (the first in the list of those
                 // that do) ends the critical path.
@@ -216,12 +300,23 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        // The failure points by fail time, ties in list order: the one sort,
-        // linear too. Times are never negative, so their bits sort like the
-        // numbers.
-        let (slots, points) = (&e.slots, &self.points);
-        let fail_bits = |i: usize| finish(slots, points[i] as usize).to_bits();
-        crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort_keys, &mut e.sort_scratch);
+        e.prep_chain = prep_chain;
+        (prep_chain, instant)
+    }
+
+    /// The failure points by fail time, ties in list order, into
+    /// `e.fail_order`: the one sort, linear too. Times are never negative,
+    /// so their bits sort like the numbers.
+    fn sort_points(&self, e: &mut Eval) {
+        let (fin, points) = (&e.fin, &self.points);
+        let fail_bits = |i: usize| fin[points[i] as usize].to_bits();
+        crate::order::argsort(points.len(), fail_bits, &mut e.fail_order, &mut e.sort);
+    }
+
+    /// The start order (prep, then by start time) and its running maximum of
+    /// undo chains, from which [`Model::points`] reads each started set.
+    fn started_sets(&self, e: &mut Eval) {
+        e.reset_started(self.n);
         // Each scheduled step's finish, ranked among the distinct times (time
         // 0 ranks 0). A step starts at 0 or at a dependency's finish, so the
         // same ranks order the starts: a counting sort, stable in topological
@@ -229,7 +324,7 @@ impl<'a> Model<'a> {
         let (mut rank, mut last) = (0u32, 0.0f64);
         for &i in &e.fail_order {
             let step = self.points[i as usize] as usize;
-            let fail = finish(&e.slots, step);
+            let fail = e.fin[step];
             if fail != last {
                 rank += 1;
                 last = fail;
@@ -277,7 +372,7 @@ impl<'a> Model<'a> {
     pub fn points<'e>(&'e self, d: &'e Durations, e: &'e Eval) -> impl Iterator<Item = PointEval> + 'e {
         e.fail_order.iter().map(move |&i| {
             let step = self.points[i as usize] as usize;
-            let fail = finish(&e.slots, step);
+            let fail = e.fin[step];
             let before = e.below[e.rank[step] as usize] as usize;
             let started = (e.prep_count + before).max(e.seq_pos[step] as usize + 1);
             let chain = e.prefix_max[started - 1];
@@ -321,6 +416,8 @@ pub(crate) struct Durations {
 pub(crate) struct Eval {
     /// Each scheduled step's start and finish (`None` for prep and post).
     pub slots: Vec<Option<Slot>>,
+    /// Each scheduled step's finish (its point's fail time); -1 for prep and post.
+    pub fin: Vec<f64>,
     /// The dependency that fixed each scheduled step's start (`NONE` if none).
     pub from: Vec<u32>,
     pub forward_finish: f64,
@@ -336,18 +433,30 @@ pub(crate) struct Eval {
     below: Vec<u32>,
     /// The failure points' indices by fail time, ties in list order: the order to report them in.
     pub fail_order: Vec<u32>,
-    sort_keys: Vec<u64>,
-    sort_scratch: Vec<u64>,
+    sort: crate::order::SortBuffers,
     pub seq_pos: Vec<u32>,
     pub prefix_max: Vec<f64>,
+    /// Each failure point's rollback chain (see [`Model::evaluate_chains`]).
+    pub point_chain: Vec<f64>,
+    /// Per step, the longest chain among the steps whose start it fixes.
+    child_chain: Vec<f64>,
+    /// The longest chain among the prep steps.
+    prep_chain: f64,
+    /// Whether `chain_to` and `prep_chain` hold the chains of the undo
+    /// times of the last [`Model::evaluate_chains`].
+    chains_known: bool,
     pub prep_count: usize,
     pub first_irreversible: usize,
 }
 
-/// When a scheduled step finishes (0 for prep and post): a failure point's fail time.
-fn finish(slots: &[Option<Slot>], step: usize) -> f64 {
-    slots[step].map_or(0.0, |s| s.finish)
+/// The larger of two times, which are never NaN (`f64::max` also minds NaN,
+/// at a cost in the hot loops).
+fn max(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
 }
+
+/// What [`Eval::fin`] holds for steps that are not scheduled.
+const UNSCHEDULED: f64 = -1.0;
 
 impl Eval {
     /// When a scheduled step starts (0 for prep and post).
@@ -356,23 +465,83 @@ impl Eval {
     }
 
     fn reset(&mut self, n: usize) {
-        // Every scheduled step's slot is set again; the others stay `None`.
+        // Every scheduled step's slot and `from` are set again, and every
+        // step's chain (before it is read: steps go in topological order);
+        // the other slots stay `None`. Only their size needs setting.
         if self.slots.len() != n {
             self.slots.clear();
             self.slots.resize(n, None);
+            self.fin.clear();
+            self.fin.resize(n, UNSCHEDULED);
+            self.chain_to.clear();
+            self.chain_to.resize(n, 0.0);
+            self.from.clear();
+            self.from.resize(n, NONE);
         }
-        self.chain_to.clear();
-        self.chain_to.resize(n, 0.0);
         self.forward_finish = 0.0;
-        self.from.clear();
-        self.from.resize(n, NONE);
+        self.last_to_finish = NONE;
+    }
+
+    /// Empties what [`Model::started_sets`] fills.
+    fn reset_started(&mut self, n: usize) {
         self.seq.clear();
         self.seq_pos.clear();
         self.seq_pos.resize(n, NONE);
         self.prefix_max.clear();
         self.first_irreversible = usize::MAX;
-        self.last_to_finish = NONE;
         self.rank.clear();
         self.rank.resize(n, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Monte Carlo's sweep gives every point the chain the start order does,
+    /// with fractional times, ties, and steps that take no time.
+    #[test]
+    fn the_chains_sweep_agrees_with_the_start_order() {
+        let text = crate::synth::plan(400, 3).replace(
+            "    phase: prep\n    kind: notify",
+            "    phase: prep\n    kind: change\n    undo: Take the notice back\n",
+        );
+        let plan = crate::parse(&text).plan;
+        let graph = PlanGraph::build(&plan);
+        let model = Model::new(&plan, &graph, 3.6e5, Purpose::MonteCarlo);
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut a, mut b, mut c) = (Eval::default(), Eval::default(), Eval::default());
+        for round in 0..40 {
+            let mut d = model.likely.clone();
+            for x in 0..model.n {
+                d.fwd[x] = match (round % 4, next() % 8) {
+                    (0, _) => d.fwd[x],
+                    (1, _) => (next() % 1000) as f64 / 3.0,
+                    (2, 0) => 0.0,
+                    (_, r) => 60.0 * (r % 3) as f64,
+                };
+                if round % 2 == 1 {
+                    d.undo[x] = (next() % 500) as f64 / 7.0;
+                }
+            }
+            model.evaluate(&d, &mut a);
+            let mut expected = vec![f64::NAN; model.points.len()];
+            for p in model.points(&d, &a) {
+                expected[p.index] = p.chain;
+            }
+            model.evaluate_chains(&d, &mut b, true);
+            assert_eq!(b.point_chain, expected, "round {round}");
+            // Undo times as they were: the chains of the last such run serve.
+            if round % 2 == 0 {
+                model.evaluate_chains(&d, &mut c, false);
+                assert_eq!(c.point_chain, expected, "round {round}, chains kept");
+            }
+        }
     }
 }

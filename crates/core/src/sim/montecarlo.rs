@@ -5,6 +5,24 @@
 //! Reproducible from a seed, natively and in wasm alike (see [`super::pert`]),
 //! with draws in one fixed order: for each step in list order its duration,
 //! then its undo's; then `decide`, then `verify`.
+//!
+//! The runs come in batches of [`Settings::batch`] runs (the last may be
+//! shorter). Batch `k` draws from stream `k` of ChaCha8 seeded with the seed,
+//! so what a batch counts depends on the seed and `k` alone: [`Sampler::batch`]
+//! may run batches in any order, on any thread, and [`Tally`] adds them up in
+//! index order, checking the stopping rule only between batches. Whatever ran
+//! where, one seed gives one set of figures. Batch 0 draws from stream 0,
+//! the stream the runs drew from before there were batches: one batch of all
+//! the runs (lint's, see [`Settings::for_lint`]) gives the figures it always gave.
+//!
+//! The stopping rule: every reported probability (the forward plan's, and
+//! every failure point's rollback) has a 95% Wilson score interval no wider
+//! than [`Settings::precision`] either side. Wilson rather than the normal
+//! approximation because most of these shares are at or near 0 or 1, where
+//! the normal approximation's interval shrinks to nothing (a share of 1.0 out
+//! of 10 runs would look exact) while Wilson's stays honest.
+
+use std::collections::BTreeMap;
 
 use super::Simulation;
 use super::model::{Draw, Durations, Est, Eval, Model, Purpose};
@@ -13,26 +31,72 @@ use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
 use crate::model::Plan;
 
-/// How many runs, from which seed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Runs per batch, unless told otherwise: small enough that the stopping
+/// rule is checked often (a plan whose shares are all near 0 or 1 is done
+/// after 200 runs) and threads share the work evenly, large enough that a
+/// batch's bookkeeping is nothing beside its runs.
+pub const BATCH: u32 = 100;
+
+/// The default precision: a 95% half-width of one percentage point.
+pub const PRECISION: f64 = 0.01;
+
+/// The 97.5th percentile of the standard normal distribution.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// How many runs, from which seed, and when to stop.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
+    /// The most runs; exactly this many when `precision` is `None`.
     pub runs: u32,
     pub seed: u64,
+    /// Stop at the first batch boundary at which every reported probability
+    /// has a 95% half-width of at most this.
+    pub precision: Option<f64>,
+    /// Runs per batch. The figures depend on it (each batch has its own
+    /// random stream): keep [`BATCH`] unless you need another layout.
+    pub batch: u32,
 }
 
 impl Settings {
-    /// What `retreat simulate` uses unless told otherwise.
-    pub const DEFAULT: Settings = Settings { runs: 10_000, seed: 1 };
+    /// What `retreat simulate` uses unless told otherwise: until every
+    /// probability is known to a percentage point (95%), or 10,000 runs.
+    pub const DEFAULT: Settings = Settings { runs: 10_000, seed: 1, precision: Some(PRECISION), batch: BATCH };
+
+    /// Exactly `runs` runs from `seed` (`retreat simulate --runs N`).
+    pub const fn exactly(runs: u32, seed: u64) -> Settings {
+        Settings { runs, seed, precision: None, batch: BATCH }
+    }
 
     /// What lint uses for T004: 1,000 runs from seed 1, so lint output is the
     /// same every time. Plans of more than 150 steps get fewer runs (150,000
     /// step evaluations in all, at least 15), so that linting a 10,000-step
-    /// plan stays under 100 ms; `retreat simulate` is the precise tool.
+    /// plan stays under 100 ms; `retreat simulate` is the precise tool. One
+    /// batch: lint's figures are the ones it gave before batches.
     pub fn for_lint(steps: usize) -> Settings {
         const RUNS: usize = 1_000;
         const WORK: usize = 150_000;
         let runs = (WORK / steps.max(1)).clamp(15, RUNS) as u32;
-        Settings { runs, seed: 1 }
+        Settings { runs, seed: 1, precision: None, batch: runs }
+    }
+
+    /// The most runs, within [`MAX_RUNS`].
+    pub fn most_runs(&self) -> u32 {
+        self.runs.min(MAX_RUNS)
+    }
+
+    fn batch_size(&self) -> u32 {
+        self.batch.max(1)
+    }
+
+    /// How many batches there are at most.
+    pub fn batches(&self) -> u32 {
+        self.most_runs().div_ceil(self.batch_size())
+    }
+
+    /// How many runs batch `index` has.
+    fn runs_of(&self, index: u32) -> u32 {
+        let before = u64::from(index) * u64::from(self.batch_size());
+        (u64::from(self.most_runs()).saturating_sub(before)).min(u64::from(self.batch_size())) as u32
     }
 }
 
@@ -47,16 +111,77 @@ pub const SPAN: f64 = 1.5;
 pub struct MonteCarlo {
     pub runs: u32,
     pub seed: u64,
+    /// The precision reached: the largest 95% half-width (Wilson score
+    /// interval) over the reported probabilities, `p_forward_fits` and every
+    /// `p_rollback_fits`.
+    pub half_width: f64,
     /// Share of runs whose forward plan finishes inside the window.
     pub p_forward_fits: f64,
     /// Per failure point (in the simulation's point order).
     pub p_rollback_fits: Vec<f64>,
     /// Per failure point, how many runs' rollbacks were done in each bin of
     /// [`BINS`] over `[0, SPAN * window)`; the window ends at bin
-    /// `BINS / SPAN`.
+    /// `BINS / SPAN`. Empty if not counted ([`Sampler::without_histograms`]).
     pub done_histograms: Vec<Vec<u32>>,
-    /// The same for the forward plan's finish.
+    /// The same for the forward plan's finish (always counted).
     pub forward_histogram: Vec<u32>,
+}
+
+/// The 95% Wilson score interval's half-width for `hits` out of `n`; 0.5
+/// (the whole of `[0, 1]`) for no runs at all.
+pub fn wilson_half_width(hits: u32, n: u32) -> f64 {
+    if n == 0 {
+        return 0.5;
+    }
+    let (hits, n, z2) = (f64::from(hits.min(n)), f64::from(n), Z95 * Z95);
+    let p = hits / n;
+    Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt()
+}
+
+/// What one batch counted. Its figures depend only on the seed, the batch's
+/// index and the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    index: u32,
+    runs: u32,
+    forward_fits: u32,
+    /// Per failure point, in the simulation's point order.
+    rollback_fits: Vec<u32>,
+    /// [`BINS`] counts per failure point, point after point (none if not counted).
+    histograms: Vec<u32>,
+    forward_histogram: [u32; BINS],
+}
+
+impl Batch {
+    fn empty(index: u32, points: usize, histograms: bool) -> Batch {
+        Batch {
+            index,
+            runs: 0,
+            forward_fits: 0,
+            rollback_fits: vec![0; points],
+            histograms: vec![0; if histograms { points * BINS } else { 0 }],
+            forward_histogram: [0; BINS],
+        }
+    }
+
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    pub fn runs(&self) -> u32 {
+        self.runs
+    }
+}
+
+/// A batch under way: its random stream and its buffers, so that it can be
+/// run a few runs at a time (see [`super::Progress`]).
+pub(crate) struct Running {
+    pub batch: Batch,
+    /// Runs still to do.
+    pub left: u32,
+    draws: Draws,
+    durations: Durations,
+    eval: Eval,
 }
 
 fn distribution(e: Est) -> Option<Pert> {
@@ -66,111 +191,231 @@ fn distribution(e: Est) -> Option<Pert> {
     }
 }
 
-/// A Monte Carlo simulation under way: it can run a few runs at a time (the
-/// app runs it between frames) and gives the same figures as one go.
-pub struct Progress {
+/// The runs of one Monte Carlo simulation, batch by batch: built once per
+/// plan, then [`Sampler::batch`] for each batch, from any number of threads.
+pub struct Sampler<'a> {
+    model: Model<'a>,
     settings: Settings,
-    runs: u32,
-    done: u32,
-    draws: Draws,
+    /// The three-point durations, in the order they are drawn.
+    perts: Vec<(Draw, Pert)>,
     /// For each of the model's failure points, its place among the simulation's.
-    place: Vec<usize>,
-    forward_fits: u32,
-    rollback_fits: Vec<u32>,
-    histograms: Vec<Vec<u32>>,
-    forward_histogram: Vec<u32>,
-    eval: Eval,
+    place: Vec<u32>,
+    points: usize,
+    /// Histogram bins per second.
+    bins_per_sec: f64,
+    /// Whether any undo time is drawn (else every run's undo chains are the same).
+    undo_drawn: bool,
+    /// Whether the done-time histograms are counted.
+    histograms: bool,
 }
 
-impl Progress {
-    pub fn new(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> Progress {
+impl<'a> Sampler<'a> {
+    /// `sim` is the simulation of `plan` and `graph`.
+    pub fn new(plan: &'a Plan, graph: &'a PlanGraph, sim: &Simulation, settings: Settings) -> Sampler<'a> {
         let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
-        let mut place_of_step = vec![0; plan.steps.len()];
+        let mut place_of_step = vec![0u32; plan.steps.len()];
         for (k, p) in sim.points.iter().enumerate() {
-            place_of_step[p.step] = k;
+            place_of_step[p.step] = k as u32;
         }
-        let points = sim.points.len();
-        Progress {
-            settings,
-            runs: settings.runs.min(MAX_RUNS),
-            done: 0,
-            draws: Draws::new(settings.seed),
-            place: model.points.iter().map(|&s| place_of_step[s as usize]).collect(),
-            forward_fits: 0,
-            rollback_fits: vec![0; points],
-            histograms: vec![vec![0; BINS]; points],
-            forward_histogram: vec![0; BINS],
+        let place = model.points.iter().map(|&s| place_of_step[s as usize]).collect();
+        let perts = model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, distribution(est)?))).collect();
+        let bins_per_sec = BINS as f64 / (SPAN * model.window.max(1.0));
+        let undo_drawn = model.uncertain.iter().any(|(draw, _)| matches!(draw, Draw::Undo(_)));
+        Sampler { model, settings, perts, place, points: sim.points.len(), bins_per_sec, undo_drawn, histograms: true }
+    }
+
+    /// A sampler that does not count the done-time histograms (the app
+    /// draws them; the command line shows none): about a tenth less work a
+    /// run on big plans, and a batch of a few bytes a point instead of 120.
+    /// Every other figure stays the same.
+    pub fn without_histograms(self) -> Sampler<'a> {
+        Sampler { histograms: false, ..self }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    /// The tally these batches add up in.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::new(self.points, self.settings);
+        tally.sum = Batch::empty(0, self.points, self.histograms);
+        tally
+    }
+
+    /// Runs batch `index` (of [`Settings::batches`]) whole.
+    pub fn batch(&self, index: u32) -> Batch {
+        let mut running = self.start(index);
+        self.advance(&mut running, u32::MAX);
+        running.batch
+    }
+
+    pub(crate) fn start(&self, index: u32) -> Running {
+        Running {
+            batch: Batch::empty(index, self.points, self.histograms),
+            left: self.settings.runs_of(index),
+            draws: Draws::new(self.settings.seed, u64::from(index)),
+            durations: self.model.likely.clone(),
             eval: Eval::default(),
         }
     }
 
-    /// Runs done so far, and in all.
-    pub fn done(&self) -> (u32, u32) {
-        (self.done, self.runs)
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.done >= self.runs
-    }
-
-    /// Does up to `runs` more runs. `plan`, `graph` and `sim` must be the
-    /// ones `new` saw.
-    pub fn advance(&mut self, plan: &Plan, graph: &PlanGraph, sim: &Simulation, runs: u32) {
-        let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
-        let todo = runs.min(self.runs - self.done);
-        if model.uncertain.is_empty() {
+    /// Does up to `runs` more runs of `r`; returns how many it did.
+    pub(crate) fn advance(&self, r: &mut Running, runs: u32) -> u32 {
+        let todo = runs.min(r.left);
+        if todo == 0 {
+            return 0;
+        }
+        let model = &self.model;
+        if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
-            model.evaluate(&model.likely, &mut self.eval);
-            self.tally(&model, &model.likely, todo);
+            model.evaluate_chains(&model.likely, &mut r.eval, false);
+            self.count(&mut r.batch, &model.likely, &r.eval, todo);
         } else {
-            let perts: Vec<(Draw, Pert)> =
-                model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, distribution(est)?))).collect();
-            let mut durations = model.likely.clone();
             for _ in 0..todo {
-                for (draw, pert) in &perts {
-                    durations.set(*draw, self.draws.pert(pert));
+                for (draw, pert) in &self.perts {
+                    r.durations.set(*draw, r.draws.pert(pert));
                 }
-                model.evaluate(&durations, &mut self.eval);
-                self.tally(&model, &durations, 1);
+                model.evaluate_chains(&r.durations, &mut r.eval, self.undo_drawn);
+                self.count(&mut r.batch, &r.durations, &r.eval, 1);
             }
         }
-        self.done += todo;
+        r.left -= todo;
+        r.batch.runs += todo;
+        todo
     }
 
-    fn tally(&mut self, model: &Model, d: &Durations, times: u32) {
-        let window = model.window;
-        let bin = |t: f64| {
-            let b = (t / (SPAN * window.max(1.0)) * BINS as f64).floor();
-            if b.is_finite() && b > 0.0 { (b as usize).min(BINS - 1) } else { 0 }
-        };
-        let e = &self.eval;
-        self.forward_fits += times * u32::from(e.forward_finish <= window);
-        self.forward_histogram[bin(e.forward_finish)] += times;
-        for p in model.points(d, e) {
-            let k = self.place[p.index];
-            self.rollback_fits[k] += times * u32::from(p.done <= window);
-            self.histograms[k][bin(p.done)] += times;
-        }
-    }
-
-    /// The figures so far (final once [`Progress::is_finished`]).
-    pub fn result(&self) -> MonteCarlo {
-        let share = |count: u32| if self.done == 0 { 0.0 } else { f64::from(count) / f64::from(self.done) };
-        MonteCarlo {
-            runs: self.done,
-            seed: self.settings.seed,
-            p_forward_fits: share(self.forward_fits),
-            p_rollback_fits: self.rollback_fits.iter().map(|&c| share(c)).collect(),
-            done_histograms: self.histograms.clone(),
-            forward_histogram: self.forward_histogram.clone(),
+    fn count(&self, b: &mut Batch, d: &Durations, e: &Eval, times: u32) {
+        let window = self.model.window;
+        let scale = self.bins_per_sec;
+        // Times are never negative; a NaN would go to bin 0 (`as` saturates).
+        let bin = |t: f64| ((t * scale) as usize).min(BINS - 1);
+        b.forward_fits += times * u32::from(e.forward_finish <= window);
+        b.forward_histogram[bin(e.forward_finish)] += times;
+        let points = self.model.points.iter().zip(&e.point_chain).zip(&self.place);
+        for ((&step, &chain), &k) in points {
+            let fail = e.fin[step as usize];
+            let done = fail + d.decide + chain + d.verify;
+            let k = k as usize;
+            b.rollback_fits[k] += times * u32::from(done <= window);
+            if self.histograms {
+                b.histograms[k * BINS + bin(done)] += times;
+            }
         }
     }
 }
 
-/// All the runs at once.
+/// Batches added up in index order, whatever order they come in, with the
+/// stopping rule checked after each.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    settings: Settings,
+    /// The index of the next batch to add.
+    next: u32,
+    /// The sum so far, as one batch.
+    sum: Batch,
+    /// Batches that came before their turn.
+    waiting: BTreeMap<u32, Batch>,
+    finished: bool,
+}
+
+impl Tally {
+    /// A tally for a simulation of `points` failure points, histograms
+    /// counted ([`Sampler::tally`] makes the one for its batches).
+    pub fn new(points: usize, settings: Settings) -> Tally {
+        let finished = settings.batches() == 0;
+        Tally { settings, next: 0, sum: Batch::empty(0, points, true), waiting: BTreeMap::new(), finished }
+    }
+
+    /// Takes a batch, in any order: it is kept until every batch before it
+    /// has come, then added. Returns whether the simulation is finished.
+    /// Batches after the finish, and any added already, are dropped.
+    pub fn add(&mut self, batch: Batch) -> bool {
+        let fits = batch.rollback_fits.len() == self.sum.rollback_fits.len()
+            && batch.histograms.len() == self.sum.histograms.len();
+        if self.finished || batch.index < self.next || !fits {
+            return self.finished;
+        }
+        self.waiting.insert(batch.index, batch);
+        while !self.finished
+            && let Some(batch) = self.waiting.remove(&self.next)
+        {
+            self.merge(&batch);
+            self.next += 1;
+            let precise = self.settings.precision.is_some_and(|h| self.half_width() <= h);
+            self.finished = precise || self.next >= self.settings.batches();
+        }
+        if self.finished {
+            self.waiting.clear();
+        }
+        self.finished
+    }
+
+    fn merge(&mut self, b: &Batch) {
+        let sum = &mut self.sum;
+        sum.runs += b.runs;
+        sum.forward_fits += b.forward_fits;
+        for (s, x) in sum.rollback_fits.iter_mut().zip(&b.rollback_fits) {
+            *s += x;
+        }
+        for (s, x) in sum.histograms.iter_mut().zip(&b.histograms) {
+            *s += x;
+        }
+        for (s, x) in sum.forward_histogram.iter_mut().zip(&b.forward_histogram) {
+            *s += x;
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The index of the next batch to add: every one before it is in.
+    pub fn next_batch(&self) -> u32 {
+        self.next
+    }
+
+    /// Runs added so far.
+    pub fn runs(&self) -> u32 {
+        self.sum.runs
+    }
+
+    /// The largest 95% half-width over the reported probabilities so far.
+    /// The widest interval is the one of the share nearest one half.
+    pub fn half_width(&self) -> f64 {
+        let n = self.sum.runs;
+        let off_half = |hits: u32| (2 * u64::from(hits)).abs_diff(u64::from(n));
+        let nearest = std::iter::once(self.sum.forward_fits)
+            .chain(self.sum.rollback_fits.iter().copied())
+            .min_by_key(|&hits| off_half(hits))
+            .unwrap_or(0);
+        wilson_half_width(nearest, n)
+    }
+
+    /// The figures of the batches added so far (final once finished).
+    pub fn result(&self) -> MonteCarlo {
+        let sum = &self.sum;
+        let share = |count: u32| if sum.runs == 0 { 0.0 } else { f64::from(count) / f64::from(sum.runs) };
+        MonteCarlo {
+            runs: sum.runs,
+            seed: self.settings.seed,
+            half_width: self.half_width(),
+            p_forward_fits: share(sum.forward_fits),
+            p_rollback_fits: sum.rollback_fits.iter().map(|&c| share(c)).collect(),
+            done_histograms: sum.histograms.chunks_exact(BINS).map(<[u32]>::to_vec).collect(),
+            forward_histogram: sum.forward_histogram.to_vec(),
+        }
+    }
+}
+
+/// All the runs at once, batch after batch, on this thread.
 pub fn run(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> MonteCarlo {
-    let mut progress = Progress::new(plan, graph, sim, settings);
-    let runs = progress.runs;
-    progress.advance(plan, graph, sim, runs);
-    progress.result()
+    let sampler = Sampler::new(plan, graph, sim, settings);
+    let mut tally = sampler.tally();
+    let mut index = 0;
+    while !tally.is_finished() {
+        tally.add(sampler.batch(index));
+        index += 1;
+    }
+    tally.result()
 }
