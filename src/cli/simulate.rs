@@ -47,14 +47,14 @@ struct Point<'a> {
     margin_minutes: f64,
     fits: bool,
     no_way_back: bool,
-    leftovers: Vec<LeftoverOut<'a>>,
+    leftovers: Vec<LeftoverOut>,
 }
 
 #[derive(Serialize)]
-struct LeftoverOut<'a> {
-    resource: &'a str,
-    state: &'a str,
-    baseline: &'a str,
+struct LeftoverOut {
+    resource: String,
+    state: String,
+    baseline: String,
 }
 
 #[derive(Serialize)]
@@ -109,8 +109,8 @@ pub fn json(analysis: &Analysis, sim: &Simulation) -> String {
                 no_way_back: p.no_way_back,
                 leftovers: sim
                     .leftovers(p)
-                    .iter()
-                    .map(|l| LeftoverOut { resource: &l.resource, state: &l.state, baseline: &l.baseline })
+                    .into_iter()
+                    .map(|l| LeftoverOut { resource: l.resource, state: l.state, baseline: l.baseline })
                     .collect(),
             })
             .collect(),
