@@ -59,6 +59,8 @@ pub struct Simulate {
     pub file: String,
     pub json: bool,
     pub settings: Settings,
+    /// `--point`: the failure points to write, by step id (all when empty).
+    pub points: Vec<String>,
 }
 
 pub struct Report {
@@ -151,6 +153,7 @@ const APPROVED: Opt = Opt::new("approved", "FILE|LINK").note("what changed since
 const FORMAT_HUMAN_JSON: Opt = Opt::new("format", "human|json").short('f');
 const RUNS: Opt = Opt::new("runs", "N");
 const SEED: Opt = Opt::new("seed", "S");
+const POINT: Opt = Opt::new("point", "STEP").repeats();
 const FORMAT_REPORT: Opt = Opt::new("format", "md|html").short('f');
 const BASE: Opt = Opt::new("base", "URL");
 
@@ -172,7 +175,7 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         operands: "FILE",
-        options: &[FORMAT_HUMAN_JSON, RUNS, SEED],
+        options: &[FORMAT_HUMAN_JSON, RUNS, SEED, POINT],
         needs: "a FILE",
         help: true,
         ..Spec::new("simulate", simulate)
@@ -361,6 +364,7 @@ fn diff(r: &mut Reader) -> Result<Command, Error> {
 fn simulate(r: &mut Reader) -> Result<Command, Error> {
     let mut json = false;
     let mut settings = Settings::DEFAULT;
+    let mut points = Vec::new();
     while let Some(item) = r.next()? {
         match item {
             Item::Help => return Ok(Command::Usage),
@@ -376,11 +380,12 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
                     .parse()
                     .map_err(|_| Error::Usage(format!("`--seed {v}`: give a whole number from 0 to {}", u64::MAX)))?;
             }
+            Item::Opt("point", step) => points.push(step),
             item => return Err(r.unhandled(item)),
         }
     }
     let Fixed([file]) = r.take()?;
-    Ok(Command::Simulate(Simulate { file, json, settings }))
+    Ok(Command::Simulate(Simulate { file, json, settings, points }))
 }
 
 fn report(r: &mut Reader) -> Result<Command, Error> {

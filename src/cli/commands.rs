@@ -89,6 +89,7 @@ fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
         warn(&format!("cannot simulate `{path}`: {why}"));
         return Ok(FINDINGS);
     };
+    let points = simulate::Points::choose(&analysis.plan, sim, &args.points).map_err(Error::Usage)?;
     let errors = analysis.summary().errors;
     if errors > 0 {
         warn(&format!(
@@ -96,7 +97,9 @@ fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
             if errors == 1 { "" } else { "s" }
         ));
     }
-    out.write(&if args.json { simulate::json(&analysis, sim) } else { simulate::human(&analysis, sim) })?;
+    out.stream(|w| {
+        if args.json { simulate::json(w, &analysis, sim, &points) } else { simulate::human(w, &analysis, sim, &points) }
+    })?;
     Ok(OK)
 }
 
