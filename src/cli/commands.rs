@@ -62,10 +62,10 @@ fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
             }
         }
     }
-    out.write(&match lint.format {
-        LintFormat::Human => human::render(&linted, human::Style::for_stdout()),
-        LintFormat::Json => json::render(&linted),
-        LintFormat::Sarif => sarif::render(&linted),
+    out.stream(|w| match lint.format {
+        LintFormat::Human => human::render(w, &linted, human::Style::for_stdout()),
+        LintFormat::Json => json::render(w, &linted),
+        LintFormat::Sarif => sarif::render(w, &linted),
     })?;
     if unreadable {
         return Ok(TROUBLE);

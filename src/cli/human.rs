@@ -1,7 +1,7 @@
 //! Human output: each finding with its source line, a caret under the span and
 //! the rule's help, then a summary line per file.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 
 use retreat_core::{Diagnostic, LineIndex, Severity, Summary};
 
@@ -35,16 +35,19 @@ impl Style {
     }
 }
 
-pub fn render(files: &[Linted], style: Style) -> String {
-    let mut out = String::new();
+/// Every file's findings, each written as it is made, then its summary line.
+pub fn render(out: &mut dyn Write, files: &[Linted], style: Style) -> io::Result<()> {
+    let mut text = String::new();
     for file in files {
         let index = LineIndex::new(&file.text);
         for d in &file.analysis.diagnostics {
-            diagnostic(&mut out, &file.path, &index, d, style);
+            text.clear();
+            diagnostic(&mut text, &file.path, &index, d, style);
+            out.write_all(text.as_bytes())?;
         }
-        out.push_str(&summary_line(file, style));
+        out.write_all(summary_line(file, style).as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 fn diagnostic(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnostic, style: Style) {
