@@ -59,6 +59,9 @@ impl PlanGraph {
         }
         let mut after = Vec::with_capacity(n);
         let mut unknown = Vec::new();
+        // Which step last listed each step in its `after` (plus one): a
+        // repeat is dropped in O(1), however long the list.
+        let mut listed_by = vec![0usize; n];
         for (i, s) in plan.steps.iter().enumerate() {
             let mut deps: Vec<usize> = Vec::new();
             match &s.after {
@@ -67,7 +70,10 @@ impl PlanGraph {
                 Some(names) => {
                     for name in names {
                         match index.get(name.as_str()) {
-                            Some(&d) if !deps.contains(&d) => deps.push(d),
+                            Some(&d) if listed_by[d] != i + 1 => {
+                                listed_by[d] = i + 1;
+                                deps.push(d);
+                            }
                             Some(_) => {}
                             None => unknown.push(UnknownRef { step: i, name: name.clone(), field: "after" }),
                         }
@@ -156,16 +162,66 @@ pub struct Ancestry<'g> {
 }
 
 impl Ancestry<'_> {
-    /// The first of `targets` that `step` depends on (directly or not), if any.
-    pub fn depends_on_any(&mut self, step: usize, targets: &[usize]) -> Option<usize> {
-        let g = self.graph;
-        let min_pos = targets.iter().map(|&t| g.pos[t]).min()?;
+    /// A new search: every mark of the last one is void.
+    fn next_generation(&mut self) -> u32 {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.mark.fill(0);
             self.generation = 1;
         }
-        let generation = self.generation;
+        self.generation
+    }
+
+    /// For each of `steps`, the first of the others (in their order) that
+    /// depends on it (directly or not), if any. One search for them all,
+    /// where asking [`Ancestry::depends_on_any`] for each pair would take
+    /// `steps²` searches: each step's ancestors are walked back to the
+    /// earliest of `steps` in topological order, skipping those an earlier
+    /// step's walk has seen (whatever depends on them, that step does too).
+    pub fn first_dependents(&mut self, steps: &[usize]) -> Vec<Option<usize>> {
+        let g = self.graph;
+        let mut out = vec![None; steps.len()];
+        let Some(min_pos) = steps.iter().map(|&t| g.pos[t]).min() else { return out };
+        // Each step's first place in `steps`.
+        let mut place: HashMap<usize, usize> = HashMap::with_capacity(steps.len());
+        for (k, &s) in steps.iter().enumerate() {
+            place.entry(s).or_insert(k);
+        }
+        let generation = self.next_generation();
+        for &source in steps {
+            if self.mark[source] == generation {
+                continue;
+            }
+            self.mark[source] = generation;
+            self.stack.clear();
+            self.stack.push(source);
+            while let Some(s) = self.stack.pop() {
+                for d in g.deps(s) {
+                    if let Some(&k) = place.get(&d) {
+                        out[k].get_or_insert(source);
+                    }
+                    if self.mark[d] == generation {
+                        continue;
+                    }
+                    self.mark[d] = generation;
+                    if g.pos[d] > min_pos {
+                        self.stack.push(d);
+                    }
+                }
+            }
+        }
+        // A step listed twice has one answer.
+        for (k, s) in steps.iter().enumerate() {
+            out[k] = place.get(s).and_then(|&first| out[first]);
+        }
+        out
+    }
+
+    /// The first of `targets` that `step` depends on (directly or not), if any.
+    pub fn depends_on_any(&mut self, step: usize, targets: &[usize]) -> Option<usize> {
+        let g = self.graph;
+        let min_pos = targets.iter().map(|&t| g.pos[t]).min()?;
+        let generation = self.next_generation();
         self.stack.clear();
         self.stack.push(step);
         while let Some(s) = self.stack.pop() {
