@@ -282,6 +282,25 @@ proptest! {
     }
 
     #[test]
+    fn one_search_finds_what_a_search_per_pair_finds(steps in plan(), picks in prop::collection::vec(0usize..1000, 0..12)) {
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let graph = a.graph.as_ref().expect("graph");
+        let mut ancestry = graph.ancestry();
+        // Each step's `after`, and a few steps picked anywhere.
+        let mut lists: Vec<Vec<usize>> = graph.after.clone();
+        let mut picked: Vec<usize> = picks.iter().map(|p| p % graph.len()).collect();
+        picked.dedup();
+        lists.push(picked);
+        for list in lists {
+            let by_pairs: Vec<Option<usize>> = list
+                .iter()
+                .map(|&t| list.iter().copied().filter(|&o| o != t).find(|&o| ancestry.depends_on_any(o, &[t]).is_some()))
+                .collect();
+            prop_assert_eq!(ancestry.first_dependents(&list), by_pairs, "{:?}", list);
+        }
+    }
+
+    #[test]
     fn fixed_durations_make_monte_carlo_the_deterministic_answer(steps in plan()) {
         let sim = simulate(&render(&steps, false, false), 50, 9);
         let mc = sim.monte_carlo.as_ref().expect("mc");
