@@ -222,3 +222,29 @@ fn a_step_after_every_other_step_is_checked_in_one_search() {
     assert_eq!(implied.len(), steps - 1);
     assert_eq!(implied[7], "`s7` in the `after` of `last` is already implied: `s8` waits for it");
 }
+
+#[test]
+fn suggestions_for_unknown_steps_stop_at_their_limit() {
+    use retreat_core::limits::MAX_SUGGESTION_COMPARISONS;
+    // Every step waits for a misspelt id: each suggestion compares it with
+    // every id, n² in all, so only the first ones get one.
+    let steps = 4_000;
+    let mut text = String::from("title: Typos\nsteps:\n");
+    for i in 0..steps {
+        text.push_str(&format!("  - {{id: s-{i}, kind: check, do: Check thing {i}, after: [s{i}]}}\n"));
+    }
+    // A name seen before keeps its suggestion.
+    text.push_str("  - {id: last, kind: check, do: Check it all, after: [s7]}\n");
+    let analysis = analyze(&text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+    let helps: Vec<&str> =
+        analysis.diagnostics.iter().filter(|d| d.code == "G001").map(|d| d.help.as_deref().unwrap_or("")).collect();
+    assert_eq!(helps.len(), steps + 1);
+    let suggested = MAX_SUGGESTION_COMPARISONS / (steps + 1);
+    assert!(suggested < steps);
+    let did_you_mean = |h: &&str| h.starts_with("did you mean");
+    assert!(helps[..suggested].iter().all(did_you_mean), "{:?}", &helps[..3]);
+    assert_eq!(helps[7], "did you mean `s-7`?");
+    assert!(!helps[suggested..steps].iter().any(did_you_mean), "{:?}", &helps[suggested..suggested + 3]);
+    assert_eq!(helps[suggested], "name the id of a step in this plan, or add the step");
+    assert_eq!(helps[steps], "did you mean `s-7`?");
+}

@@ -34,3 +34,10 @@ pub const MAX_LINK_BYTES: usize = 4 * 1024 * 1024;
 /// long as the plan, so above this the points leave it out, the top level
 /// says `"undo_order": "omitted"`, and `--point STEP` asks for one point's.
 pub const MAX_POINTS_WITH_WAVES: usize = 1_000;
+
+/// Most comparisons of a name with a step id that G001 spends suggesting
+/// the closest id for unknown references: each suggestion compares the name
+/// with every step's id, so a plan of many steps that gets every reference
+/// wrong would otherwise take time in proportion to the square of its size.
+/// Past it, each reference gets the help without a suggestion.
+pub const MAX_SUGGESTION_COMPARISONS: usize = 5_000_000;
