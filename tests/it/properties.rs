@@ -301,6 +301,27 @@ proptest! {
     }
 
     #[test]
+    fn questions_asked_together_get_the_answers_asked_one_by_one(
+        steps in plan(),
+        sets in prop::collection::vec(prop::collection::vec(0usize..1000, 0..4), 1..4),
+        asked in prop::collection::vec((0usize..10, 0usize..1000), 0..200),
+    ) {
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let graph = a.graph.as_ref().expect("graph");
+        let n = graph.len();
+        let sets: Vec<Vec<usize>> = sets.iter().map(|s| s.iter().map(|t| t % n).collect()).collect();
+        let slices: Vec<&[usize]> = sets.iter().map(Vec::as_slice).collect();
+        // Keys past the sets ask about no steps at all.
+        let questions: Vec<(usize, usize)> = asked.iter().map(|&(k, s)| (k % (sets.len() + 1), s % n)).collect();
+        let mut ancestry = graph.ancestry();
+        let one_by_one: Vec<bool> = questions
+            .iter()
+            .map(|&(k, s)| slices.get(k).is_some_and(|set| ancestry.depends_on_any(s, set).is_some()))
+            .collect();
+        prop_assert_eq!(ancestry.depends_on_each(&questions, &slices), one_by_one);
+    }
+
+    #[test]
     fn fixed_durations_make_monte_carlo_the_deterministic_answer(steps in plan()) {
         let sim = simulate(&render(&steps, false, false), 50, 9);
         let mc = sim.monte_carlo.as_ref().expect("mc");
