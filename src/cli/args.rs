@@ -61,6 +61,8 @@ pub struct Simulate {
     pub settings: Settings,
     /// `--threads`: how many threads run Monte Carlo (`None`: one per core).
     pub threads: Option<usize>,
+    /// `--point`: the failure points to write, by step id (all when empty).
+    pub points: Vec<String>,
 }
 
 pub struct Report {
@@ -156,6 +158,7 @@ const SEED: Opt = Opt::new("seed", "S");
 const THREADS: Opt = Opt::new("threads", "N");
 /// Most threads `--threads` takes.
 const MAX_THREADS: usize = 1024;
+const POINT: Opt = Opt::new("point", "STEP").repeats();
 const FORMAT_REPORT: Opt = Opt::new("format", "md|html").short('f');
 const BASE: Opt = Opt::new("base", "URL");
 
@@ -177,7 +180,7 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         operands: "FILE",
-        options: &[FORMAT_HUMAN_JSON, RUNS, SEED, THREADS],
+        options: &[FORMAT_HUMAN_JSON, RUNS, SEED, THREADS, POINT],
         needs: "a FILE",
         help: true,
         ..Spec::new("simulate", simulate)
@@ -367,6 +370,7 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
     let mut json = false;
     let mut settings = Settings::DEFAULT;
     let mut threads = None;
+    let mut points = Vec::new();
     while let Some(item) = r.next()? {
         match item {
             Item::Help => return Ok(Command::Usage),
@@ -389,11 +393,12 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
                     .parse()
                     .map_err(|_| Error::Usage(format!("`--seed {v}`: give a whole number from 0 to {}", u64::MAX)))?;
             }
+            Item::Opt("point", step) => points.push(step),
             item => return Err(r.unhandled(item)),
         }
     }
     let Fixed([file]) = r.take()?;
-    Ok(Command::Simulate(Simulate { file, json, settings, threads }))
+    Ok(Command::Simulate(Simulate { file, json, settings, threads, points }))
 }
 
 fn report(r: &mut Reader) -> Result<Command, Error> {

@@ -57,10 +57,10 @@ fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
             }
         }
     }
-    out.write(&match lint.format {
-        LintFormat::Human => human::render(&linted, human::Style::for_stdout()),
-        LintFormat::Json => json::render(&linted),
-        LintFormat::Sarif => sarif::render(&linted),
+    out.stream(|w| match lint.format {
+        LintFormat::Human => human::render(w, &linted, human::Style::for_stdout()),
+        LintFormat::Json => json::render(w, &linted),
+        LintFormat::Sarif => sarif::render(w, &linted),
     })?;
     if unreadable {
         return Ok(TROUBLE);
@@ -84,6 +84,7 @@ fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
         warn(&format!("cannot simulate `{path}`: {why}"));
         return Ok(FINDINGS);
     };
+    let points = simulate::Points::choose(&analysis.plan, sim, &args.points).map_err(Error::Usage)?;
     let errors = analysis.summary().errors;
     if errors > 0 {
         warn(&format!(
@@ -91,7 +92,9 @@ fn run_simulation(args: &Simulate, out: &mut Output) -> Result<u8, Error> {
             if errors == 1 { "" } else { "s" }
         ));
     }
-    out.write(&if args.json { simulate::json(&analysis, sim) } else { simulate::human(&analysis, sim) })?;
+    out.stream(|w| {
+        if args.json { simulate::json(w, &analysis, sim, &points) } else { simulate::human(w, &analysis, sim, &points) }
+    })?;
     Ok(OK)
 }
 

@@ -2,15 +2,16 @@
 //! ([`retreat_core::output::LintReport`]), one per file, each on its own line (a
 //! single file prints a single object).
 
+use std::io::{self, Write};
+
 use super::input::Linted;
 
-pub fn render(files: &[Linted]) -> String {
-    let mut out = String::new();
+/// Each file's object as it is made, and a line end.
+pub fn render(out: &mut dyn Write, files: &[Linted]) -> io::Result<()> {
     for file in files {
         let report = retreat_core::output::lint_report(&file.path, &file.text, &file.analysis);
-        // Serialising plain structs of strings and numbers cannot fail.
-        out.push_str(&serde_json::to_string(&report).unwrap_or_default());
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

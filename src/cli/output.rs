@@ -41,6 +41,21 @@ impl<'a> Output<'a> {
         self.settle(result)
     }
 
+    /// Writes what `render` writes, as it writes it (through a buffer), for
+    /// output too big to hold whole. Once the reader has gone, the next
+    /// write fails with `BrokenPipe` so that `render` stops early; that is
+    /// no error.
+    pub fn stream(&mut self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut buffered = io::BufWriter::with_capacity(STREAM_BUFFER, Minding(self));
+        let result = render(&mut buffered).and_then(|()| buffered.flush());
+        // Whatever is still buffered after a failure is dropped with it.
+        let minding = buffered.into_parts().0;
+        minding.0.settle(result)
+    }
+
     fn settle(&mut self, result: io::Result<()>) -> Result<(), Error> {
         match result {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
@@ -49,6 +64,35 @@ impl<'a> Output<'a> {
             }
             result => result.map_err(Error::Output),
         }
+    }
+}
+
+/// How much streamed output is gathered before it is written.
+const STREAM_BUFFER: usize = 64 << 10;
+
+/// The output as a writer for [`Output::stream`]: a closed pipe marks it
+/// closed, and every write after that fails with `BrokenPipe` at once.
+struct Minding<'o, 'a>(&'o mut Output<'a>);
+
+impl Write for Minding<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let out = &mut *self.0;
+        if out.closed {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        let result = out.to.write(buf);
+        out.closed = result.as_ref().is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe);
+        result
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let out = &mut *self.0;
+        if out.closed {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        let result = out.to.flush();
+        out.closed = result.as_ref().is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe);
+        result
     }
 }
 

@@ -2,6 +2,10 @@
 //! with its docs as help, one result per finding with its region; findings an
 //! `allow` silenced are kept as results with an in-source suppression.
 
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde::ser::SerializeSeq;
 use serde_json::{Value, json};
 
 use retreat_core::{Diagnostic, LineIndex, RULES, Severity};
@@ -10,7 +14,46 @@ use super::input::Linted;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn render(files: &[Linted]) -> String {
+/// The log, with its keys in the order `json!` sorts them, as before it was
+/// written as it goes.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// Every finding of every file, each made into its result as it is written.
+struct Results<'a>(&'a [Linted]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let count = self.0.iter().map(|f| f.analysis.diagnostics.len() + f.analysis.suppressed.len()).sum();
+        let mut seq = serializer.serialize_seq(Some(count))?;
+        for file in self.0 {
+            let index = LineIndex::new(&file.text);
+            for d in &file.analysis.diagnostics {
+                seq.serialize_element(&result(&file.path, &index, d, None))?;
+            }
+            for s in &file.analysis.suppressed {
+                seq.serialize_element(&result(&file.path, &index, &s.diagnostic, Some(&s.reason)))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The log, pretty-printed, and a line end; one result at a time.
+pub fn render(out: &mut dyn Write, files: &[Linted]) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -25,33 +68,19 @@ pub fn render(files: &[Linted]) -> String {
             })
         })
         .collect();
-    let mut results = Vec::new();
-    for file in files {
-        let index = LineIndex::new(&file.text);
-        for d in &file.analysis.diagnostics {
-            results.push(result(&file.path, &index, d, None));
-        }
-        for s in &file.analysis.suppressed {
-            results.push(result(&file.path, &index, &s.diagnostic, Some(&s.reason)));
-        }
-    }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "retreat",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+    let tool = json!({ "driver": {
+        "name": "retreat",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    }});
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run { column_kind: "unicodeCodePoints", results: Results(files), tool }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 fn result(path: &str, index: &LineIndex<'_>, d: &Diagnostic, suppressed: Option<&str>) -> Value {

@@ -268,6 +268,7 @@ fn samples(value: &str) -> Vec<&str> {
         "URL" => "https://retreat.example/app/",
         "CODE=LEVEL" => "C009=off",
         "FILE|LINK" => "no/such/plan.yaml",
+        "STEP" => "switch",
         other => panic!("the usage text shows a value `{other}`: add an example of it here"),
     };
     vec![sample]

@@ -2,6 +2,7 @@
 //! command, driven by the fixtures under `tests/fixtures`.
 
 mod bad_corpus;
+mod big_plans;
 mod bad_input;
 mod cli;
 mod examples;

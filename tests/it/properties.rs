@@ -1,7 +1,10 @@
 //! Properties of the simulator on random acyclic plans (proptest).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proptest::prelude::*;
-use retreat_core::sim::{Settings, Simulation};
+use retreat_core::model::Symbol;
+use retreat_core::sim::{FailurePoint, Settings, Simulation};
 use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
 #[derive(Clone, Debug)]
@@ -131,6 +134,36 @@ fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
     analysis
 }
 
+/// A leftover: resource, state, baseline, the step that set it, whether by its undo.
+type Left = (String, String, String, usize, bool);
+
+/// `p`'s leftovers worked out the slow way: every started step's `sets` in
+/// start order, then each undo's (the first started undo of a resource is
+/// the last to run), by resource in the order of their symbols.
+fn leftovers_by_hand(a: &Analysis, sim: &Simulation, p: &FailurePoint) -> Vec<Left> {
+    let (mut forward, mut undo) = (BTreeMap::new(), BTreeMap::new());
+    for &s in sim.started(p) {
+        let step = &a.plan.steps[s];
+        for set in &step.sets {
+            forward.insert(set.resource_symbol, (s, set));
+        }
+        for set in step.undo.iter().filter(|_| sim.undone[s]).flat_map(|u| &u.sets) {
+            undo.entry(set.resource_symbol).or_insert((s, set));
+        }
+    }
+    let resources: BTreeSet<Symbol> = forward.keys().chain(undo.keys()).copied().collect();
+    resources
+        .into_iter()
+        .filter_map(|r| {
+            let ((s, set), by_undo) =
+                undo.get(&r).map(|&u| (u, true)).or_else(|| forward.get(&r).map(|&f| (f, false)))?;
+            let baseline = a.plan.baseline_of(set.resource.as_str());
+            (set.state.as_str() != baseline)
+                .then(|| (set.resource.value.clone(), set.state.value.clone(), baseline.to_string(), s, by_undo))
+        })
+        .collect()
+}
+
 fn simulate(text: &str, runs: u32, seed: u64) -> Simulation {
     analysis(text, runs, seed).simulation.expect("checked above")
 }
@@ -223,6 +256,69 @@ proptest! {
         for p in &sim.points {
             prop_assert!(sim.leftovers(p).is_empty(), "{:?}", sim.leftovers(p));
         }
+    }
+
+    #[test]
+    fn leftovers_are_the_state_simulation_of_the_started_steps(steps in plan()) {
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let sim = a.simulation.as_ref().expect("sim");
+        let mut first: BTreeMap<(usize, String), usize> = BTreeMap::new();
+        for (k, p) in sim.points.iter().enumerate() {
+            let expected = leftovers_by_hand(&a, sim, p);
+            let got: Vec<Left> = sim.leftovers(p).into_iter().map(|l| (l.resource, l.state, l.baseline, l.set_by, l.by_undo)).collect();
+            prop_assert_eq!(&got, &expected, "point {} (started {})", p.step, p.started);
+            for (resource, _, _, set_by, _) in expected.into_iter().filter(|_| !p.no_way_back) {
+                first.entry((set_by, resource)).or_insert(k);
+            }
+        }
+        // Each leftover once, at the first point that has it, in point order.
+        let seen: Vec<(usize, String, usize)> = sim.first_leftovers().into_iter().map(|(k, l)| (l.set_by, l.resource, k)).collect();
+        let mut by_pair: Vec<(usize, String, usize)> = first.into_iter().map(|((set_by, r), k)| (set_by, r, k)).collect();
+        let mut sorted = seen.clone();
+        sorted.sort();
+        by_pair.sort();
+        prop_assert_eq!(sorted, by_pair);
+        prop_assert!(seen.windows(2).all(|w| w[0].2 <= w[1].2), "{:?}", seen);
+    }
+
+    #[test]
+    fn one_search_finds_what_a_search_per_pair_finds(steps in plan(), picks in prop::collection::vec(0usize..1000, 0..12)) {
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let graph = a.graph.as_ref().expect("graph");
+        let mut ancestry = graph.ancestry();
+        // Each step's `after`, and a few steps picked anywhere.
+        let mut lists: Vec<Vec<usize>> = graph.after.clone();
+        let mut picked: Vec<usize> = picks.iter().map(|p| p % graph.len()).collect();
+        picked.dedup();
+        lists.push(picked);
+        for list in lists {
+            let by_pairs: Vec<Option<usize>> = list
+                .iter()
+                .map(|&t| list.iter().copied().filter(|&o| o != t).find(|&o| ancestry.depends_on_any(o, &[t]).is_some()))
+                .collect();
+            prop_assert_eq!(ancestry.first_dependents(&list), by_pairs, "{:?}", list);
+        }
+    }
+
+    #[test]
+    fn questions_asked_together_get_the_answers_asked_one_by_one(
+        steps in plan(),
+        sets in prop::collection::vec(prop::collection::vec(0usize..1000, 0..4), 1..4),
+        asked in prop::collection::vec((0usize..10, 0usize..1000), 0..200),
+    ) {
+        let a = analysis(&render(&steps, false, false), 1, 1);
+        let graph = a.graph.as_ref().expect("graph");
+        let n = graph.len();
+        let sets: Vec<Vec<usize>> = sets.iter().map(|s| s.iter().map(|t| t % n).collect()).collect();
+        let slices: Vec<&[usize]> = sets.iter().map(Vec::as_slice).collect();
+        // Keys past the sets ask about no steps at all.
+        let questions: Vec<(usize, usize)> = asked.iter().map(|&(k, s)| (k % (sets.len() + 1), s % n)).collect();
+        let mut ancestry = graph.ancestry();
+        let one_by_one: Vec<bool> = questions
+            .iter()
+            .map(|&(k, s)| slices.get(k).is_some_and(|set| ancestry.depends_on_any(s, set).is_some()))
+            .collect();
+        prop_assert_eq!(ancestry.depends_on_each(&questions, &slices), one_by_one);
     }
 
     #[test]

@@ -142,13 +142,27 @@ pub struct LineCol {
     pub column: u32,
 }
 
-/// Maps byte offsets to lines and columns in one source text.
+/// Maps byte offsets to lines and columns in one source text, each in
+/// O(log lines) time, however long the line (a plan written as one line of
+/// JSON is one line of megabytes).
 pub struct LineIndex<'a> {
     source: &'a str,
     /// Byte offset where each line starts.
     starts: Vec<u32>,
     /// Whether each line is pure ASCII (then a column is a byte difference).
     ascii: Vec<bool>,
+    /// How many characters come before each block of [`BLOCK`] bytes, so
+    /// that a column on a long line that is not ASCII counts at most a
+    /// block's characters. Empty when the source is ASCII.
+    chars_before: Vec<u32>,
+}
+
+/// Bytes per block of [`LineIndex`]'s character counts.
+const BLOCK: usize = 1024;
+
+/// Whether `b` starts a character of UTF-8 (is not a continuation byte).
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl<'a> LineIndex<'a> {
@@ -166,7 +180,29 @@ impl<'a> LineIndex<'a> {
             }
         }
         ascii.push(line_ascii);
-        LineIndex { source, starts, ascii }
+        let mut chars_before = Vec::new();
+        if !source.is_ascii() {
+            let mut count = 0u32;
+            for block in source.as_bytes().chunks(BLOCK) {
+                chars_before.push(count);
+                count += block.iter().filter(|&&b| starts_char(b)).count() as u32;
+            }
+        }
+        LineIndex { source, starts, ascii, chars_before }
+    }
+
+    /// How many characters come before byte `offset` (a character boundary).
+    fn chars_to(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let before = self.chars_before.get(block).copied().unwrap_or(0) as usize;
+        let rest = self.source.as_bytes().get(block * BLOCK..offset).unwrap_or_default();
+        before + rest.iter().filter(|&&b| starts_char(b)).count()
+    }
+
+    /// The byte offset where the 1-based `line` starts.
+    pub fn line_start(&self, line: u32) -> usize {
+        let i = (line as usize).saturating_sub(1);
+        self.starts.get(i).copied().unwrap_or(0) as usize
     }
 
     /// The line (0-based) holding byte `offset`.
@@ -180,9 +216,13 @@ impl<'a> LineIndex<'a> {
         let start = self.starts.get(line).copied().unwrap_or(0);
         let column = if self.ascii.get(line).copied().unwrap_or(false) {
             offset - start
-        } else {
+        } else if !self.source.is_char_boundary(offset as usize) {
+            0
+        } else if (offset - start) as usize <= 2 * BLOCK {
             let text = self.source.get(start as usize..offset as usize).unwrap_or("");
             u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
+        } else {
+            u32::try_from(self.chars_to(offset as usize) - self.chars_to(start as usize)).unwrap_or(u32::MAX)
         };
         LineCol { line: u32::try_from(line + 1).unwrap_or(u32::MAX), column: column.saturating_add(1) }
     }
@@ -190,7 +230,7 @@ impl<'a> LineIndex<'a> {
     /// The text of the 1-based `line`, without its line break.
     pub fn line_text(&self, line: u32) -> &'a str {
         let i = (line as usize).saturating_sub(1);
-        let start = self.starts.get(i).copied().unwrap_or(0) as usize;
+        let start = self.line_start(line);
         let end = self.starts.get(i + 1).map_or(self.source.len(), |&e| e as usize);
         let text = self.source.get(start..end).unwrap_or("");
         text.trim_end_matches(['\n', '\r'])
@@ -229,5 +269,21 @@ mod tests {
     fn invisible_characters_are_written_out() {
         assert_eq!(super::show_invisible("plain text"), "plain text");
         assert_eq!(super::show_invisible("a\u{202E}b\u{200B}c"), "a\\u{202e}b\\u{200b}c");
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        // Lines longer than a block of counts, with characters of every
+        // length, some across the blocks' edges.
+        let line: String = (0..3_000).map(|i| ["a", "é", "€", "𝄞"][i % 4]).collect();
+        let text = format!("first\n{line}\n{line}x\nlast é");
+        let index = super::LineIndex::new(&text);
+        for (offset, _) in text.char_indices() {
+            let start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let line = text[..offset].matches('\n').count() as u32 + 1;
+            let column = text[start..offset].chars().count() as u32 + 1;
+            assert_eq!(index.line_col(offset as u32), super::LineCol { line, column }, "at {offset}");
+        }
+        assert_eq!(index.line_start(3), 6 + line.len() + 1);
     }
 }

@@ -2,6 +2,8 @@
 //! by field), the plan's own fields, and how the simulation's figures moved
 //! (deadline, tightest margin, chance of a rollback fitting).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::Analysis;
@@ -174,18 +176,29 @@ fn figures(sim: Option<&Simulation>) -> Vec<(&'static str, String)> {
     out
 }
 
-/// What changed from `before` to `after`.
+/// Each step id, with the place of the first step that has it.
+fn first_by_id(plan: &Plan) -> HashMap<&str, usize> {
+    let mut index = HashMap::with_capacity(plan.steps.len());
+    for (i, s) in plan.steps.iter().enumerate() {
+        index.entry(s.id()).or_insert(i);
+    }
+    index
+}
+
+/// What changed from `before` to `after`. Linear in the two plans' steps.
 pub fn compare(before: &Analysis, after: &Analysis) -> PlanDiff {
     let (a, b) = (&before.plan, &after.plan);
-    let find = |plan: &Plan, id: &str| plan.steps.iter().position(|s| s.id() == id);
-    let added = b.steps.iter().filter(|s| find(a, s.id()).is_none()).map(|s| s.id().to_string()).collect();
-    let removed = a.steps.iter().filter(|s| find(b, s.id()).is_none()).map(|s| s.id().to_string()).collect();
+    // Each step found by its id in one look-up (the first step with that id),
+    // so that comparing two big plans stays linear.
+    let (in_a, in_b) = (first_by_id(a), first_by_id(b));
+    let added = b.steps.iter().filter(|s| !in_a.contains_key(s.id())).map(|s| s.id().to_string()).collect();
+    let removed = a.steps.iter().filter(|s| !in_b.contains_key(s.id())).map(|s| s.id().to_string()).collect();
     let changed = b
         .steps
         .iter()
         .enumerate()
         .filter_map(|(j, s)| {
-            let i = find(a, s.id())?;
+            let i = *in_a.get(s.id())?;
             let fields = changes(step_fields(a, i, &a.steps[i]), step_fields(b, j, s));
             (!fields.is_empty()).then(|| StepChange { step: s.id().to_string(), fields })
         })

@@ -59,6 +59,9 @@ impl PlanGraph {
         }
         let mut after = Vec::with_capacity(n);
         let mut unknown = Vec::new();
+        // Which step last listed each step in its `after` (plus one): a
+        // repeat is dropped in O(1), however long the list.
+        let mut listed_by = vec![0usize; n];
         for (i, s) in plan.steps.iter().enumerate() {
             let mut deps: Vec<usize> = Vec::new();
             match &s.after {
@@ -67,7 +70,10 @@ impl PlanGraph {
                 Some(names) => {
                     for name in names {
                         match index.get(name.as_str()) {
-                            Some(&d) if !deps.contains(&d) => deps.push(d),
+                            Some(&d) if listed_by[d] != i + 1 => {
+                                listed_by[d] = i + 1;
+                                deps.push(d);
+                            }
                             Some(_) => {}
                             None => unknown.push(UnknownRef { step: i, name: name.clone(), field: "after" }),
                         }
@@ -156,16 +162,152 @@ pub struct Ancestry<'g> {
 }
 
 impl Ancestry<'_> {
-    /// The first of `targets` that `step` depends on (directly or not), if any.
-    pub fn depends_on_any(&mut self, step: usize, targets: &[usize]) -> Option<usize> {
-        let g = self.graph;
-        let min_pos = targets.iter().map(|&t| g.pos[t]).min()?;
+    /// A new search: every mark of the last one is void.
+    fn next_generation(&mut self) -> u32 {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.mark.fill(0);
             self.generation = 1;
         }
-        let generation = self.generation;
+        self.generation
+    }
+
+    /// For each of `steps`, the first of the others (in their order) that
+    /// depends on it (directly or not), if any. One search for them all,
+    /// where asking [`Ancestry::depends_on_any`] for each pair would take
+    /// `steps²` searches: each step's ancestors are walked back to the
+    /// earliest of `steps` still without an answer (in topological order),
+    /// skipping those an earlier step's walk has seen (whatever depends on
+    /// them, that step does too), and a walk stops once it has nothing left
+    /// to find.
+    pub fn first_dependents(&mut self, steps: &[usize]) -> Vec<Option<usize>> {
+        let g = self.graph;
+        let mut out = vec![None; steps.len()];
+        // Each step's first place in `steps`, where its answer goes.
+        let mut place: HashMap<usize, usize> = HashMap::with_capacity(steps.len());
+        for (k, &s) in steps.iter().enumerate() {
+            place.entry(s).or_insert(k);
+        }
+        let mut by_pos: Vec<usize> = place.keys().copied().collect();
+        by_pos.sort_unstable_by_key(|&s| g.pos[s]);
+        let (mut unanswered, mut earliest) = (by_pos.len(), 0);
+        let generation = self.next_generation();
+        for &source in steps {
+            // What this walk could find: the others without an answer, all
+            // placed after the earliest of them.
+            let own = usize::from(out[place[&source]].is_none());
+            while earliest < by_pos.len() && out[place[&by_pos[earliest]]].is_some() {
+                earliest += 1;
+            }
+            if unanswered == own || by_pos.get(earliest) == Some(&source) || self.mark[source] == generation {
+                continue;
+            }
+            let min_pos = by_pos.get(earliest).map_or(usize::MAX, |&t| g.pos[t]);
+            self.mark[source] = generation;
+            self.stack.clear();
+            self.stack.push(source);
+            'walk: while let Some(s) = self.stack.pop() {
+                for d in g.deps(s) {
+                    if let Some(&k) = place.get(&d)
+                        && out[k].is_none()
+                    {
+                        out[k] = Some(source);
+                        unanswered -= 1;
+                        if unanswered == own {
+                            break 'walk;
+                        }
+                    }
+                    if self.mark[d] == generation {
+                        continue;
+                    }
+                    self.mark[d] = generation;
+                    if g.pos[d] > min_pos {
+                        self.stack.push(d);
+                    }
+                }
+            }
+        }
+        // A step listed twice has one answer.
+        for (k, s) in steps.iter().enumerate() {
+            out[k] = place.get(s).and_then(|&first| out[first]);
+        }
+        out
+    }
+
+    /// Answers many questions "does `step` depend (directly or not) on one
+    /// of the steps of `sets[key]`", given as `(key, step)`: for each, in
+    /// their order. The questions about one set are answered together:
+    /// searched one by one (pruned as in [`Ancestry::depends_on_any`]) until
+    /// the searches have cost as much as one walk over the whole graph, the
+    /// rest read off that walk, which answers the set for every step. So a
+    /// set costs at most about twice the graph, however many steps ask about
+    /// it (every undo needing the one backup that nothing waits for, say).
+    pub fn depends_on_each(&mut self, questions: &[(usize, usize)], sets: &[&[usize]]) -> Vec<bool> {
+        let g = self.graph;
+        let whole = g.len() + g.dep_list.len();
+        let mut answers = vec![false; questions.len()];
+        let mut by_set: Vec<(usize, usize)> = questions.iter().enumerate().map(|(q, &(key, _))| (key, q)).collect();
+        by_set.sort_unstable();
+        let mut is_target = vec![false; g.len()];
+        for group in by_set.chunk_by(|a, b| a.0 == b.0) {
+            let targets = sets.get(group[0].0).copied().unwrap_or_default();
+            let Some(min_pos) = targets.iter().map(|&t| g.pos[t]).min() else { continue };
+            for &t in targets {
+                is_target[t] = true;
+            }
+            let (mut spent, mut every): (usize, Option<Vec<bool>>) = (0, None);
+            for &(_, q) in group {
+                let step = questions[q].1;
+                answers[q] = match &every {
+                    Some(every) => every[step],
+                    None => {
+                        let (found, cost) = self.search(step, &is_target, min_pos);
+                        spent += cost;
+                        if spent > whole {
+                            every = Some(g.has_ancestor(|x| is_target[x]));
+                        }
+                        found
+                    }
+                };
+            }
+            for &t in targets {
+                is_target[t] = false;
+            }
+        }
+        answers
+    }
+
+    /// Whether `step` depends on a step marked in `is_target`, none placed
+    /// at or before `min_pos`; and how many edges the search read.
+    fn search(&mut self, step: usize, is_target: &[bool], min_pos: usize) -> (bool, usize) {
+        let g = self.graph;
+        let generation = self.next_generation();
+        let mut cost = 0;
+        self.stack.clear();
+        self.stack.push(step);
+        while let Some(s) = self.stack.pop() {
+            for d in g.deps(s) {
+                cost += 1;
+                if self.mark[d] == generation {
+                    continue;
+                }
+                self.mark[d] = generation;
+                if is_target[d] {
+                    return (true, cost);
+                }
+                if g.pos[d] > min_pos {
+                    self.stack.push(d);
+                }
+            }
+        }
+        (false, cost + 1)
+    }
+
+    /// The first of `targets` that `step` depends on (directly or not), if any.
+    pub fn depends_on_any(&mut self, step: usize, targets: &[usize]) -> Option<usize> {
+        let g = self.graph;
+        let min_pos = targets.iter().map(|&t| g.pos[t]).min()?;
+        let generation = self.next_generation();
         self.stack.clear();
         self.stack.push(step);
         while let Some(s) = self.stack.pop() {

@@ -28,3 +28,16 @@ pub const MAX_RUNS: u32 = 1_000_000;
 /// make the page allocate more than this (links are meant for plans that fit
 /// in a URL; bigger plans travel as files).
 pub const MAX_LINK_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most scheduled steps (failure points) for which `retreat simulate
+/// --format json` writes every point's `undo_order` (section 4): each is as
+/// long as the plan, so above this the points leave it out, the top level
+/// says `"undo_order": "omitted"`, and `--point STEP` asks for one point's.
+pub const MAX_POINTS_WITH_WAVES: usize = 1_000;
+
+/// Most comparisons of a name with a step id that G001 spends suggesting
+/// the closest id for unknown references: each suggestion compares the name
+/// with every step's id, so a plan of many steps that gets every reference
+/// wrong would otherwise take time in proportion to the square of its size.
+/// Past it, each reference gets the help without a suggestion.
+pub const MAX_SUGGESTION_COMPARISONS: usize = 5_000_000;

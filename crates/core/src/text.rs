@@ -10,14 +10,27 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// The known name closest to `name`, if one is close enough to be a typo.
+/// The first of the nearest wins. A name whose length alone puts it too far
+/// (the distance is at least the difference in length) is not compared.
 pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()), *k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    let chars = lower.chars().count();
+    let mut best: Option<(usize, &'a str)> = None;
+    let mut other = String::new();
+    for &k in known {
+        let limit = (k.len() / 3).max(1);
+        let gap = chars.abs_diff(k.chars().count());
+        if gap > limit || best.is_some_and(|(d, _)| gap >= d) {
+            continue;
+        }
+        other.clear();
+        other.extend(k.chars().map(|c| c.to_ascii_lowercase()));
+        let d = strsim::damerau_levenshtein(&lower, &other);
+        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
 }
 
 /// What `id` looks like in ASCII: common Cyrillic and Greek look-alikes
@@ -80,3 +93,68 @@ pub(crate) fn unusual_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     )
 }
 
+#[cfg(test)]
+mod tests {
+    /// `closest` as first written: every name compared.
+    fn closest_of_all<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+        let lower = name.to_ascii_lowercase();
+        known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()), *k))
+            .filter(|(d, k)| *d <= (k.len() / 3).max(1))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, k)| k)
+    }
+
+    #[test]
+    fn closest_skips_only_names_too_far_to_win() {
+        let known = [
+            "switch",
+            "Switch",
+            "swtich",
+            "stop-feed",
+            "stop-fed",
+            "s1",
+            "s12",
+            "s120",
+            "s21",
+            "backup",
+            "back-up",
+            "bäckup",
+            "a",
+            "",
+            "ab",
+            "abc",
+            "routes-ß",
+            "ROUTES",
+            "x",
+            "xy",
+        ];
+        let names = [
+            "switch",
+            "SWITCH",
+            "swich",
+            "stopfeed",
+            "s12x",
+            "s2",
+            "backup",
+            "bakup",
+            "bäkup",
+            "",
+            "a",
+            "b",
+            "routes",
+            "routes-s",
+            "xyz",
+            "stop-feed-now",
+            "abcd",
+        ];
+        for name in names {
+            for skip in 0..known.len() {
+                let known: Vec<&str> =
+                    known.iter().copied().skip(skip).chain(known.iter().copied().take(skip)).collect();
+                assert_eq!(super::closest(name, &known), closest_of_all(name, &known), "{name} in {known:?}");
+            }
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! G003 redundant-after: an `after` entry is already implied through another.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -39,10 +41,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (i, step) in cx.plan.steps.iter().enumerate() {
         let Some(written) = &step.after else { continue };
         let entries = &cx.graph.after[i];
-        let mut seen: Vec<&str> = Vec::with_capacity(written.len());
+        // For each entry, the first other entry that waits for it: one
+        // search for the whole list, however long it is.
+        let via_of: HashMap<usize, usize> = match entries.len() {
+            0 | 1 => HashMap::new(),
+            _ => {
+                entries.iter().zip(ancestry.first_dependents(entries)).filter_map(|(&e, via)| Some((e, via?))).collect()
+            }
+        };
+        let mut seen: HashSet<&str> = HashSet::with_capacity(written.len());
         for name in written {
             let Some(&target) = cx.graph.index.get(name.as_str()) else { continue };
-            if seen.contains(&name.as_str()) {
+            if !seen.insert(name.as_str()) {
                 out.push(
                     RULE.diag(name.span, format!("`{}` is listed twice in the `after` of `{}`", name.value, step.id()))
                         .step(step.id())
@@ -50,13 +60,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            seen.push(name.as_str());
-            let via = entries
-                .iter()
-                .copied()
-                .filter(|&other| other != target)
-                .find(|&other| ancestry.depends_on_any(other, &[target]).is_some());
-            if let Some(via) = via {
+            if let Some(&via) = via_of.get(&target) {
                 let via = cx.plan.steps[via].id();
                 out.push(
                     RULE.diag(

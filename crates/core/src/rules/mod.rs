@@ -186,6 +186,20 @@ pub(crate) fn preceded_by_any(
         || ancestry.depends_on_any(step, candidates).is_some()
 }
 
+/// For each `(key, step)` of `questions`, whether one of the steps of
+/// `sets[key]` comes before `step`, in the sense of [`preceded_by`]: all at
+/// once, so that many questions about one set cost about one walk over the
+/// graph ([`Ancestry::depends_on_each`]).
+pub(crate) fn preceded_by_each(cx: &Context<'_>, questions: &[(usize, usize)], sets: &[&[usize]]) -> Vec<bool> {
+    let rank = |i: usize| cx.plan.steps[i].phase.rank();
+    // An earlier phase comes before; the rest is asked of the graph.
+    let earliest: Vec<Option<u8>> = sets.iter().map(|set| set.iter().map(|&c| rank(c)).min()).collect();
+    let by_phase = |&(key, step): &(usize, usize)| earliest.get(key).copied().flatten().is_some_and(|e| e < rank(step));
+    let asked: Vec<(usize, usize)> = questions.iter().copied().filter(|q| !by_phase(q)).collect();
+    let mut found = cx.graph.ancestry().depends_on_each(&asked, sets).into_iter();
+    questions.iter().map(|q| by_phase(q) || found.next().unwrap_or(false)).collect()
+}
+
 /// The first change (in list order) among the steps `considered` that no step
 /// of kind `kind` comes before, and no other considered change either (then
 /// that change is the one to look at). Shared by C001 and C003.

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Rule, preceded_by_any};
+use super::{Context, Rule, preceded_by_each};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 
@@ -58,27 +58,37 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut ancestry = cx.graph.ancestry();
+    // Each destroyed resource's backups, and whether each destroying step
+    // comes after one: asked all at once, so that many steps destroying one
+    // resource cost no more than a walk over the graph.
+    let mut keys: HashMap<&str, usize> = HashMap::new();
+    let mut sets: Vec<&[usize]> = Vec::new();
+    let (mut destroyed, mut questions) = (Vec::new(), Vec::new());
     for (i, step) in steps.iter().enumerate() {
         for resource in &step.destroys {
-            let candidates = backups.get(resource.as_str()).map_or(&[][..], Vec::as_slice);
-            if preceded_by_any(cx, &mut ancestry, i, candidates) {
-                continue;
-            }
-            let r = &resource.value;
-            let detail = if candidates.is_empty() {
-                format!("no `backup` step backs up `{r}`")
-            } else {
-                format!("`{}` does not wait for the backup of `{r}`", step.id())
-            };
-            out.push(
-                RULE.diag(resource.span, format!("step `{}` destroys `{r}`, but {detail}", step.id()))
-                    .step(step.id())
-                    .help(format!(
-                        "add a `kind: backup` step with `backs_up: [{r}]` and make `{}` wait for it",
-                        step.id()
-                    )),
-            );
+            let key = *keys.entry(resource.as_str()).or_insert_with(|| {
+                sets.push(backups.get(resource.as_str()).map_or(&[][..], Vec::as_slice));
+                sets.len() - 1
+            });
+            destroyed.push((step, resource, key));
+            questions.push((key, i));
         }
+    }
+    let backed_up = preceded_by_each(cx, &questions, &sets);
+    for (&(step, resource, key), backed_up) in destroyed.iter().zip(backed_up) {
+        if backed_up {
+            continue;
+        }
+        let r = &resource.value;
+        let detail = if sets[key].is_empty() {
+            format!("no `backup` step backs up `{r}`")
+        } else {
+            format!("`{}` does not wait for the backup of `{r}`", step.id())
+        };
+        out.push(
+            RULE.diag(resource.span, format!("step `{}` destroys `{r}`, but {detail}", step.id()))
+                .step(step.id())
+                .help(format!("add a `kind: backup` step with `backs_up: [{r}]` and make `{}` wait for it", step.id())),
+        );
     }
 }

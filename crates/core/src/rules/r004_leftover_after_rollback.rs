@@ -54,51 +54,49 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(sim) = cx.sim else { return };
     let steps = &cx.plan.steps;
     let mut reported: HashSet<(usize, &str)> = HashSet::new();
-    for point in sim.points.iter().filter(|p| !p.no_way_back) {
-        for left in sim.leftovers(point) {
-            if !reported.insert((left.set_by, left.resource.as_str())) {
-                continue;
-            }
-            let setter = &steps[left.set_by];
-            // A change with no undo at all is R001's finding; its leftovers follow from it.
-            if !left.by_undo && setter.undo.is_none() && setter.kind == Kind::Change {
-                continue;
-            }
-            let failing = &steps[point.step];
-            let (who, span, help) = if left.by_undo {
-                (
-                    format!("the undo of `{}` sets it to `{}`", setter.id(), left.state),
-                    undo_entry(setter, &left.resource),
-                    format!("make the undo of `{}` set `{}: {}`", setter.id(), left.resource, left.baseline),
-                )
-            } else {
-                let help = if setter.undo.is_some() {
-                    format!("add `sets: {{{}: {}}}` to the undo of `{}`", left.resource, left.baseline, setter.id())
-                } else {
-                    format!("give `{}` an undo that sets `{}` back to `{}`", setter.id(), left.resource, left.baseline)
-                };
-                (
-                    format!("`{}` sets it and no undo sets it back", setter.id()),
-                    entry(&setter.sets, &left.resource),
-                    help,
-                )
-            };
-            out.push(
-                RULE.diag(
-                    span.unwrap_or(setter.anchor()),
-                    format!(
-                        "if `{}` fails at {}, the rollback leaves `{}` `{}` instead of its baseline `{}`: {who}",
-                        failing.id(),
-                        sim.clock(point.fail),
-                        left.resource,
-                        left.state,
-                        left.baseline
-                    ),
-                )
-                .step(setter.id())
-                .help(help),
-            );
+    // The first point that has each leftover: reading every point's would
+    // take points × resources.
+    let leftovers = sim.first_leftovers();
+    for (point, left) in &leftovers {
+        let point = &sim.points[*point];
+        if !reported.insert((left.set_by, left.resource.as_str())) {
+            continue;
         }
+        let setter = &steps[left.set_by];
+        // A change with no undo at all is R001's finding; its leftovers follow from it.
+        if !left.by_undo && setter.undo.is_none() && setter.kind == Kind::Change {
+            continue;
+        }
+        let failing = &steps[point.step];
+        let (who, span, help) = if left.by_undo {
+            (
+                format!("the undo of `{}` sets it to `{}`", setter.id(), left.state),
+                undo_entry(setter, &left.resource),
+                format!("make the undo of `{}` set `{}: {}`", setter.id(), left.resource, left.baseline),
+            )
+        } else {
+            let help = if setter.undo.is_some() {
+                format!("add `sets: {{{}: {}}}` to the undo of `{}`", left.resource, left.baseline, setter.id())
+            } else {
+                format!("give `{}` an undo that sets `{}` back to `{}`", setter.id(), left.resource, left.baseline)
+            };
+            (format!("`{}` sets it and no undo sets it back", setter.id()), entry(&setter.sets, &left.resource), help)
+        };
+        out.push(
+            RULE.diag(
+                span.unwrap_or(setter.anchor()),
+                format!(
+                    "if `{}` fails at {}, the rollback leaves `{}` `{}` instead of its baseline `{}`: {who}",
+                    failing.id(),
+                    sim.clock(point.fail),
+                    left.resource,
+                    left.state,
+                    left.baseline
+                ),
+            )
+            .step(setter.id())
+            .help(help),
+        );
     }
     parallel_undos(cx, sim, out);
 }

@@ -1,6 +1,6 @@
 //! R005 undo-needs-unfinished: an undo relies on a step that may not have run.
 
-use super::{Context, Rule, preceded_by_any};
+use super::{Context, Rule, preceded_by_each};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub static RULE: Rule = Rule {
@@ -41,27 +41,41 @@ Make the step wait for what its undo needs: add it to `after` (here
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let steps = &cx.plan.steps;
-    let mut ancestry = cx.graph.ancestry();
+    // Every need, then whether each step waits for what its undo needs:
+    // asked all at once, so that many undos needing one step cost no more
+    // than a walk over the graph.
+    let mut needs = Vec::new();
     for (i, step) in steps.iter().enumerate() {
-        let Some(undo) = &step.undo else { continue };
-        for need in &undo.needs {
-            let Some(&n) = cx.graph.index.get(need.as_str()) else { continue };
-            let done_before = n == i || preceded_by_any(cx, &mut ancestry, i, &[n]);
-            if !done_before {
-                out.push(
-                    RULE.diag(
-                        need.span,
-                        format!(
-                            "the undo of `{}` needs `{}`, but `{}` does not wait for it, so it may not have run",
-                            step.id(),
-                            need.value,
-                            step.id()
-                        ),
-                    )
-                    .step(step.id())
-                    .help(format!("add `{}` to the `after` of `{}`", need.value, step.id())),
-                );
+        for need in step.undo.iter().flat_map(|u| &u.needs) {
+            if let Some(&n) = cx.graph.index.get(need.as_str()) {
+                needs.push((i, need, n));
             }
         }
+    }
+    if needs.is_empty() {
+        return;
+    }
+    let targets: Vec<[usize; 1]> = (0..steps.len()).map(|n| [n]).collect();
+    let sets: Vec<&[usize]> = targets.iter().map(|t| &t[..]).collect();
+    let questions: Vec<(usize, usize)> = needs.iter().map(|&(i, _, n)| (n, i)).collect();
+    let waits = preceded_by_each(cx, &questions, &sets);
+    for (&(i, need, n), waits) in needs.iter().zip(waits) {
+        if n == i || waits {
+            continue;
+        }
+        let step = &steps[i];
+        out.push(
+            RULE.diag(
+                need.span,
+                format!(
+                    "the undo of `{}` needs `{}`, but `{}` does not wait for it, so it may not have run",
+                    step.id(),
+                    need.value,
+                    step.id()
+                ),
+            )
+            .step(step.id())
+            .help(format!("add `{}` to the `after` of `{}`", need.value, step.id())),
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! seconds from the window's start; the renderers turn them into minutes and
 //! wall-clock times.
 
+mod leftovers;
 mod model;
 pub mod montecarlo;
 mod pert;
@@ -13,7 +14,8 @@ mod progress;
 mod runbook;
 
 use crate::graph::PlanGraph;
-use crate::model::{Plan, Symbol, Window};
+use crate::model::{Plan, Window};
+use leftovers::Trail;
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
 pub use progress::Progress;
@@ -57,10 +59,6 @@ pub struct FailurePoint {
     /// An irreversible step had started: no complete rollback is possible,
     /// whatever `fits` says.
     pub no_way_back: bool,
-    /// Where its leftovers are in the simulation's list: read them with
-    /// [`Simulation::leftovers`]. (Kept out of the point, which a plan has
-    /// one of per step: most have none.)
-    leftovers: (u32, u32),
 }
 
 /// One undo in a rollback, with its time from the window's start.
@@ -116,7 +114,7 @@ pub struct Simulation {
     pub prep: Vec<bool>,
     pub monte_carlo: Option<MonteCarlo>,
     /// Every point's leftovers; see [`Simulation::leftovers`].
-    leftovers: Vec<Leftover>,
+    trail: Trail,
 }
 
 /// Simulates `plan`; `None` without a window. Monte Carlo runs when
@@ -128,26 +126,20 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
     let mut eval = Eval::default();
     model.evaluate(&model.likely, &mut eval);
 
-    // Each point's `(started, place)` too, for the leftovers' sweep.
-    let mut by_started = Vec::with_capacity(model.points.len());
-    let mut points: Vec<FailurePoint> = model
+    let points: Vec<FailurePoint> = model
         .points(&model.likely, &eval)
-        .map(|p| {
-            by_started.push((p.started as u32, by_started.len() as u32));
-            FailurePoint {
-                step: p.step,
-                fail: p.fail,
-                started: p.started,
-                chain: p.chain,
-                done: p.done,
-                margin: window_length - p.done,
-                fits: p.done <= window_length,
-                no_way_back: p.no_way_back,
-                leftovers: (0, 0),
-            }
+        .map(|p| FailurePoint {
+            step: p.step,
+            fail: p.fail,
+            started: p.started,
+            chain: p.chain,
+            done: p.done,
+            margin: window_length - p.done,
+            fits: p.done <= window_length,
+            no_way_back: p.no_way_back,
         })
         .collect();
-    let leftovers = Leftovers::new(plan, &model).fill(&eval.seq, &mut points, by_started);
+    let trail = Trail::new(plan, &model, &eval.seq);
     let critical_path = critical_path(&eval);
     let deadline = deadline(&model, &eval, &model.likely);
     let mut sim = Simulation {
@@ -166,7 +158,7 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         undone: std::mem::take(&mut model.undone),
         prep: std::mem::take(&mut model.prep),
         monte_carlo: None,
-        leftovers,
+        trail,
     };
     sim.monte_carlo = settings.map(|s| montecarlo::run(plan, graph, &sim, s));
     Some(sim)
@@ -218,124 +210,23 @@ fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
     best
 }
 
-/// The state simulation behind leftovers, updated one started step at a time.
-/// Resources and states are [`Symbol`]s, so all of it compares numbers.
-struct Leftovers<'p> {
-    plan: &'p Plan,
-    model: &'p Model<'p>,
-    /// Per resource: its baseline state.
-    baseline: Vec<Symbol>,
-    /// Per resource: the last forward write so far (step, state).
-    forward: Vec<Option<(u32, Symbol)>>,
-    /// Per resource: the first undo so far that writes it. Undos run in
-    /// reverse dependency order, so the first started is the last to write.
-    undo: Vec<Option<(u32, Symbol)>>,
-    /// Resources now off their baseline, with each one's place in `off`.
-    off: Vec<u32>,
-    off_at: Vec<u32>,
-}
-
-impl<'p> Leftovers<'p> {
-    fn new(plan: &'p Plan, model: &'p Model<'p>) -> Self {
-        let count = plan.symbols.len();
-        let mut baseline = vec![Symbol::ABSENT; count];
-        for b in &plan.baseline {
-            if let Some(slot) = baseline.get_mut(b.resource_symbol.0 as usize) {
-                *slot = b.state_symbol;
-            }
-        }
-        Leftovers {
-            plan,
-            model,
-            baseline,
-            forward: vec![None; count],
-            undo: vec![None; count],
-            off: Vec::new(),
-            off_at: vec![NONE; count],
-        }
-    }
-
-    fn start(&mut self, step: usize) {
-        let (m, step32) = (self.model, step as u32);
-        let sets = m.columns.sets(step);
-        let undo_sets = if m.undone[step] { m.columns.undo_sets(step) } else { &[] };
-        for &(r, state) in sets {
-            self.forward[r.0 as usize] = Some((step32, state));
-        }
-        for &(r, state) in undo_sets {
-            self.undo[r.0 as usize].get_or_insert((step32, state));
-        }
-        for &(r, _) in sets.iter().chain(undo_sets) {
-            self.settle(r);
-        }
-    }
-
-    /// The state `r` ends in after the rollback, and who wrote it.
-    fn end_state(&self, r: usize) -> Option<(u32, Symbol, bool)> {
-        match (self.undo[r], self.forward[r]) {
-            (Some((s, v)), _) => Some((s, v, true)),
-            (None, Some((s, v))) => Some((s, v, false)),
-            (None, None) => None,
-        }
-    }
-
-    fn settle(&mut self, r: Symbol) {
-        let ri = r.0 as usize;
-        let off = self.end_state(ri).is_some_and(|(_, v, _)| v != self.baseline[ri]);
-        let listed = self.off_at[ri] != NONE;
-        if off && !listed {
-            self.off_at[ri] = self.off.len() as u32;
-            self.off.push(r.0);
-        } else if !off && listed {
-            let at = self.off_at[ri] as usize;
-            self.off.swap_remove(at);
-            if let Some(&moved) = self.off.get(at) {
-                self.off_at[moved as usize] = at as u32;
-            }
-            self.off_at[ri] = NONE;
-        }
-    }
-
-    /// Sweeps the started order once, recording each point's leftovers (in
-    /// one list, each point holding where its own are).
-    /// `by_started`: each point's `(started, place in points)`.
-    fn fill(mut self, seq: &[u32], points: &mut [FailurePoint], mut by_started: Vec<(u32, u32)>) -> Vec<Leftover> {
-        // Nearly sorted already: a point that fails later has started more.
-        by_started.sort_unstable();
-        let mut list = Vec::new();
-        let mut done = 0;
-        for (started, i) in by_started {
-            while done < started as usize {
-                self.start(seq[done] as usize);
-                done += 1;
-            }
-            if self.off.is_empty() {
-                continue;
-            }
-            let mut off = self.off.clone();
-            off.sort_unstable();
-            let (plan, from) = (self.plan, list.len() as u32);
-            list.extend(off.into_iter().filter_map(|r| {
-                let (set_by, state, by_undo) = self.end_state(r as usize)?;
-                Some(Leftover {
-                    resource: plan.symbol(Symbol(r)).to_string(),
-                    state: plan.symbol(state).to_string(),
-                    baseline: plan.symbol(self.baseline[r as usize]).to_string(),
-                    set_by: set_by as usize,
-                    by_undo,
-                })
-            }));
-            points[i as usize].leftovers = (from, list.len() as u32);
-        }
-        list
-    }
-}
-
 impl Simulation {
-    /// The resources `point`'s rollback leaves off their baseline, by name.
-    pub fn leftovers(&self, point: &FailurePoint) -> &[Leftover] {
-        let (from, to) = point.leftovers;
-        self.leftovers.get(from as usize..to as usize).unwrap_or_default()
+    /// The resources `point`'s rollback leaves off their baseline, by name
+    /// (in the order of their symbols). Worked out when asked for, in
+    /// O(log n + how many there are): kept for every point, they could
+    /// grow as points × resources.
+    pub fn leftovers(&self, point: &FailurePoint) -> Vec<Leftover> {
+        self.trail.at(point.started)
+    }
+
+    /// Every leftover of the points a complete rollback is possible from,
+    /// each time a step leaves a resource off its baseline once: at the
+    /// first point (in [`Simulation::points`] order) that has it, with that
+    /// point's place. In point order, each point's in the order of
+    /// [`Simulation::leftovers`]. O(n log n), where listing every point's
+    /// leftovers could take points × resources.
+    pub fn first_leftovers(&self) -> Vec<(usize, Leftover)> {
+        self.trail.first_seen(&self.points)
     }
 
     /// The steps started when `point` fails.

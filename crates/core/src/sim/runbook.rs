@@ -25,7 +25,7 @@ pub struct Runbook<'a> {
     pub undos: Vec<UndoItem<'a>>,
     pub verify: Verification<'a>,
     /// What this rollback leaves off its baseline.
-    pub leftovers: &'a [Leftover],
+    pub leftovers: Vec<Leftover>,
     pub verdict: Verdict,
 }
 
