@@ -9,8 +9,9 @@ use yew::Callback;
 use super::analysis::analyse;
 use super::findings::{Findings, FindingsProps};
 use super::graph::{GraphProps, GraphView};
+use super::odds_job::{Answer, Ask, Figures, Job, analysis_for_odds};
 use super::ptr::Ptr;
-use retreat_core::sim::Settings;
+use retreat_core::sim::{MonteCarlo, Settings};
 use retreat_core::{MonteCarloRuns, Options, analyze};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -70,9 +71,54 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
 }
 
 #[wasm_bindgen_test]
+fn the_odds_job_gives_the_figures_of_one_go() {
+    // What the worker runs, a slice at a time, against the core's all at once.
+    let text =
+        retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
+    let settings = Settings { runs: 500, seed: 3 };
+    let analysis = Ptr::new(analysis_for_odds(text));
+    let mut job = Job::new(7, analysis.clone(), settings).expect("something to simulate");
+    let mut slices = 0;
+    let figures = loop {
+        slices += 1;
+        match job.run_for(0.0) {
+            Answer::Done { id, figures } => break (id, figures),
+            Answer::Progress { id, done, total } => assert_eq!((id, total), (7, 500), "{done}"),
+            Answer::Failed { why, .. } => panic!("{why}"),
+        }
+    };
+    assert_eq!(figures.0, 7);
+    assert!(slices > 1, "one slice did it all");
+    let (graph, sim) = (analysis.graph.as_ref().expect("graph"), analysis.simulation.as_ref().expect("sim"));
+    let one_go = retreat_core::sim::montecarlo::run(&analysis.plan, graph, sim, settings);
+    assert_eq!(MonteCarlo::from(figures.1.clone()), one_go);
+    assert_eq!(figures.1.p_rollback_fits[5..8], [0.162, 0.068, 0.026]);
+}
+
+#[wasm_bindgen_test]
+fn the_worker_messages_cross_unchanged() {
+    let ask = Ask::Run { id: 3, text: "title: ünïcödé\n".into(), runs: 10_000, seed: 1 };
+    let sent = serde_wasm_bindgen::to_value(&ask).expect("to JS");
+    assert_eq!(serde_wasm_bindgen::from_value::<Ask>(sent).expect("from JS"), ask);
+    let figures = Figures {
+        runs: 10,
+        seed: 1,
+        // Every bit of an f64 survives.
+        p_forward_fits: 0.1 + 0.2,
+        p_rollback_fits: vec![1.0 / 3.0, 0.0],
+        done_histograms: vec![vec![1, 2, 3], vec![]],
+        forward_histogram: vec![9; 30],
+    };
+    let answer = Answer::Done { id: 3, figures };
+    let sent = serde_wasm_bindgen::to_value(&answer).expect("to JS");
+    assert_eq!(serde_wasm_bindgen::from_value::<Answer>(sent).expect("from JS"), answer);
+}
+
+#[wasm_bindgen_test]
 fn monte_carlo_gives_the_native_figures() {
     // The same numbers as `tests/it/simulate.rs` asserts natively.
-    let text = retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
+    let text =
+        retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
     let options =
         Options { monte_carlo: MonteCarloRuns::Exactly(Settings { runs: 500, seed: 3 }), ..Options::default() };
     let mc = analyze(text, &options).simulation.expect("sim").monte_carlo.expect("mc");
