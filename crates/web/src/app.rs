@@ -153,10 +153,10 @@ pub fn app() -> Html {
             html! { <Findings analysis={analysis.clone()} text={state.text.clone()} on_jump={on.jump.clone()} /> }
         }
         Tab::Graph => {
-            html! { <GraphView analysis={analysis.clone()} selected={state.selected} failing={state.failing} on_select={on.select.clone()} /> }
+            html! { <GraphView analysis={analysis.clone()} text={state.text.clone()} selected={state.selected} failing={state.failing} on_select={on.select.clone()} /> }
         }
         Tab::Timeline => {
-            html! { <Timeline analysis={analysis.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
+            html! { <Timeline analysis={analysis.clone()} text={state.text.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
         }
         Tab::Rehearse => html! {
             <Rehearse analysis={analysis.clone()} failing={state.failing} ticks={state.ticks.clone()}

@@ -33,6 +33,7 @@ mod tabs;
 mod tests;
 mod timeline;
 mod worker;
+mod zoom;
 
 /// Mounts the app on the page's body. In the odds' worker, which runs this
 /// same module (see `worker`), there is no page, and nothing to mount.

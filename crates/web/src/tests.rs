@@ -11,6 +11,7 @@ use super::findings::{Findings, FindingsProps};
 use super::graph::{GraphProps, GraphView};
 use super::odds_job::{Answer, Ask, Figures, Job, analysis_for_odds};
 use super::ptr::Ptr;
+use super::timeline::{Timeline, TimelineProps};
 use retreat_core::sim::{MonteCarlo, Settings};
 use retreat_core::{MonteCarloRuns, Options, analyze};
 
@@ -56,8 +57,13 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
     let (analysis, _) = analyse(retreat_core::EXAMPLE_PLAN);
     let steps = analysis.plan.steps.len();
     let el = root();
-    let props =
-        GraphProps { analysis: Ptr::new(analysis), selected: None, failing: Some(8), on_select: Callback::noop() };
+    let props = GraphProps {
+        analysis: Ptr::new(analysis),
+        text: Ptr::new(retreat_core::EXAMPLE_PLAN.to_string()),
+        selected: None,
+        failing: Some(8),
+        on_select: Callback::noop(),
+    };
     yew::Renderer::<GraphView>::with_root_and_props(el.clone(), props).render();
     settle().await;
     let nodes = el.query_selector_all("g.node").expect("query");
@@ -68,6 +74,37 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
     assert!(labels.iter().any(|l| l == "Step go-no-go: go/no-go"), "{labels:?}");
     assert!(labels.iter().any(|l| l == "Step switch: change, has undo, fails here"), "{labels:?}");
     assert_eq!(el.query_selector_all("g.node.failing").expect("query").length(), 1);
+    // Fitted: the whole drawing is the view, with buttons to zoom that say what they do.
+    let svg = el.query_selector(".zoom-view svg").expect("query").expect("svg");
+    assert!(
+        svg.get_attribute("viewBox").is_some_and(|v| v.starts_with("0.00 -12.00 ")),
+        "{:?}",
+        svg.get_attribute("viewBox")
+    );
+    for label in ["Zoom in", "Zoom out", "Fit it all in the panel"] {
+        assert!(el.query_selector(&format!("button[aria-label='{label}']")).expect("query").is_some(), "{label}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_draws_every_scheduled_step_and_the_rollback_of_the_failing_one() {
+    let (analysis, _) = analyse(retreat_core::EXAMPLE_PLAN);
+    let sim = analysis.simulation.as_ref().expect("sim");
+    let scheduled = sim.slots.iter().filter(|s| s.is_some()).count();
+    let switch = analysis.plan.steps.iter().position(|s| s.id() == "switch").expect("switch");
+    let el = root();
+    let props = TimelineProps {
+        analysis: Ptr::new(analysis),
+        text: Ptr::new(retreat_core::EXAMPLE_PLAN.to_string()),
+        failing: Some(switch),
+        on_fail: Callback::noop(),
+    };
+    yew::Renderer::<Timeline>::with_root_and_props(el.clone(), props).render();
+    settle().await;
+    assert_eq!(el.query_selector_all(".bars .forward").expect("query").length() as usize, scheduled);
+    assert_eq!(el.query_selector_all(".bars .forward.failing").expect("query").length(), 1);
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("switch fails 23:05"), "{text}");
 }
 
 #[wasm_bindgen_test]
