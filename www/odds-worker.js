@@ -6,10 +6,15 @@
 const early = [];
 self.onmessage = ({ data }) => {
   self.onmessage = (e) => early.push(e.data);
-  import(data.glue)
-    .then(async (glue) => {
-      await glue.default({ module_or_path: data.module });
-      glue.oddsWorker(early);
+  const glue = new URL(data.glue, self.location.href);
+  // Only the page's own code, from the page's own origin.
+  const start = glue.origin === self.location.origin
+    ? import(glue.href)
+    : Promise.reject(new Error(`the glue ${glue.href} is not from ${self.location.origin}`));
+  start
+    .then(async (bindings) => {
+      await bindings.default({ module_or_path: data.module });
+      bindings.oddsWorker(early);
     })
-    .catch((e) => self.postMessage({ kind: 'failed', id: 0, why: `the odds' worker did not start: ${e}` }));
+    .catch((e) => self.postMessage({ Failed: { id: 0, why: `the odds' worker did not start: ${e}` } }));
 };

@@ -35,11 +35,14 @@ async function file(name, text) {
   return path;
 }
 
-/** The app opened on a link to `text` (made by the command line), every request of the page recorded. */
-async function openText(text, name, { block } = {}) {
+/**
+ * The app opened on a link to `text` (made by the command line), every
+ * request of the page recorded; `route` (pattern, handler) sees requests first.
+ */
+async function openText(text, name, { route } = {}) {
   const link = cli(['link', await file(name, text), '--base', app.url]).stdout.trim();
   const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  if (block) await context.route(block, (route) => route.abort());
+  if (route) await context.route(...route);
   const page = await context.newPage();
   const requests = [];
   const workers = [];
@@ -136,10 +139,18 @@ test('without a worker the odds still come, from the page, with the same figures
   const expected = await headline(withWorker);
   assert.deepEqual(withWorker.workers, ['odds-worker.js']);
   await withWorker.context.close();
-  const without = await openText(text, 'plan-60.yaml', { block: '**/odds-worker.js' });
+  // The worker's script does not load.
+  const without = await openText(text, 'plan-60.yaml', { route: ['**/odds-worker.js', (r) => r.abort()] });
   assert.equal(await headline(without), expected);
   assert.deepEqual(without.errors, []);
   await without.context.close();
+  // The worker starts, but cannot load the page's code (only the page gets it).
+  let glue = 0;
+  const stuck = await openText(text, 'plan-60.yaml', { route: [/retreat-web-[0-9a-f]+\.js$/, (r) => (glue++ ? r.abort() : r.continue())] });
+  assert.equal(await headline(stuck), expected);
+  assert.ok(glue >= 2, `the glue was asked for ${glue} times`);
+  assert.deepEqual(stuck.errors, []);
+  await stuck.context.close();
 });
 
 test('typing stays fast while the odds run', async () => {
