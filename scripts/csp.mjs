@@ -16,6 +16,8 @@ const hash = createHash('sha256').update(scripts[0], 'utf8').digest('base64');
 const policy = [
   "default-src 'none'",
   `script-src 'self' 'sha256-${hash}' 'wasm-unsafe-eval'`,
+  // The odds' worker (www/odds-worker.js), a module worker from this origin.
+  "worker-src 'self'",
   "style-src 'self'",
   // Widths of bars are set as style attributes; CSS in an attribute cannot run script.
   "style-src-attr 'unsafe-inline'",

@@ -1,5 +1,5 @@
 //! The app: the one reducer (`state`), the effects that talk to the browser
-//! (autosave, Monte Carlo between frames, the crash test hook), and the
+//! (autosave, Monte Carlo in the odds' worker, the crash test hook), and the
 //! layout of the components, each given props and callbacks.
 
 use std::cell::RefCell;
@@ -15,7 +15,7 @@ use super::example_menu::{ExampleMenu, Opened};
 use super::findings::{Findings, summary_line};
 use super::graph::GraphView;
 use super::notice_bar::notice_bar;
-use super::odds::{OddsView, Runner};
+use super::odds::{OddsView, Report, Runner};
 use super::ptr::Ptr;
 use super::rehearse::Rehearse;
 use super::report::ReportView;
@@ -26,10 +26,11 @@ use super::state::{Action, Notice, NoticeKind, Odds, State, Tab};
 use super::tabs::Tabs;
 use super::timeline::Timeline;
 use retreat_core::Span;
-use retreat_core::sim::MonteCarlo;
 
-/// Quiet time after an analysis before Monte Carlo starts, in milliseconds.
-const ODDS_AFTER_MS: u32 = 400;
+/// Quiet time after an analysis before Monte Carlo starts, in milliseconds:
+/// short, since the odds run in a worker and never hold up the next
+/// keystroke; a burst of analyses asks the worker once.
+const ODDS_AFTER_MS: u32 = 100;
 
 /// The callbacks the components are given. Each one dispatches an action
 /// (reading what the action needs first), so they are made once, and the
@@ -119,21 +120,25 @@ pub fn app() -> Html {
             panic!("a panic asked for with ?debug-panic");
         }
     });
-    // Monte Carlo for each new analysis, a few runs at a time, once typing
-    // has paused (so it never competes with the next keystroke).
+    // Monte Carlo for each new analysis, in the odds' worker, once typing
+    // has paused; the runner of an older analysis stops when dropped.
     {
         let dispatch = state.dispatcher();
-        let analysis = state.analysis.clone();
+        let (analysis, text) = (state.analysis.clone(), state.text.clone());
         use_effect_with(state.generation, move |&generation| {
             let runner: Rc<RefCell<Option<Runner>>> = Rc::default();
             let slot = runner.clone();
             let start = Timeout::new(ODDS_AFTER_MS, move || {
-                let report =
-                    Callback::from(move |(done, total, result): (u32, u32, Option<MonteCarlo>)| match result {
-                        Some(result) => dispatch.dispatch(Action::OddsDone { generation, result }),
-                        None => dispatch.dispatch(Action::OddsProgress { generation, done, total }),
-                    });
-                *slot.borrow_mut() = Runner::start(analysis, report);
+                if analysis.simulation.is_none() {
+                    return;
+                }
+                let report = Callback::from(move |report: Report| match report {
+                    Report::Done { result, ms } => dispatch.dispatch(Action::OddsDone { generation, result, ms }),
+                    Report::Progress { done, total } => {
+                        dispatch.dispatch(Action::OddsProgress { generation, done, total })
+                    }
+                });
+                *slot.borrow_mut() = Some(Runner::start(generation, &text, analysis, report));
             });
             move || {
                 drop(start);
@@ -148,10 +153,10 @@ pub fn app() -> Html {
             html! { <Findings analysis={analysis.clone()} text={state.text.clone()} on_jump={on.jump.clone()} /> }
         }
         Tab::Graph => {
-            html! { <GraphView analysis={analysis.clone()} selected={state.selected} failing={state.failing} on_select={on.select.clone()} /> }
+            html! { <GraphView analysis={analysis.clone()} text={state.text.clone()} selected={state.selected} failing={state.failing} on_select={on.select.clone()} /> }
         }
         Tab::Timeline => {
-            html! { <Timeline analysis={analysis.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
+            html! { <Timeline analysis={analysis.clone()} text={state.text.clone()} failing={state.failing} on_fail={on.fail.clone()} /> }
         }
         Tab::Rehearse => html! {
             <Rehearse analysis={analysis.clone()} failing={state.failing} ticks={state.ticks.clone()}
@@ -167,7 +172,8 @@ pub fn app() -> Html {
         Tab::Report => html! { <ReportView analysis={analysis.clone()} text={state.text.clone()} /> },
     };
     html! {
-        <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}>
+        <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}
+              data-odds-ms={state.odds_ms.map(|ms| format!("{ms:.0}"))}>
             <header class="top">
                 <h1>{ "Retreat" }</h1>
                 <p class="tagline">{ "Will your rollback still fit in the change window?" }</p>

@@ -2,9 +2,15 @@
 //! pass what they read on (in an `Action`, for the reducer, which never
 //! reads it itself).
 
-/// Milliseconds on the page's monotonic clock (`performance.now()`).
+use wasm_bindgen::JsCast;
+
+/// Milliseconds on the monotonic clock (`performance.now()`), in the page or
+/// in the odds' worker alike (each has its own `performance`).
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Milliseconds since the Unix epoch (`Date.now()`), for stamps other tabs compare.

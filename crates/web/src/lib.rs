@@ -20,6 +20,7 @@ mod graph;
 mod markdown;
 mod notice_bar;
 mod odds;
+mod odds_job;
 mod ptr;
 mod rehearse;
 mod report;
@@ -31,9 +32,15 @@ mod tabs;
 #[cfg(test)]
 mod tests;
 mod timeline;
+mod worker;
+mod zoom;
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body. In the odds' worker, which runs this
+/// same module (see `worker`), there is no page, and nothing to mount.
 pub fn start() {
+    if web_sys::window().is_none() {
+        return;
+    }
     // Through Yew, which would otherwise install its own hook when it renders.
     yew::set_custom_panic_hook(Box::new(crash::crashed));
     yew::Renderer::<app::App>::new().render();

@@ -1,82 +1,101 @@
-//! The odds: Monte Carlo figures, run a few runs at a time between frames so
-//! the page never freezes, with a progress bar; then, per failure point, the
-//! chance a rollback fits, and a histogram of when it is done.
+//! The odds: Monte Carlo figures, worked out in a web worker (`worker`) so
+//! that typing never waits for them, with a progress bar; then, per failure
+//! point, the chance a rollback fits, and a histogram of when it is done.
+//! Where no worker can run, the same job runs in the page a few runs per
+//! frame, with the same figures.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::clock::now_ms;
+use super::odds_job::{Answer, Ask, Job};
 use super::ptr::Ptr;
 use super::state::Odds;
+use super::worker::{self, Lease};
 use retreat_core::sim::montecarlo::{BINS, SPAN};
-use retreat_core::sim::{MonteCarlo, Progress, Settings};
+use retreat_core::sim::{MonteCarlo, Settings};
 use retreat_core::{Analysis, sim::say};
 
 /// Runs per simulation in the app, as `retreat simulate` does by default.
 pub const SETTINGS: Settings = Settings::DEFAULT;
-/// Time to spend per chunk, so a frame is never held up for long.
+/// Time the in-page fallback spends per chunk, so a frame is never held up for long.
 const CHUNK_MS: f64 = 10.0;
 
-/// Runs Monte Carlo for one analysis in chunks; dropping it stops the work.
-pub struct Runner {
-    cancelled: Rc<Cell<bool>>,
-    _timer: Rc<RefCell<Option<Timeout>>>,
+/// Where a job is, for the app.
+pub enum Report {
+    Progress {
+        done: u32,
+        total: u32,
+    },
+    /// The figures, and how long they took from the start, in milliseconds.
+    Done {
+        result: MonteCarlo,
+        ms: f64,
+    },
 }
 
-impl Drop for Runner {
-    fn drop(&mut self) {
-        self.cancelled.set(true);
-    }
+/// Runs Monte Carlo for one analysis; dropping it stops the work.
+pub struct Runner {
+    _lease: Option<Lease>,
+    _local: Rc<RefCell<Option<InPage>>>,
 }
 
 impl Runner {
-    /// Starts; `report(done, total, result)` is called after every chunk,
-    /// with the result once all runs are done.
-    pub fn start(analysis: Ptr<Analysis>, report: Callback<(u32, u32, Option<MonteCarlo>)>) -> Option<Runner> {
-        let (graph, sim) = (analysis.graph.as_ref()?, analysis.simulation.as_ref()?);
-        let progress = Rc::new(RefCell::new(Progress::new(&analysis.plan, graph, sim, SETTINGS)));
-        let cancelled = Rc::new(Cell::new(false));
-        let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
-        schedule(analysis, progress, cancelled.clone(), timer.clone(), report);
-        Some(Runner { cancelled, _timer: timer })
+    /// Starts `analysis` (of `text`, numbered `id`) in the worker, or in the
+    /// page if the worker cannot run it; `report` hears every step.
+    pub fn start(id: u64, text: &str, analysis: Ptr<Analysis>, report: Callback<Report>) -> Runner {
+        let started = now_ms();
+        let forward = Callback::from(move |answer: Answer| match answer {
+            Answer::Progress { done, total, .. } => report.emit(Report::Progress { done, total }),
+            Answer::Done { figures, .. } => {
+                report.emit(Report::Done { result: figures.into(), ms: now_ms() - started })
+            }
+            Answer::Failed { .. } => {}
+        });
+        let local: Rc<RefCell<Option<InPage>>> = Rc::default();
+        let on_answer = {
+            let (local, analysis, forward) = (local.clone(), analysis.clone(), forward.clone());
+            Callback::from(move |answer: Answer| match answer {
+                Answer::Failed { .. } => *local.borrow_mut() = InPage::start(id, analysis.clone(), forward.clone()),
+                answer => forward.emit(answer),
+            })
+        };
+        let ask = Ask::Run { id, text: text.to_string(), runs: SETTINGS.runs, seed: SETTINGS.seed };
+        let lease = worker::run(&ask, on_answer).ok();
+        if lease.is_none() {
+            *local.borrow_mut() = InPage::start(id, analysis, forward);
+        }
+        Runner { _lease: lease, _local: local }
     }
 }
 
-fn schedule(
-    analysis: Ptr<Analysis>,
-    progress: Rc<RefCell<Progress>>,
-    cancelled: Rc<Cell<bool>>,
-    timer: Rc<RefCell<Option<Timeout>>>,
-    report: Callback<(u32, u32, Option<MonteCarlo>)>,
-) {
-    let next = timer.clone();
+/// The fallback: the job in the page, in chunks between frames.
+struct InPage {
+    _next: Rc<RefCell<Option<Timeout>>>,
+}
+
+impl InPage {
+    fn start(id: u64, analysis: Ptr<Analysis>, report: Callback<Answer>) -> Option<InPage> {
+        let job = Rc::new(RefCell::new(Job::new(id, analysis, SETTINGS)?));
+        let next = Rc::new(RefCell::new(None));
+        chunk_later(job, next.clone(), report);
+        Some(InPage { _next: next })
+    }
+}
+
+/// The next chunk, on a timer that dies with the [`InPage`] holding it.
+fn chunk_later(job: Rc<RefCell<Job>>, next: Rc<RefCell<Option<Timeout>>>, report: Callback<Answer>) {
+    let slot = Rc::downgrade(&next);
     *next.borrow_mut() = Some(Timeout::new(0, move || {
-        if cancelled.get() {
-            return;
-        }
-        let (Some(graph), Some(sim)) = (analysis.graph.as_ref(), analysis.simulation.as_ref()) else { return };
-        let start = now_ms();
-        let mut batch = 8;
-        {
-            let mut p = progress.borrow_mut();
-            while !p.is_finished() && now_ms() - start < CHUNK_MS {
-                p.advance(&analysis.plan, graph, sim, batch);
-                batch = (batch * 2).min(512);
-            }
-        }
-        let (done, total, finished) = {
-            let p = progress.borrow();
-            let (d, t) = p.done();
-            (d, t, p.is_finished())
-        };
-        if finished {
-            report.emit((done, total, Some(progress.borrow().result())));
-        } else {
-            report.emit((done, total, None));
-            schedule(analysis.clone(), progress.clone(), cancelled.clone(), timer.clone(), report.clone());
+        let Some(next) = slot.upgrade() else { return };
+        let answer = job.borrow_mut().run_for(CHUNK_MS);
+        let more = matches!(answer, Answer::Progress { .. });
+        report.emit(answer);
+        if more {
+            chunk_later(job, next, report);
         }
     }));
 }
@@ -116,12 +135,8 @@ pub fn odds_view(props: &OddsProps) -> Html {
         Odds::Done(mc) => mc.clone(),
     };
     let steps = &analysis.plan.steps;
-    let wanted = analysis
-        .plan
-        .rollback
-        .as_ref()
-        .and_then(|r| r.confidence)
-        .unwrap_or(retreat_core::rules::DEFAULT_CONFIDENCE);
+    let wanted =
+        analysis.plan.rollback.as_ref().and_then(|r| r.confidence).unwrap_or(retreat_core::rules::DEFAULT_CONFIDENCE);
     let rows = sim.points.iter().zip(&mc.p_rollback_fits).map(|(p, &share)| {
         let id = retreat_core::show_invisible(steps.get(p.step).map_or("", |s| s.id())).into_owned();
         let selected = props.failing == Some(p.step);

@@ -93,6 +93,8 @@ pub struct State {
     /// The step the user chose to fail.
     pub failing: Option<usize>,
     pub odds: Odds,
+    /// How long the odds of this analysis took to come back, in milliseconds.
+    pub odds_ms: Option<f64>,
     pub notice: Option<Notice>,
     /// A draft set aside when a link or an example was opened over it.
     pub aside: Option<Ptr<String>>,
@@ -131,6 +133,8 @@ pub enum Action {
     OddsDone {
         generation: u64,
         result: MonteCarlo,
+        /// How long the job took, in milliseconds.
+        ms: f64,
     },
     Notify(Option<Notice>),
     /// Bring back the draft kept aside (here analysed), keeping the plan it
@@ -150,6 +154,7 @@ impl State {
     pub fn new(opened: Analysed, aside: Option<String>, notice: Option<Notice>) -> State {
         State {
             odds: Odds::of(&opened.analysis),
+            odds_ms: None,
             text: opened.text,
             analysis: opened.analysis,
             generation: 1,
@@ -171,6 +176,7 @@ impl State {
         let steps = new.analysis.plan.steps.len();
         State {
             odds: Odds::of(&new.analysis),
+            odds_ms: None,
             text: new.text,
             analysis: new.analysis,
             generation: self.generation + 1,
@@ -238,7 +244,8 @@ impl Reducible for State {
                     Action::OddsProgress { generation, done, total } if generation == self.generation => {
                         next.odds = Odds::Running { done, total };
                     }
-                    Action::OddsDone { generation, result } if generation == self.generation => {
+                    Action::OddsDone { generation, result, ms } if generation == self.generation => {
+                        next.odds_ms = Some(ms);
                         let mut analysis = (*self.analysis).clone();
                         retreat_core::add_monte_carlo(&mut analysis, result.clone(), &Options::default());
                         next.analysis = Ptr::new(analysis);

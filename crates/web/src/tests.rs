@@ -9,8 +9,10 @@ use yew::Callback;
 use super::analysis::analyse;
 use super::findings::{Findings, FindingsProps};
 use super::graph::{GraphProps, GraphView};
+use super::odds_job::{Answer, Ask, Figures, Job, analysis_for_odds};
 use super::ptr::Ptr;
-use retreat_core::sim::Settings;
+use super::timeline::{Timeline, TimelineProps};
+use retreat_core::sim::{MonteCarlo, Settings};
 use retreat_core::{MonteCarloRuns, Options, analyze};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -55,8 +57,13 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
     let (analysis, _) = analyse(retreat_core::EXAMPLE_PLAN);
     let steps = analysis.plan.steps.len();
     let el = root();
-    let props =
-        GraphProps { analysis: Ptr::new(analysis), selected: None, failing: Some(8), on_select: Callback::noop() };
+    let props = GraphProps {
+        analysis: Ptr::new(analysis),
+        text: Ptr::new(retreat_core::EXAMPLE_PLAN.to_string()),
+        selected: None,
+        failing: Some(8),
+        on_select: Callback::noop(),
+    };
     yew::Renderer::<GraphView>::with_root_and_props(el.clone(), props).render();
     settle().await;
     let nodes = el.query_selector_all("g.node").expect("query");
@@ -67,6 +74,82 @@ async fn the_graph_draws_every_step_with_its_kind_in_words() {
     assert!(labels.iter().any(|l| l == "Step go-no-go: go/no-go"), "{labels:?}");
     assert!(labels.iter().any(|l| l == "Step switch: change, has undo, fails here"), "{labels:?}");
     assert_eq!(el.query_selector_all("g.node.failing").expect("query").length(), 1);
+    // Fitted: the whole drawing is the view, with buttons to zoom that say what they do.
+    let svg = el.query_selector(".zoom-view svg").expect("query").expect("svg");
+    assert!(
+        svg.get_attribute("viewBox").is_some_and(|v| v.starts_with("0.00 -12.00 ")),
+        "{:?}",
+        svg.get_attribute("viewBox")
+    );
+    for label in ["Zoom in", "Zoom out", "Fit it all in the panel"] {
+        assert!(el.query_selector(&format!("button[aria-label='{label}']")).expect("query").is_some(), "{label}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_draws_every_scheduled_step_and_the_rollback_of_the_failing_one() {
+    let (analysis, _) = analyse(retreat_core::EXAMPLE_PLAN);
+    let sim = analysis.simulation.as_ref().expect("sim");
+    let scheduled = sim.slots.iter().filter(|s| s.is_some()).count();
+    let switch = analysis.plan.steps.iter().position(|s| s.id() == "switch").expect("switch");
+    let el = root();
+    let props = TimelineProps {
+        analysis: Ptr::new(analysis),
+        text: Ptr::new(retreat_core::EXAMPLE_PLAN.to_string()),
+        failing: Some(switch),
+        on_fail: Callback::noop(),
+    };
+    yew::Renderer::<Timeline>::with_root_and_props(el.clone(), props).render();
+    settle().await;
+    assert_eq!(el.query_selector_all(".bars .forward").expect("query").length() as usize, scheduled);
+    assert_eq!(el.query_selector_all(".bars .forward.failing").expect("query").length(), 1);
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("switch fails 23:05"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn the_odds_job_gives_the_figures_of_one_go() {
+    // What the worker runs, a slice at a time, against the core's all at once.
+    let text =
+        retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
+    let settings = Settings::exactly(500, 3);
+    let analysis = Ptr::new(analysis_for_odds(text));
+    let mut job = Job::new(7, analysis.clone(), settings).expect("something to simulate");
+    let mut slices = 0;
+    let figures = loop {
+        slices += 1;
+        match job.run_for(0.0) {
+            Answer::Done { id, figures } => break (id, figures),
+            Answer::Progress { id, done, total } => assert_eq!((id, total), (7, 500), "{done}"),
+            Answer::Failed { why, .. } => panic!("{why}"),
+        }
+    };
+    assert_eq!(figures.0, 7);
+    assert!(slices > 1, "one slice did it all");
+    let (graph, sim) = (analysis.graph.as_ref().expect("graph"), analysis.simulation.as_ref().expect("sim"));
+    let one_go = retreat_core::sim::montecarlo::run(&analysis.plan, graph, sim, settings);
+    assert_eq!(MonteCarlo::from(figures.1.clone()), one_go);
+    assert_eq!(figures.1.p_rollback_fits[5..8], [0.162, 0.068, 0.026]);
+}
+
+#[wasm_bindgen_test]
+fn the_worker_messages_cross_unchanged() {
+    let ask = Ask::Run { id: 3, text: "title: ünïcödé\n".into(), runs: 10_000, seed: 1 };
+    let sent = serde_wasm_bindgen::to_value(&ask).expect("to JS");
+    assert_eq!(serde_wasm_bindgen::from_value::<Ask>(sent).expect("from JS"), ask);
+    let figures = Figures {
+        runs: 10,
+        seed: 1,
+        // Every bit of an f64 survives.
+        p_forward_fits: 0.1 + 0.2,
+        p_rollback_fits: vec![1.0 / 3.0, 0.0],
+        half_width: 0.009_8,
+        done_histograms: vec![vec![1, 2, 3], vec![]],
+        forward_histogram: vec![9; 30],
+    };
+    let answer = Answer::Done { id: 3, figures };
+    let sent = serde_wasm_bindgen::to_value(&answer).expect("to JS");
+    assert_eq!(serde_wasm_bindgen::from_value::<Answer>(sent).expect("from JS"), answer);
 }
 
 #[wasm_bindgen_test]
