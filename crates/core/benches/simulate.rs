@@ -5,7 +5,7 @@
 use divan::{Bencher, black_box};
 use retreat_core::graph::PlanGraph;
 use retreat_core::sim::{Settings, simulate};
-use retreat_core::{parse, synth};
+use retreat_core::{examples, parse, synth};
 
 fn main() {
     divan::main();
@@ -17,6 +17,22 @@ fn deterministic(bencher: Bencher, steps: usize) {
     let plan = parse(&synth::plan(steps, 1)).plan;
     let graph = PlanGraph::build(&plan);
     bencher.bench(|| simulate(black_box(&plan), &graph, None));
+}
+
+/// 10,000 runs of the app's large example (300 steps), on this one thread.
+#[divan::bench(sample_count = 5)]
+fn monte_carlo_10k_runs_large_example(bencher: Bencher) {
+    let plan = parse(&examples::large()).plan;
+    let graph = PlanGraph::build(&plan);
+    bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings::exactly(10_000, 1))));
+}
+
+/// The default: until every share is known to a point (95%), at most 10,000 runs.
+#[divan::bench(sample_count = 5)]
+fn monte_carlo_default_large_example(bencher: Bencher) {
+    let plan = parse(&examples::large()).plan;
+    let graph = PlanGraph::build(&plan);
+    bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings::DEFAULT)));
 }
 
 #[divan::bench(sample_count = 5)]

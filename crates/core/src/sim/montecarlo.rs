@@ -180,9 +180,14 @@ pub(crate) struct Running {
     /// Runs still to do.
     pub left: u32,
     draws: Draws,
-    durations: Durations,
-    eval: Eval,
+    /// One run's durations and buffers per lane (see [`LANES`]).
+    durations: [Durations; LANES],
+    evals: [Eval; LANES],
 }
+
+/// How many runs go through the forward pass side by side
+/// ([`Model::evaluate_chains_lanes`]).
+const LANES: usize = 4;
 
 fn distribution(e: Est) -> Option<Pert> {
     match e {
@@ -255,8 +260,8 @@ impl<'a> Sampler<'a> {
             batch: Batch::empty(index, self.points, self.histograms),
             left: self.settings.runs_of(index),
             draws: Draws::new(self.settings.seed, u64::from(index)),
-            durations: self.model.likely.clone(),
-            eval: Eval::default(),
+            durations: std::array::from_fn(|_| self.model.likely.clone()),
+            evals: Default::default(),
         }
     }
 
@@ -269,15 +274,29 @@ impl<'a> Sampler<'a> {
         let model = &self.model;
         if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
-            model.evaluate_chains(&model.likely, &mut r.eval, false);
-            self.count(&mut r.batch, &model.likely, &r.eval, todo);
+            model.evaluate_chains(&model.likely, &mut r.evals[0], false);
+            self.count(&mut r.batch, &model.likely, &r.evals[0], todo);
         } else {
-            for _ in 0..todo {
-                for (draw, pert) in &self.perts {
-                    r.durations.set(*draw, r.draws.pert(pert));
+            // Runs `LANES` at a time, the rest one by one; the draws go run
+            // after run either way, so the figures do not depend on it.
+            let mut done = 0;
+            while done < todo {
+                let lanes = if todo - done >= LANES as u32 { LANES } else { 1 };
+                for d in &mut r.durations[..lanes] {
+                    for (draw, pert) in &self.perts {
+                        d.set(*draw, r.draws.pert(pert));
+                    }
                 }
-                model.evaluate_chains(&r.durations, &mut r.eval, self.undo_drawn);
-                self.count(&mut r.batch, &r.durations, &r.eval, 1);
+                if lanes == LANES {
+                    let d = std::array::from_fn(|j| &r.durations[j]);
+                    model.evaluate_chains_lanes(d, &mut r.evals, self.undo_drawn);
+                } else {
+                    model.evaluate_chains(&r.durations[0], &mut r.evals[0], self.undo_drawn);
+                }
+                for (d, e) in r.durations.iter().zip(&r.evals).take(lanes) {
+                    self.count(&mut r.batch, d, e, 1);
+                }
+                done += lanes as u32;
             }
         }
         r.left -= todo;
