@@ -71,12 +71,23 @@ pub fn editor(props: &EditorProps) -> Html {
     let layer = use_node_ref();
     let gutter = use_node_ref();
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    // The last text this editor sent up: when it comes back down as the
+    // state's text, the textarea already shows it, or more typed since.
+    let sent: Rc<RefCell<String>> = use_mut_ref(String::new);
 
     // Text from outside (an example, a link, a restored draft) replaces what
-    // the textarea shows; the user's own typing is already there.
+    // the textarea shows; the user's own typing is already there, and may
+    // have gone on while the analysis of what was sent ran (writing the
+    // sent text back would lose the keys typed since).
     {
         let area = area.clone();
+        let sent = sent.clone();
         use_effect_with(props.text.clone(), move |text| {
+            if **text == *sent.borrow() {
+                return;
+            }
+            // From outside: what was sent before no longer says what is shown.
+            sent.borrow_mut().clear();
             if let Some(el) = area.cast::<HtmlTextAreaElement>()
                 && el.value() != **text
             {
@@ -105,7 +116,11 @@ pub fn editor(props: &EditorProps) -> Html {
             let el: HtmlTextAreaElement = e.target_unchecked_into();
             let on_edit = on_edit.clone();
             let value = el.value();
-            *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || on_edit.emit(value)));
+            let sent = sent.clone();
+            *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                sent.borrow_mut().clone_from(&value);
+                on_edit.emit(value)
+            }));
         })
     };
     let onscroll = {
