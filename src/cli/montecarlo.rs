@@ -156,8 +156,9 @@ impl Bar {
             let total = u64::from(settings.most_runs());
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let template = match settings.precision {
-                Some(_) => "Monte Carlo {bar:40} {pos}/{len} runs at most, {elapsed} (stops once precise enough)",
-                None => "Monte Carlo {bar:40} {pos}/{len} runs, {elapsed}",
+                // The bar takes what the terminal's width leaves.
+                Some(_) => "Monte Carlo {wide_bar} {pos}/{len} runs at most, {elapsed}",
+                None => "Monte Carlo {wide_bar} {pos}/{len} runs, {elapsed}",
             };
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
