@@ -123,7 +123,7 @@ pub fn odds_view(props: &OddsProps) -> Html {
             let value = if *total == 0 { 0 } else { done * 100 / total };
             return html! {
                 <div class="odds">
-                    <p>{ format!("Simulating {} runs with every three-point estimate drawn at random…", SETTINGS.runs) }</p>
+                    <p>{ format!("Simulating up to {} runs with every three-point estimate drawn at random…", SETTINGS.runs) }</p>
                     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={value.to_string()} aria-label="Monte Carlo progress">
                         <div class="progress-bar" style={format!("width: {value}%")} />
                     </div>
