@@ -8,7 +8,7 @@ use super::args::{Command, Diff, Link, Lint, LintFormat, Report, Simulate};
 use super::error::{Error, FINDINGS, OK, TROUBLE};
 use super::input::{Linted, load_plan, read};
 use super::montecarlo::{self, Runs};
-use super::output::{Output, warn};
+use super::output::{Output, text_into, warn};
 use super::{diff, human, json, rules as rule_text, sarif, simulate, usage};
 
 /// Runs `command`, writing on `out`; returns the exit status.
@@ -107,7 +107,15 @@ fn report(args: &Report, out: &mut Output) -> Result<u8, Error> {
         return Ok(FINDINGS);
     }
     let doc = retreat_core::report::document(&analysis, &text);
-    out.write(&if args.html { retreat_core::report::html(&doc) } else { retreat_core::report::markdown(&doc) })?;
+    out.stream(|w| {
+        text_into(w, |t| {
+            if args.html {
+                retreat_core::report::write_html(t, &doc)
+            } else {
+                retreat_core::report::write_markdown(t, &doc)
+            }
+        })
+    })?;
     Ok(OK)
 }
 

@@ -7,6 +7,7 @@
 //! still finishes and exits with the status its findings give, and says
 //! nothing about it.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use super::error::Error;
@@ -93,6 +94,28 @@ impl Write for Minding<'_, '_> {
         let result = out.to.flush();
         out.closed = result.as_ref().is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe);
         result
+    }
+}
+
+/// Runs `render`, which writes text (`fmt::Write`, as the core's
+/// renderings do), into `out`; an error of `out` comes back as it was.
+pub fn text_into(out: &mut dyn Write, render: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result) -> io::Result<()> {
+    struct Text<'w> {
+        out: &'w mut dyn Write,
+        error: Option<io::Error>,
+    }
+    impl fmt::Write for Text<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.out.write_all(s.as_bytes()).map_err(|e| {
+                self.error = Some(e);
+                fmt::Error
+            })
+        }
+    }
+    let mut text = Text { out, error: None };
+    match render(&mut text) {
+        Ok(()) => Ok(()),
+        Err(fmt::Error) => Err(text.error.unwrap_or_else(|| io::Error::other("formatting failed"))),
     }
 }
 

@@ -318,7 +318,16 @@ proptest! {
             .iter()
             .map(|&(k, s)| slices.get(k).is_some_and(|set| ancestry.depends_on_any(s, set).is_some()))
             .collect();
-        prop_assert_eq!(ancestry.depends_on_each(&questions, &slices), one_by_one);
+        prop_assert_eq!(ancestry.depends_on_each(&questions, &slices), one_by_one.clone());
+        // Both as a plain pass in topological order finds, and the target a
+        // search names is one the step depends on.
+        for (&(k, s), answer) in questions.iter().zip(one_by_one) {
+            let set = slices.get(k).copied().unwrap_or_default();
+            prop_assert_eq!(answer, graph.has_ancestor(|x| set.contains(&x))[s], "step {} on {:?}", s, set);
+            if let Some(t) = ancestry.depends_on_any(s, set) {
+                prop_assert!(set.contains(&t) && graph.has_ancestor(|x| x == t)[s], "step {} on {}", s, t);
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::model::{Estimate, Plan, Step};
 use crate::sim::{Simulation, say};
 use crate::units::{format_duration, format_timestamp};
 
+/// Most steps [`PlanDiff::summary`] names in each of its lists.
+pub const SUMMARY_STEPS: usize = 10;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Change {
     pub field: String,
@@ -41,8 +44,15 @@ impl PlanDiff {
     }
 
     /// One line, such as "step `x` added; `switch` changed (takes, undo.takes)".
+    /// It names at most [`SUMMARY_STEPS`] steps of each kind and counts the
+    /// rest: C005 writes it into the message of every stale approval.
     pub fn summary(&self) -> String {
-        let list = |ids: &[String]| ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+        let more =
+            |n: usize| if n > SUMMARY_STEPS { format!(" and {} more", n - SUMMARY_STEPS) } else { String::new() };
+        let list = |ids: &[String]| {
+            let named: Vec<String> = ids.iter().take(SUMMARY_STEPS).map(|i| format!("`{i}`")).collect();
+            format!("{}{}", named.join(", "), more(ids.len()))
+        };
         let mut parts = Vec::new();
         if !self.added.is_empty() {
             parts.push(format!("{} added", list(&self.added)));
@@ -50,9 +60,12 @@ impl PlanDiff {
         if !self.removed.is_empty() {
             parts.push(format!("{} removed", list(&self.removed)));
         }
-        for c in &self.changed {
+        for c in self.changed.iter().take(SUMMARY_STEPS) {
             let fields: Vec<&str> = c.fields.iter().map(|f| f.field.as_str()).collect();
             parts.push(format!("`{}` changed ({})", c.step, fields.join(", ")));
+        }
+        if self.changed.len() > SUMMARY_STEPS {
+            parts.push(format!("{} more steps changed", self.changed.len() - SUMMARY_STEPS));
         }
         if !self.plan.is_empty() {
             let fields: Vec<&str> = self.plan.iter().map(|f| f.field.as_str()).collect();

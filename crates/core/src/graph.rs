@@ -147,9 +147,64 @@ impl PlanGraph {
 
     /// A reusable searcher for "does this step depend on that one" questions.
     pub fn ancestry(&self) -> Ancestry<'_> {
-        Ancestry { graph: self, mark: vec![0; self.len()], generation: 0, stack: Vec::new() }
+        Ancestry { graph: self, mark: vec![0; self.len()], generation: 0, stack: Vec::new(), tree: None }
     }
 }
+
+/// A spanning forest of the DAG, each step under its dependency placed last
+/// in topological order (in a chain, the step before it), numbered by a
+/// depth-first walk: the steps under `s` are numbered `enter[s]..leave[s]`.
+/// A step under another in the forest depends on it, so that is answered
+/// at once; in a chain, every such question.
+struct Tree {
+    enter: Vec<u32>,
+    leave: Vec<u32>,
+}
+
+impl Tree {
+    fn new(g: &PlanGraph) -> Tree {
+        const NO: u32 = u32::MAX;
+        let n = g.len();
+        let (mut first_child, mut next_sibling) = (vec![NO; n], vec![NO; n]);
+        for &s in g.order.iter().rev() {
+            if let Some(parent) = g.deps(s).max_by_key(|&d| g.pos[d]) {
+                next_sibling[s] = first_child[parent];
+                first_child[parent] = s as u32;
+            }
+        }
+        let (mut enter, mut leave) = (vec![0u32; n], vec![0u32; n]);
+        let mut count = 0u32;
+        let mut stack: Vec<(usize, u32)> = Vec::new();
+        for &root in g.order.iter().filter(|&&r| g.deps_of(r).is_empty()) {
+            enter[root] = count;
+            count += 1;
+            stack.push((root, first_child[root]));
+            while let Some(top) = stack.last_mut() {
+                let (s, child) = *top;
+                if child == NO {
+                    leave[s] = count;
+                    stack.pop();
+                } else {
+                    let child = child as usize;
+                    top.1 = next_sibling[child];
+                    enter[child] = count;
+                    count += 1;
+                    stack.push((child, first_child[child]));
+                }
+            }
+        }
+        Tree { enter, leave }
+    }
+
+    /// Whether `step` is `under` or under it in the forest (then it is `under` or depends on it).
+    fn holds(&self, under: usize, step: usize) -> bool {
+        self.enter[under] <= self.enter[step] && self.enter[step] < self.leave[under]
+    }
+}
+
+/// Target lists up to this long are checked against the forest at every
+/// step a search reaches.
+const TREE_TARGETS: usize = 4;
 
 /// Answers reachability questions on the DAG without allocating per question.
 /// A search never visits steps placed before its earliest target in the
@@ -159,6 +214,8 @@ pub struct Ancestry<'g> {
     mark: Vec<u32>,
     generation: u32,
     stack: Vec<usize>,
+    /// Made on the first search that uses it.
+    tree: Option<Tree>,
 }
 
 impl Ancestry<'_> {
@@ -261,7 +318,7 @@ impl Ancestry<'_> {
                 answers[q] = match &every {
                     Some(every) => every[step],
                     None => {
-                        let (found, cost) = self.search(step, &is_target, min_pos);
+                        let (found, cost) = self.search(step, targets, &is_target, min_pos);
                         spent += cost;
                         if spent > whole {
                             every = Some(g.has_ancestor(|x| is_target[x]));
@@ -277,11 +334,19 @@ impl Ancestry<'_> {
         answers
     }
 
-    /// Whether `step` depends on a step marked in `is_target`, none placed
-    /// at or before `min_pos`; and how many edges the search read.
-    fn search(&mut self, step: usize, is_target: &[bool], min_pos: usize) -> (bool, usize) {
+    /// Whether `step` depends on one of `targets` (marked in `is_target`),
+    /// none placed at or before `min_pos`; and how many edges the search
+    /// read. As [`Ancestry::depends_on_any`], a short list is also checked
+    /// against the forest.
+    fn search(&mut self, step: usize, targets: &[usize], is_target: &[bool], min_pos: usize) -> (bool, usize) {
         let g = self.graph;
         let generation = self.next_generation();
+        let small = targets.len() <= TREE_TARGETS;
+        let tree = &*self.tree.get_or_insert_with(|| Tree::new(g));
+        let under = |s: usize| small && targets.iter().any(|&t| t != step && tree.holds(t, s));
+        if under(step) {
+            return (true, 1);
+        }
         let mut cost = 0;
         self.stack.clear();
         self.stack.push(step);
@@ -292,7 +357,7 @@ impl Ancestry<'_> {
                     continue;
                 }
                 self.mark[d] = generation;
-                if is_target[d] {
+                if is_target[d] || (g.pos[d] > min_pos && under(d)) {
                     return (true, cost);
                 }
                 if g.pos[d] > min_pos {
@@ -304,10 +369,19 @@ impl Ancestry<'_> {
     }
 
     /// The first of `targets` that `step` depends on (directly or not), if any.
+    /// A search reaching a step under one of them in the forest ([`Tree`])
+    /// stops there: that step depends on it.
     pub fn depends_on_any(&mut self, step: usize, targets: &[usize]) -> Option<usize> {
         let g = self.graph;
         let min_pos = targets.iter().map(|&t| g.pos[t]).min()?;
         let generation = self.next_generation();
+        let small = targets.len() <= TREE_TARGETS;
+        let tree = &*self.tree.get_or_insert_with(|| Tree::new(g));
+        let under =
+            |s: usize| if small { targets.iter().copied().find(|&t| t != step && tree.holds(t, s)) } else { None };
+        if let Some(t) = under(step) {
+            return Some(t);
+        }
         self.stack.clear();
         self.stack.push(step);
         while let Some(s) = self.stack.pop() {
@@ -320,6 +394,9 @@ impl Ancestry<'_> {
                     return Some(d);
                 }
                 if g.pos[d] > min_pos {
+                    if let Some(t) = under(d) {
+                        return Some(t);
+                    }
                     self.stack.push(d);
                 }
             }

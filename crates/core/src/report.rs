@@ -3,6 +3,8 @@
 //! as Markdown or as a print-ready HTML page. Every piece of plan text is
 //! escaped for the format it goes into.
 
+use std::fmt;
+
 use crate::diagnostic::{LineIndex, show_invisible};
 use crate::model::{Kind, Phase, Shape, Step};
 use crate::sim::{Verdict, say};
@@ -424,31 +426,39 @@ pub fn approval_stanza(by: &str, role: &str, date: &str, hash: &str) -> Result<S
 
 /// The document as Markdown.
 pub fn markdown(doc: &Document) -> String {
-    let mut out = format!("# Change approval: {}\n", md_escape(&doc.title));
+    let mut out = String::new();
+    let _ = write_markdown(&mut out, doc);
+    out
+}
+
+/// The document as Markdown, written piece by piece to `out` (a big plan's
+/// document need not be held whole as text too).
+pub fn write_markdown(out: &mut dyn fmt::Write, doc: &Document) -> fmt::Result {
+    writeln!(out, "# Change approval: {}", md_escape(&doc.title))?;
     for s in &doc.sections {
-        out.push_str(&format!("\n## {}\n\n", s.title));
+        write!(out, "\n## {}\n\n", s.title)?;
         for b in &s.blocks {
             match b {
-                Block::Paragraph(p) => out.push_str(&format!("{}\n\n", md_inline(p))),
+                Block::Paragraph(p) => write!(out, "{}\n\n", md_inline(p))?,
                 Block::List(items) => {
                     for i in items {
-                        out.push_str(&format!("- {}\n", md_inline(i)));
+                        writeln!(out, "- {}", md_inline(i))?;
                     }
-                    out.push('\n');
+                    out.write_char('\n')?;
                 }
                 Block::Table(head, rows) => {
-                    out.push_str(&format!("| {} |\n", head.join(" | ")));
-                    out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+                    writeln!(out, "| {} |", head.join(" | "))?;
+                    writeln!(out, "|{}", "---|".repeat(head.len()))?;
                     for r in rows {
                         let cells: Vec<String> = r.iter().map(|c| md_inline(c)).collect();
-                        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                        writeln!(out, "| {} |", cells.join(" | "))?;
                     }
-                    out.push('\n');
+                    out.write_char('\n')?;
                 }
             }
         }
     }
-    out
+    Ok(())
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -480,39 +490,45 @@ fn html_inline(parts: &[Inline]) -> String {
 
 /// The document's body as HTML (sections only).
 pub fn html_body(doc: &Document) -> String {
-    let mut out = format!("<h1>Change approval: {}</h1>\n", html_escape(&doc.title));
+    let mut out = String::new();
+    let _ = write_html_body(&mut out, doc);
+    out
+}
+
+fn write_html_body(out: &mut dyn fmt::Write, doc: &Document) -> fmt::Result {
+    writeln!(out, "<h1>Change approval: {}</h1>", html_escape(&doc.title))?;
     for s in &doc.sections {
-        out.push_str(&format!("<section>\n<h2>{}</h2>\n", html_escape(&s.title)));
+        writeln!(out, "<section>\n<h2>{}</h2>", html_escape(&s.title))?;
         for b in &s.blocks {
             match b {
-                Block::Paragraph(p) => out.push_str(&format!("<p>{}</p>\n", html_inline(p))),
+                Block::Paragraph(p) => writeln!(out, "<p>{}</p>", html_inline(p))?,
                 Block::List(items) => {
-                    out.push_str("<ul>\n");
+                    out.write_str("<ul>\n")?;
                     for i in items {
-                        out.push_str(&format!("<li>{}</li>\n", html_inline(i)));
+                        writeln!(out, "<li>{}</li>", html_inline(i))?;
                     }
-                    out.push_str("</ul>\n");
+                    out.write_str("</ul>\n")?;
                 }
                 Block::Table(head, rows) => {
-                    out.push_str("<table>\n<thead><tr>");
+                    out.write_str("<table>\n<thead><tr>")?;
                     for h in head {
-                        out.push_str(&format!("<th>{}</th>", html_escape(h)));
+                        write!(out, "<th>{}</th>", html_escape(h))?;
                     }
-                    out.push_str("</tr></thead>\n<tbody>\n");
+                    out.write_str("</tr></thead>\n<tbody>\n")?;
                     for r in rows {
-                        out.push_str("<tr>");
+                        out.write_str("<tr>")?;
                         for c in r {
-                            out.push_str(&format!("<td>{}</td>", html_inline(c)));
+                            write!(out, "<td>{}</td>", html_inline(c))?;
                         }
-                        out.push_str("</tr>\n");
+                        out.write_str("</tr>\n")?;
                     }
-                    out.push_str("</tbody>\n</table>\n");
+                    out.write_str("</tbody>\n</table>\n")?;
                 }
             }
         }
-        out.push_str("</section>\n");
+        out.write_str("</section>\n")?;
     }
-    out
+    Ok(())
 }
 
 /// The stylesheet of the printed document (A4 and Letter both fit).
@@ -527,10 +543,19 @@ section{break-inside:auto}li{margin:.15rem 0}td:empty{height:2.4em}
 
 /// The document as a standalone, print-ready HTML page.
 pub fn html(doc: &Document) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>Change approval: {}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+    let mut out = String::new();
+    let _ = write_html(&mut out, doc);
+    out
+}
+
+/// The standalone page, written piece by piece to `out`.
+pub fn write_html(out: &mut dyn fmt::Write, doc: &Document) -> fmt::Result {
+    write!(
+        out,
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>Change approval: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
         html_escape(&doc.title),
         PRINT_CSS,
-        html_body(doc)
-    )
+    )?;
+    write_html_body(out, doc)?;
+    out.write_str("</body>\n</html>\n")
 }
