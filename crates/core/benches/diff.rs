@@ -9,7 +9,9 @@
 use retreat_core::diff::compare;
 use retreat_core::{MonteCarloRuns, Options, analyze, synth};
 use std::hint::black_box;
-use std::time::Instant;
+
+#[path = "alternate.rs"]
+mod alternate;
 
 const ROUNDS: usize = 20;
 
@@ -27,23 +29,9 @@ fn main() {
             (before, after)
         })
         .collect();
-    let mut times = vec![Vec::with_capacity(ROUNDS); sizes.len()];
-    for round in 0..ROUNDS + 2 {
-        for (i, (before, after)) in pairs.iter().enumerate() {
-            let start = Instant::now();
-            let d = compare(black_box(before), black_box(after));
-            let elapsed = start.elapsed().as_secs_f64() * 1e3;
-            drop(black_box(d));
-            if round >= 2 {
-                times[i].push(elapsed);
-            }
-        }
-    }
-    let median = |t: &mut Vec<f64>| {
-        t.sort_by(f64::total_cmp);
-        t[t.len() / 2]
-    };
-    let medians: Vec<f64> = times.iter_mut().map(median).collect();
+    let medians = alternate::medians(&pairs, ROUNDS, 2, |(before, after)| {
+        drop(black_box(compare(black_box(before), black_box(after))));
+    });
     for (n, m) in sizes.iter().zip(&medians) {
         println!("diff of two {n}-step plans: median {m:.1} ms over {ROUNDS} rounds");
     }

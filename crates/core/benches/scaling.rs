@@ -12,7 +12,9 @@ use retreat_core::graph::PlanGraph;
 use retreat_core::sim::simulate;
 use retreat_core::{parse, synth};
 use std::hint::black_box;
-use std::time::Instant;
+
+#[path = "alternate.rs"]
+mod alternate;
 
 const ROUNDS: usize = 60;
 
@@ -20,24 +22,11 @@ fn main() {
     let sizes = [10_000, 100_000];
     let plans: Vec<_> = sizes.iter().map(|&n| parse(&synth::plan(n, 1)).plan).collect();
     let graphs: Vec<_> = plans.iter().map(PlanGraph::build).collect();
-    let mut times = vec![Vec::with_capacity(ROUNDS); sizes.len()];
-    for round in 0..ROUNDS + 5 {
-        for (i, (plan, graph)) in plans.iter().zip(&graphs).enumerate() {
-            let start = Instant::now();
-            let sim = simulate(black_box(plan), graph, None);
-            let elapsed = start.elapsed().as_secs_f64() * 1e3;
-            drop(black_box(sim));
-            // The first rounds warm up.
-            if round >= 5 {
-                times[i].push(elapsed);
-            }
-        }
-    }
-    let median = |t: &mut Vec<f64>| {
-        t.sort_by(f64::total_cmp);
-        t[t.len() / 2]
-    };
-    let medians: Vec<f64> = times.iter_mut().map(median).collect();
+    let inputs: Vec<_> = plans.iter().zip(&graphs).collect();
+    // The first five rounds warm up.
+    let medians = alternate::medians(&inputs, ROUNDS, 5, |(plan, graph)| {
+        drop(black_box(simulate(black_box(plan), graph, None)));
+    });
     for (n, m) in sizes.iter().zip(&medians) {
         println!("deterministic simulation, {n} steps: median {m:.2} ms over {ROUNDS} rounds");
     }
