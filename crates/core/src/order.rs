@@ -97,16 +97,9 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers
     if n <= SHORT {
         keys.sort_unstable();
     } else {
-        let passes = bits.div_ceil(MAX_DIGIT) as usize;
-        let width = bits.div_ceil(passes as u32);
-        let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
-        let digit = |k: u64, pass: usize| ((k >> (index_bits + pass as u32 * width)) & mask) as usize;
-        let mut counts = vec![0u32; buckets * passes];
-        for &k in keys.iter() {
-            for pass in 0..passes {
-                counts[pass * buckets + digit(k, pass)] += 1;
-            }
-        }
+        let mut digits = Digits::count(keys, index_bits, bits);
+        let (buckets, mut counts) = (digits.buckets, std::mem::take(&mut digits.counts));
+        let digit = |k, pass| digits.digit(k, pass);
         scratch.clear();
         scratch.resize(n, 0);
         for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
@@ -122,6 +115,38 @@ pub fn argsort(n: usize, key: impl Fn(usize) -> u64, out: &mut Vec<u32>, buffers
         }
     }
     out.extend(keys.iter().map(|&k| (k & index_mask) as u32));
+}
+
+/// An LSD radix sort's digits over `bits` key bits from bit `low`, as few
+/// passes as [`MAX_DIGIT`] allows, and every pass's bucket counts (pass
+/// after pass, `buckets` each) for the keys.
+struct Digits {
+    low: u32,
+    width: u32,
+    mask: u64,
+    buckets: usize,
+    counts: Vec<u32>,
+}
+
+impl Digits {
+    fn count(keys: &[u64], low: u32, bits: u32) -> Digits {
+        let passes = bits.div_ceil(MAX_DIGIT) as usize;
+        let width = bits.div_ceil(passes as u32);
+        let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
+        let mut d = Digits { low, width, mask, buckets, counts: vec![0u32; buckets * passes] };
+        for &k in keys {
+            for pass in 0..passes {
+                let at = pass * buckets + d.digit(k, pass);
+                d.counts[at] += 1;
+            }
+        }
+        d
+    }
+
+    /// The digit of key `k` in pass `pass`.
+    fn digit(&self, k: u64, pass: usize) -> usize {
+        ((k >> (self.low + pass as u32 * self.width)) & self.mask) as usize
+    }
 }
 
 /// Turns one pass's counts into each bucket's first slot; `false` (counts
@@ -245,16 +270,9 @@ fn lsd_pairs(
     (low, bits): (u32, u32),
 ) {
     let n = keys.len();
-    let passes = bits.div_ceil(MAX_DIGIT) as usize;
-    let width = bits.div_ceil(passes as u32);
-    let (buckets, mask) = (1usize << width, (1u64 << width) - 1);
-    let digit = |k: u64, pass: usize| ((k >> (low + pass as u32 * width)) & mask) as usize;
-    let mut counts = vec![0u32; buckets * passes];
-    for &k in keys.iter() {
-        for pass in 0..passes {
-            counts[pass * buckets + digit(k, pass)] += 1;
-        }
-    }
+    let mut digits = Digits::count(keys, low, bits);
+    let (buckets, mut counts) = (digits.buckets, std::mem::take(&mut digits.counts));
+    let digit = |k, pass| digits.digit(k, pass);
     // Passes go back and forth between the two pairs of slices.
     let mut in_tmp = false;
     for (pass, count) in counts.chunks_exact_mut(buckets).enumerate() {
