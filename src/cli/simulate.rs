@@ -325,12 +325,12 @@ fn table(out: &mut dyn Write, analysis: &Analysis, sim: &Simulation, points: &Po
             if p.no_way_back { "-".to_string() } else { sim.clock(p.done) },
             if p.no_way_back { "-".to_string() } else { p_fit },
         )?;
-        let leftovers = sim.leftovers(p);
-        for l in leftovers.iter().take(LEFTOVERS_SHOWN) {
+        for l in sim.some_leftovers(p, LEFTOVERS_SHOWN) {
             writeln!(out, "  {:<width$}    leaves {} {} (baseline {})", "", l.resource, l.state, l.baseline)?;
         }
-        if leftovers.len() > LEFTOVERS_SHOWN {
-            let more = leftovers.len() - LEFTOVERS_SHOWN;
+        let count = sim.leftover_count(p);
+        if count > LEFTOVERS_SHOWN {
+            let more = count - LEFTOVERS_SHOWN;
             writeln!(out, "  {:<width$}    and {more} more off their baseline (`--format json` lists them)", "")?;
         }
         if matches!(points, Points::Chosen(_)) {

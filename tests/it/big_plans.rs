@@ -155,6 +155,12 @@ fn leftovers_of_every_point_cost_no_more_than_the_plan() {
         .map(|p| p["leftovers"].as_array().expect("leftovers").len())
         .collect();
     assert_eq!(counts, [1, steps]);
+    // The table lists a few of each point's and counts the rest.
+    let table = retreat(&["simulate", file.path_str(), "--runs", "1"], None, None);
+    assert_eq!(table.status, 0, "{}", table.stderr);
+    assert!(table.stdout.len() / steps <= 1024, "{} bytes", table.stdout.len());
+    let more = format!("and {} more off their baseline (`--format json` lists them)", steps - 5);
+    assert_eq!(table.stdout.lines().filter(|l| l.ends_with(&more)).count(), 1, "the last point's");
 }
 
 #[test]

@@ -267,6 +267,11 @@ proptest! {
             let expected = leftovers_by_hand(&a, sim, p);
             let got: Vec<Left> = sim.leftovers(p).into_iter().map(|l| (l.resource, l.state, l.baseline, l.set_by, l.by_undo)).collect();
             prop_assert_eq!(&got, &expected, "point {} (started {})", p.step, p.started);
+            prop_assert_eq!(sim.leftover_count(p), expected.len());
+            for most in 0..3 {
+                let some = sim.some_leftovers(p, most);
+                prop_assert_eq!(&some[..], &sim.leftovers(p)[..most.min(expected.len())]);
+            }
             for (resource, _, _, set_by, _) in expected.into_iter().filter(|_| !p.no_way_back) {
                 first.entry((set_by, resource)).or_insert(k);
             }

@@ -95,12 +95,20 @@ impl Trail {
                 next[node] += 1;
             });
         }
+        // Each node's list by resource, so that a point's leftovers come
+        // out in order, and the first few without reading the rest.
+        for node in 0..nodes {
+            let stretches = &self.stretches;
+            list[count[node] as usize..count[node + 1] as usize]
+                .sort_unstable_by_key(|&i| stretches[i as usize].resource);
+        }
         self.at = count;
         self.list = list;
     }
 
-    /// The stretches that cover `count` started steps, in no order.
-    fn covering(&self, count: usize) -> impl Iterator<Item = u32> + '_ {
+    /// The nodes whose lists hold the stretches that cover `count` started
+    /// steps: a leaf and its ancestors.
+    fn path(&self, count: usize) -> impl Iterator<Item = usize> + use<> {
         let mut node = if count < self.size { count + self.size } else { 0 };
         std::iter::from_fn(move || {
             if node == 0 {
@@ -110,7 +118,6 @@ impl Trail {
             node /= 2;
             Some(here)
         })
-        .flat_map(|node| self.nodes(node).iter().copied())
     }
 
     fn nodes(&self, node: usize) -> &[u32] {
@@ -129,12 +136,30 @@ impl Trail {
         }
     }
 
-    /// The leftovers of a point that has started `count` steps, by resource
-    /// (in the order the plan first names them).
-    pub fn at(&self, count: usize) -> Vec<Leftover> {
-        let mut found: Vec<&Stretch> = self.covering(count).map(|i| &self.stretches[i as usize]).collect();
-        found.sort_unstable_by_key(|s| s.resource);
-        found.into_iter().map(|s| self.leftover(s)).collect()
+    /// The first `most` leftovers of a point that has started `count`
+    /// steps, in the order of their resources' symbols: the lists along its
+    /// path merged (one stretch a resource covers any count). O(log n) a
+    /// leftover, however many there are in all.
+    pub fn at(&self, count: usize, most: usize) -> Vec<Leftover> {
+        let mut lists: Vec<&[u32]> = self.path(count).map(|node| self.nodes(node)).filter(|l| !l.is_empty()).collect();
+        let mut out = Vec::new();
+        while out.len() < most {
+            let resource = |l: &&[u32]| l.first().map(|&i| self.stretches[i as usize].resource);
+            let Some(next) = (0..lists.len()).min_by_key(|&k| resource(&lists[k])) else { break };
+            let Some((&first, rest)) = lists[next].split_first() else { break };
+            out.push(self.leftover(&self.stretches[first as usize]));
+            if rest.is_empty() {
+                lists.swap_remove(next);
+            } else {
+                lists[next] = rest;
+            }
+        }
+        out
+    }
+
+    /// How many leftovers a point that has started `count` steps has, in O(log n).
+    pub fn count(&self, count: usize) -> usize {
+        self.path(count).map(|node| self.nodes(node).len()).sum()
     }
 
     /// Each leftover at the first of `points` (in their order, skipping

@@ -216,7 +216,17 @@ impl Simulation {
     /// O(log n + how many there are): kept for every point, they could
     /// grow as points × resources.
     pub fn leftovers(&self, point: &FailurePoint) -> Vec<Leftover> {
-        self.trail.at(point.started)
+        self.trail.at(point.started, usize::MAX)
+    }
+
+    /// The first `most` of [`Simulation::leftovers`], without working out the rest.
+    pub fn some_leftovers(&self, point: &FailurePoint, most: usize) -> Vec<Leftover> {
+        self.trail.at(point.started, most)
+    }
+
+    /// How many leftovers `point` has, in O(log n).
+    pub fn leftover_count(&self, point: &FailurePoint) -> usize {
+        self.trail.count(point.started)
     }
 
     /// Every leftover of the points a complete rollback is possible from,
