@@ -6,6 +6,7 @@
 //! seconds from the window's start; the renderers turn them into minutes and
 //! wall-clock times.
 
+mod fits;
 mod leftovers;
 mod model;
 pub mod montecarlo;

@@ -59,6 +59,10 @@ impl Durations {
     }
 }
 
+/// What a forward pass found of one run: its longest prep chain, and
+/// whether a scheduled step took no time.
+pub(crate) type Forward = (f64, bool);
+
 /// Marks "no such step" in `u32` step indices.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -202,18 +206,34 @@ impl<'a> Model<'a> {
     /// of dependent additions (a step waits for the ones before it), and
     /// side by side those chains overlap instead of queueing. The figures
     /// are the same as one run at a time.
+    #[cfg(test)]
     pub fn evaluate_chains_lanes<const L: usize>(&self, d: [&Durations; L], e: &mut [Eval; L], undo_drawn: bool) {
-        let chains = undo_drawn || e.iter().any(|e| !e.chains_known);
-        let forward = if chains { self.forward_lanes::<true, L>(d, e) } else { self.forward_lanes::<false, L>(d, e) };
+        let forward = self.forward_runs(d, e, undo_drawn);
         for ((d, e), forward) in d.into_iter().zip(e.iter_mut()).zip(forward) {
-            e.chains_known = true;
             self.chains_after_forward(d, e, forward);
         }
     }
 
+    /// The forward passes of [`Model::evaluate_chains_lanes`] alone, with
+    /// each step's undo chain toward its dependencies: for each run, its
+    /// longest prep chain and whether a scheduled step took no time.
+    pub fn forward_runs<const L: usize>(
+        &self,
+        d: [&Durations; L],
+        e: &mut [Eval; L],
+        undo_drawn: bool,
+    ) -> [Forward; L] {
+        let chains = undo_drawn || e.iter().any(|e| !e.chains_known);
+        let forward = if chains { self.forward_lanes::<true, L>(d, e) } else { self.forward_lanes::<false, L>(d, e) };
+        for e in e.iter_mut() {
+            e.chains_known = true;
+        }
+        forward
+    }
+
     /// The rest of [`Model::evaluate_chains`] once the forward pass is done
     /// (`forward`: what it returned).
-    fn chains_after_forward(&self, d: &Durations, e: &mut Eval, (prep_chain, instant): (f64, bool)) {
+    pub fn chains_after_forward(&self, d: &Durations, e: &mut Eval, (prep_chain, instant): (f64, bool)) {
         self.sort_points(e);
         let mut chains = std::mem::take(&mut e.point_chain);
         chains.clear();
@@ -519,7 +539,7 @@ pub(crate) struct Eval {
 
 /// The larger of two times, which are never NaN (`f64::max` also minds NaN,
 /// at a cost in the hot loops).
-fn max(a: f64, b: f64) -> f64 {
+pub(crate) fn max(a: f64, b: f64) -> f64 {
     if b > a { b } else { a }
 }
 

@@ -25,7 +25,8 @@
 use std::collections::BTreeMap;
 
 use super::Simulation;
-use super::model::{Draw, Durations, Est, Eval, Model, Purpose};
+use super::fits::FitBuffers;
+use super::model::{Draw, Durations, Est, Eval, Forward, Model, Purpose};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
 use crate::limits::MAX_RUNS;
@@ -183,6 +184,7 @@ pub(crate) struct Running {
     /// One run's durations and buffers per lane (see [`LANES`]).
     durations: [Durations; LANES],
     evals: [Eval; LANES],
+    fit: FitBuffers,
 }
 
 /// How many runs go through the forward pass side by side
@@ -262,6 +264,7 @@ impl<'a> Sampler<'a> {
             draws: Draws::new(self.settings.seed, u64::from(index)),
             durations: std::array::from_fn(|_| self.model.likely.clone()),
             evals: Default::default(),
+            fit: FitBuffers::default(),
         }
     }
 
@@ -287,14 +290,20 @@ impl<'a> Sampler<'a> {
                         d.set(*draw, r.draws.pert(pert));
                     }
                 }
-                if lanes == LANES {
+                let forward: Vec<Forward> = if lanes == LANES {
                     let d = std::array::from_fn(|j| &r.durations[j]);
-                    model.evaluate_chains_lanes(d, &mut r.evals, self.undo_drawn);
+                    model.forward_runs(d, &mut r.evals, self.undo_drawn).to_vec()
                 } else {
-                    model.evaluate_chains(&r.durations[0], &mut r.evals[0], self.undo_drawn);
-                }
-                for (d, e) in r.durations.iter().zip(&r.evals).take(lanes) {
-                    self.count(&mut r.batch, d, e, 1);
+                    let [e, ..] = &mut r.evals;
+                    model.forward_runs([&r.durations[0]], std::array::from_mut(e), self.undo_drawn).to_vec()
+                };
+                for ((d, e), forward) in r.durations.iter().zip(&mut r.evals).zip(forward) {
+                    if self.histograms || forward.1 {
+                        model.chains_after_forward(d, e, forward);
+                        self.count(&mut r.batch, d, e, 1);
+                    } else {
+                        self.count_fits(&mut r.batch, d, e, forward.0, &mut r.fit);
+                    }
                 }
                 done += lanes as u32;
             }
@@ -304,11 +313,24 @@ impl<'a> Sampler<'a> {
         todo
     }
 
+    /// [`Sampler::count`] without the histograms, for a run whose forward
+    /// pass had no step of zero duration: see [`super::fits`].
+    fn count_fits(&self, b: &mut Batch, d: &Durations, e: &Eval, prep_chain: f64, fit: &mut FitBuffers) {
+        b.forward_fits += u32::from(e.forward_finish <= self.model.window);
+        b.forward_histogram[self.bin(e.forward_finish)] += 1;
+        let (fits, place) = (&mut b.rollback_fits, &self.place);
+        self.model.fitting((d.decide, d.verify), e, prep_chain, fit, |i| fits[place[i] as usize] += 1);
+    }
+
+    /// The histogram bin of a time. Times are never negative; a NaN would
+    /// go to bin 0 (`as` saturates).
+    fn bin(&self, t: f64) -> usize {
+        ((t * self.bins_per_sec) as usize).min(BINS - 1)
+    }
+
     fn count(&self, b: &mut Batch, d: &Durations, e: &Eval, times: u32) {
         let window = self.model.window;
-        let scale = self.bins_per_sec;
-        // Times are never negative; a NaN would go to bin 0 (`as` saturates).
-        let bin = |t: f64| ((t * scale) as usize).min(BINS - 1);
+        let bin = |t: f64| self.bin(t);
         b.forward_fits += times * u32::from(e.forward_finish <= window);
         b.forward_histogram[bin(e.forward_finish)] += times;
         let points = self.model.points.iter().zip(&e.point_chain).zip(&self.place);
