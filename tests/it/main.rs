@@ -2,8 +2,8 @@
 //! command, driven by the fixtures under `tests/fixtures`.
 
 mod bad_corpus;
-mod big_plans;
 mod bad_input;
+mod big_plans;
 mod cli;
 mod examples;
 mod fuzz_corpus;

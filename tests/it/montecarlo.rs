@@ -152,15 +152,47 @@ fn the_default_stops_once_every_share_is_precise_enough() {
     let tight = in_core(&tight_hospital(), Settings::DEFAULT);
     assert!(tight.runs > 200 && tight.runs < 10_000, "{}", tight.runs);
     assert!(tight.half_width <= 0.01, "{}", tight.half_width);
-    let half = in_core(&half_and_half(), Settings::DEFAULT);
+    // Independent runs need about 9,600 for a share of one half.
+    let alone = Settings { antithetic: false, ..Settings::DEFAULT };
+    let half = in_core(&half_and_half(), alone);
     assert!((0.47..=0.53).contains(&half.p_rollback_fits[0]), "{half:?}");
     assert!(half.runs >= 9_000 && half.runs < 10_000 && half.half_width <= 0.01, "{} {}", half.runs, half.half_width);
+    // In antithetic pairs, this undo (it fits below its median) fits in
+    // exactly one run of every pair: the pairs' variance is nil, and the
+    // runs are only cut twentyfold (`MIN_DEFF`), to 9,604 / 20 rounded up
+    // to a batch.
+    let paired = in_core(&half_and_half(), Settings::DEFAULT);
+    assert_eq!(paired.runs, 500, "{paired:?}");
+    assert!((0.48..=0.52).contains(&paired.p_rollback_fits[0]), "{paired:?}");
+    assert!(paired.half_width <= 0.01, "{}", paired.half_width);
+}
+
+#[test]
+fn antithetic_pairs_agree_with_independent_runs() {
+    // Every share of the paired default within both intervals of the one
+    // 10,000 independent runs give (a generous bound: their sum).
+    // The synthetic plan of 100 steps: its forward share and ten rollback
+    // shares lie between 0.05 and 0.95.
+    let text = retreat_core::synth::plan(100, 1);
+    let paired = in_core(&text, Settings::DEFAULT);
+    let alone = in_core(&text, Settings { antithetic: false, ..Settings::exactly(10_000, 9) });
+    assert!(paired.runs < alone.runs, "{} runs", paired.runs);
+    let shares = paired
+        .p_rollback_fits
+        .iter()
+        .zip(&alone.p_rollback_fits)
+        .chain([(&paired.p_forward_fits, &alone.p_forward_fits)]);
+    for (k, (p, q)) in shares.enumerate() {
+        assert!((p - q).abs() <= paired.half_width + alone.half_width, "share {k}: {p} against {q}");
+    }
+    let middle = paired.p_rollback_fits.iter().filter(|&&p| p > 0.05 && p < 0.95).count();
+    assert!(middle >= 5, "{middle} shares away from 0 and 1");
 }
 
 #[test]
 fn the_most_runs_are_made_when_the_precision_is_not_reached() {
     // Half a point cannot be had from 10,000 runs of a share near one half.
-    let settings = Settings { precision: Some(0.005), ..Settings::DEFAULT };
+    let settings = Settings { precision: Some(0.005), antithetic: false, ..Settings::DEFAULT };
     let mc = in_core(&half_and_half(), settings);
     assert_eq!(mc.runs, 10_000);
     assert!(mc.half_width > 0.005 && mc.half_width < 0.01, "{}", mc.half_width);

@@ -15,6 +15,12 @@
 //! the stream the runs drew from before there were batches: one batch of all
 //! the runs (lint's, see [`Settings::for_lint`]) gives the figures it always gave.
 //!
+//! Runs come in antithetic pairs unless [`Settings::antithetic`] is off
+//! (lint's runs): the second run of a pair mirrors the first one's draws
+//! (see [`super::pert::Draws::follow`]), and the batch counts, per share,
+//! the pairs that fit in both runs, from which [`Tally::half_width`] measures
+//! how much the pairs gained.
+//!
 //! The stopping rule: every reported probability (the forward plan's, and
 //! every failure point's rollback) has a 95% Wilson score interval no wider
 //! than [`Settings::precision`] either side. Wilson rather than the normal
@@ -56,16 +62,20 @@ pub struct Settings {
     /// Runs per batch. The figures depend on it (each batch has its own
     /// random stream): keep [`BATCH`] unless you need another layout.
     pub batch: u32,
+    /// Whether runs come in antithetic pairs (see [`Tally::half_width`]):
+    /// the second run of each pair mirrors the first one's draws.
+    pub antithetic: bool,
 }
 
 impl Settings {
     /// What `retreat simulate` uses unless told otherwise: until every
     /// probability is known to a percentage point (95%), or 10,000 runs.
-    pub const DEFAULT: Settings = Settings { runs: 10_000, seed: 1, precision: Some(PRECISION), batch: BATCH };
+    pub const DEFAULT: Settings =
+        Settings { runs: 10_000, seed: 1, precision: Some(PRECISION), batch: BATCH, antithetic: true };
 
     /// Exactly `runs` runs from `seed` (`retreat simulate --runs N`).
     pub const fn exactly(runs: u32, seed: u64) -> Settings {
-        Settings { runs, seed, precision: None, batch: BATCH }
+        Settings { runs, seed, precision: None, batch: BATCH, antithetic: true }
     }
 
     /// What lint uses for T004: 1,000 runs from seed 1, so lint output is the
@@ -77,7 +87,7 @@ impl Settings {
         const RUNS: usize = 1_000;
         const WORK: usize = 150_000;
         let runs = (WORK / steps.max(1)).clamp(15, RUNS) as u32;
-        Settings { runs, seed: 1, precision: None, batch: runs }
+        Settings { runs, seed: 1, precision: None, batch: runs, antithetic: false }
     }
 
     /// The most runs, within [`MAX_RUNS`].
@@ -134,8 +144,34 @@ pub fn wilson_half_width(hits: u32, n: u32) -> f64 {
     if n == 0 {
         return 0.5;
     }
-    let (hits, n, z2) = (f64::from(hits.min(n)), f64::from(n), Z95 * Z95);
-    let p = hits / n;
+    wilson(f64::from(hits.min(n)) / f64::from(n), f64::from(n))
+}
+
+/// The least design effect [`Tally::half_width`] grants antithetic pairs: at
+/// most twenty times fewer runs than independent ones would need, however
+/// well the pairs seem to cancel out.
+pub const MIN_DEFF: f64 = 0.05;
+
+/// The 95% half-width of a share with `hits` fitting runs out of `pairs`
+/// antithetic pairs, `both` of which fitted in both runs.
+pub fn paired_half_width(hits: u32, both: u32, pairs: u32) -> f64 {
+    let (m, n) = (f64::from(pairs), 2.0 * f64::from(pairs));
+    let p = f64::from(hits) / n;
+    if pairs < 2 || p <= 0.0 || p >= 1.0 {
+        return wilson_half_width(hits, 2 * pairs);
+    }
+    // Each pair's mean is 1, 1/2 or 0.
+    let split = f64::from(hits.saturating_sub(2 * both));
+    let mean_square = (f64::from(both) + split / 4.0) / m;
+    let variance = (mean_square - p * p).max(0.0) * m / (m - 1.0);
+    let deff = (2.0 * variance / (p * (1.0 - p))).clamp(MIN_DEFF, 2.0);
+    wilson(p, n / deff)
+}
+
+/// The 95% Wilson score half-width of share `p` among `n` (not necessarily
+/// whole) independent runs.
+fn wilson(p: f64, n: f64) -> f64 {
+    let z2 = Z95 * Z95;
     Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt()
 }
 
@@ -151,6 +187,12 @@ pub struct Batch {
     /// [`BINS`] counts per failure point, point after point (none if not counted).
     histograms: Vec<u32>,
     forward_histogram: [u32; BINS],
+    /// Complete antithetic pairs, and per share how many pairs fit in both
+    /// runs (the forward plan's, then per failure point; empty unless the
+    /// runs are paired).
+    pairs: u32,
+    forward_both: u32,
+    rollback_both: Vec<u32>,
 }
 
 impl Batch {
@@ -162,6 +204,9 @@ impl Batch {
             rollback_fits: vec![0; points],
             histograms: vec![0; if histograms { points * BINS } else { 0 }],
             forward_histogram: [0; BINS],
+            pairs: 0,
+            forward_both: 0,
+            rollback_both: vec![0; points],
         }
     }
 
@@ -185,6 +230,31 @@ pub(crate) struct Running {
     durations: [Durations; LANES],
     evals: [Eval; LANES],
     fit: FitBuffers,
+    /// Per failure point (and the forward plan), the pair whose leading run
+    /// fitted there last: `run / 2 + 1` (0 for none).
+    marks: Vec<u32>,
+    forward_mark: u32,
+}
+
+/// A run's place in its antithetic pair.
+#[derive(Clone, Copy)]
+enum Role {
+    /// Not paired (or not yet known to be).
+    Single,
+    /// Leads pair `id` / follows it.
+    Lead(u32),
+    Follow(u32),
+}
+
+impl Role {
+    /// The role of run `run` (counted from 0 in its batch).
+    fn of(run: u32, antithetic: bool) -> Role {
+        match (antithetic, run % 2) {
+            (false, _) => Role::Single,
+            (true, 0) => Role::Lead(run / 2 + 1),
+            (true, _) => Role::Follow(run / 2 + 1),
+        }
+    }
 }
 
 /// How many runs go through the forward pass side by side
@@ -265,6 +335,8 @@ impl<'a> Sampler<'a> {
             durations: std::array::from_fn(|_| self.model.likely.clone()),
             evals: Default::default(),
             fit: FitBuffers::default(),
+            marks: vec![0; self.points],
+            forward_mark: 0,
         }
     }
 
@@ -277,15 +349,34 @@ impl<'a> Sampler<'a> {
         let model = &self.model;
         if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
+            // Each pair's runs are the same: it fits in both where one fits.
             model.evaluate_chains(&model.likely, &mut r.evals[0], false);
-            self.count(&mut r.batch, &model.likely, &r.evals[0], todo);
+            let b = &mut r.batch;
+            let (forward_fits, rollback_fits) = (b.forward_fits, b.rollback_fits.clone());
+            self.count(b, &mut r.marks, &model.likely, &r.evals[0], todo, Role::Single);
+            self.count_forward(b, &mut r.forward_mark, &r.evals[0], todo, Role::Single);
+            if self.settings.antithetic {
+                let pairs = (b.runs + todo) / 2 - b.runs / 2;
+                b.pairs += pairs;
+                b.forward_both += pairs * u32::from(b.forward_fits > forward_fits);
+                for ((both, &now), &before) in b.rollback_both.iter_mut().zip(&b.rollback_fits).zip(&rollback_fits) {
+                    *both += pairs * u32::from(now > before);
+                }
+            }
         } else {
             // Runs `LANES` at a time, the rest one by one; the draws go run
             // after run either way, so the figures do not depend on it.
             let mut done = 0;
             while done < todo {
                 let lanes = if todo - done >= LANES as u32 { LANES } else { 1 };
-                for d in &mut r.durations[..lanes] {
+                let first = r.batch.runs + done;
+                let role = |j: usize| Role::of(first + j as u32, self.settings.antithetic);
+                for (j, d) in r.durations[..lanes].iter_mut().enumerate() {
+                    match role(j) {
+                        Role::Single => {}
+                        Role::Lead(_) => r.draws.lead(),
+                        Role::Follow(_) => r.draws.follow(),
+                    }
                     for (draw, pert) in &self.perts {
                         d.set(*draw, r.draws.pert(pert));
                     }
@@ -297,13 +388,15 @@ impl<'a> Sampler<'a> {
                     let [e, ..] = &mut r.evals;
                     model.forward_runs([&r.durations[0]], std::array::from_mut(e), self.undo_drawn).to_vec()
                 };
-                for ((d, e), forward) in r.durations.iter().zip(&mut r.evals).zip(forward) {
+                let runs = r.durations.iter().zip(&mut r.evals).zip(forward).enumerate();
+                for (j, ((d, e), forward)) in runs {
                     if self.histograms || forward.1 {
                         model.chains_after_forward(d, e, forward);
-                        self.count(&mut r.batch, d, e, 1);
+                        self.count(&mut r.batch, &mut r.marks, d, e, 1, role(j));
                     } else {
-                        self.count_fits(&mut r.batch, d, e, forward.0, &mut r.fit);
+                        self.count_fits(&mut r.batch, &mut r.marks, d, e, forward.0, &mut r.fit, role(j));
                     }
+                    self.count_forward(&mut r.batch, &mut r.forward_mark, e, 1, role(j));
                 }
                 done += lanes as u32;
             }
@@ -315,11 +408,35 @@ impl<'a> Sampler<'a> {
 
     /// [`Sampler::count`] without the histograms, for a run whose forward
     /// pass had no step of zero duration: see [`super::fits`].
-    fn count_fits(&self, b: &mut Batch, d: &Durations, e: &Eval, prep_chain: f64, fit: &mut FitBuffers) {
-        b.forward_fits += u32::from(e.forward_finish <= self.model.window);
-        b.forward_histogram[self.bin(e.forward_finish)] += 1;
-        let (fits, place) = (&mut b.rollback_fits, &self.place);
-        self.model.fitting((d.decide, d.verify), e, prep_chain, fit, |i| fits[place[i] as usize] += 1);
+    #[allow(clippy::too_many_arguments)]
+    fn count_fits(
+        &self,
+        b: &mut Batch,
+        marks: &mut [u32],
+        d: &Durations,
+        e: &Eval,
+        prep_chain: f64,
+        fit: &mut FitBuffers,
+        role: Role,
+    ) {
+        let (fits, both, place) = (&mut b.rollback_fits, &mut b.rollback_both, &self.place);
+        self.model.fitting((d.decide, d.verify), e, prep_chain, fit, |i| {
+            let k = place[i] as usize;
+            fits[k] += 1;
+            pair(role, &mut marks[k], &mut both[k]);
+        });
+    }
+
+    /// Counts `times` runs' forward plan (its fit, its histogram, its pair).
+    fn count_forward(&self, b: &mut Batch, mark: &mut u32, e: &Eval, times: u32, role: Role) {
+        if e.forward_finish <= self.model.window {
+            b.forward_fits += times;
+            pair(role, mark, &mut b.forward_both);
+        }
+        b.forward_histogram[self.bin(e.forward_finish)] += times;
+        if let Role::Follow(_) = role {
+            b.pairs += 1;
+        }
     }
 
     /// The histogram bin of a time. Times are never negative; a NaN would
@@ -328,21 +445,36 @@ impl<'a> Sampler<'a> {
         ((t * self.bins_per_sec) as usize).min(BINS - 1)
     }
 
-    fn count(&self, b: &mut Batch, d: &Durations, e: &Eval, times: u32) {
+    /// Counts `times` runs of evaluation `e` at every failure point (the
+    /// forward plan: [`Sampler::count_forward`]).
+    fn count(&self, b: &mut Batch, marks: &mut [u32], d: &Durations, e: &Eval, times: u32, role: Role) {
         let window = self.model.window;
         let bin = |t: f64| self.bin(t);
-        b.forward_fits += times * u32::from(e.forward_finish <= window);
-        b.forward_histogram[bin(e.forward_finish)] += times;
+
         let points = self.model.points.iter().zip(&e.point_chain).zip(&self.place);
         for ((&step, &chain), &k) in points {
             let fail = e.fin[step as usize];
             let done = fail + d.decide + chain + d.verify;
             let k = k as usize;
-            b.rollback_fits[k] += times * u32::from(done <= window);
+            if done <= window {
+                b.rollback_fits[k] += times;
+                pair(role, &mut marks[k], &mut b.rollback_both[k]);
+            }
             if self.histograms {
                 b.histograms[k * BINS + bin(done)] += times;
             }
         }
+    }
+}
+
+/// A run of `role` fitted at a share whose mark is `mark`: the leading run
+/// marks it with its pair, the following run finds its pair's mark there
+/// and counts the pair as fitting in both.
+fn pair(role: Role, mark: &mut u32, both: &mut u32) {
+    match role {
+        Role::Single => {}
+        Role::Lead(id) => *mark = id,
+        Role::Follow(id) => *both += u32::from(*mark == id),
     }
 }
 
@@ -373,6 +505,7 @@ impl Tally {
     /// Batches after the finish, and any added already, are dropped.
     pub fn add(&mut self, batch: Batch) -> bool {
         let fits = batch.rollback_fits.len() == self.sum.rollback_fits.len()
+            && batch.rollback_both.len() == self.sum.rollback_both.len()
             && batch.histograms.len() == self.sum.histograms.len();
         if self.finished || batch.index < self.next || !fits {
             return self.finished;
@@ -405,6 +538,11 @@ impl Tally {
         for (s, x) in sum.forward_histogram.iter_mut().zip(&b.forward_histogram) {
             *s += x;
         }
+        sum.pairs += b.pairs;
+        sum.forward_both += b.forward_both;
+        for (s, x) in sum.rollback_both.iter_mut().zip(&b.rollback_both) {
+            *s += x;
+        }
     }
 
     pub fn is_finished(&self) -> bool {
@@ -422,15 +560,24 @@ impl Tally {
     }
 
     /// The largest 95% half-width over the reported probabilities so far.
-    /// The widest interval is the one of the share nearest one half.
+    ///
+    /// Runs one at a time: the Wilson interval of the share nearest one
+    /// half (the widest). Antithetic pairs: each share's Wilson interval with
+    /// its effective number of runs, `runs / deff`, where the design effect
+    /// `deff` is the variance of the pairs' means over what independent runs
+    /// would give (`2 s² / p (1 - p)`), kept within `[MIN_DEFF, 2]`. A share
+    /// at 0 or 1 has no variance to measure: independent runs' interval.
     pub fn half_width(&self) -> f64 {
-        let n = self.sum.runs;
-        let off_half = |hits: u32| (2 * u64::from(hits)).abs_diff(u64::from(n));
-        let nearest = std::iter::once(self.sum.forward_fits)
-            .chain(self.sum.rollback_fits.iter().copied())
-            .min_by_key(|&hits| off_half(hits))
-            .unwrap_or(0);
-        wilson_half_width(nearest, n)
+        let sum = &self.sum;
+        let n = sum.runs;
+        let shares = std::iter::once((sum.forward_fits, sum.forward_both))
+            .chain(sum.rollback_fits.iter().copied().zip(sum.rollback_both.iter().copied()));
+        if !self.settings.antithetic || 2 * sum.pairs != n || sum.pairs < 2 {
+            let off_half = |hits: u32| (2 * u64::from(hits)).abs_diff(u64::from(n));
+            let nearest = shares.map(|(hits, _)| hits).min_by_key(|&hits| off_half(hits)).unwrap_or(0);
+            return wilson_half_width(nearest, n);
+        }
+        shares.map(|(hits, both)| paired_half_width(hits, both, sum.pairs)).fold(0.0, f64::max)
     }
 
     /// The figures of the batches added so far (final once finished).

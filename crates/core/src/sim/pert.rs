@@ -64,6 +64,20 @@ pub(crate) struct Draws {
     spare: Option<f64>,
     /// The ziggurat, on every stream but 0.
     zig: Option<&'static Ziggurat>,
+    /// Antithetic pairs: what this run does with each Gamma draw's first
+    /// normal (see [`Draws::lead`]).
+    mirror: Mirror,
+    /// The first normals of the last leading run's Gamma draws, in order.
+    first: Vec<f64>,
+    /// How many of them the following run has used.
+    at: usize,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mirror {
+    Off,
+    Lead,
+    Follow,
 }
 
 impl Draws {
@@ -72,7 +86,40 @@ impl Draws {
     pub fn new(seed: u64, stream: u64) -> Draws {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(stream);
-        Draws { rng, spare: None, zig: (stream != 0).then(ziggurat) }
+        Draws { rng, spare: None, zig: (stream != 0).then(ziggurat), mirror: Mirror::Off, first: Vec::new(), at: 0 }
+    }
+
+    /// The next run leads an antithetic pair: each Gamma draw's first
+    /// candidate normal is kept for the run that follows.
+    pub fn lead(&mut self) {
+        self.mirror = Mirror::Lead;
+        self.first.clear();
+    }
+
+    /// The next run follows the leading one: each Gamma draw's first
+    /// candidate is the leading run's, negated. That is a standard normal
+    /// too, so every run is still an exact draw; but where the leading run
+    /// drew long, this one draws short, and the pair's average varies less.
+    pub fn follow(&mut self) {
+        self.mirror = Mirror::Follow;
+        self.at = 0;
+    }
+
+    /// The first candidate of a Gamma draw.
+    fn first_normal(&mut self) -> f64 {
+        match self.mirror {
+            Mirror::Off => self.normal(),
+            Mirror::Lead => {
+                let x = self.normal();
+                self.first.push(x);
+                x
+            }
+            Mirror::Follow => {
+                let kept = self.first.get(self.at).copied();
+                self.at += 1;
+                kept.map_or_else(|| self.normal(), |x| -x)
+            }
+        }
     }
 
     /// Uniform in the open interval (0, 1).
@@ -135,18 +182,18 @@ impl Draws {
 
     /// Γ(shape, 1) for shape >= 1 (Marsaglia and Tsang, 2000).
     fn gamma(&mut self, g: Gamma) -> f64 {
+        let mut x = self.first_normal();
         loop {
-            let x = self.normal();
             let t = 1.0 + g.c * x;
-            if t <= 0.0 {
-                continue;
+            if t > 0.0 {
+                let v = t * t * t;
+                let u = self.unit();
+                let x2 = x * x;
+                if u < 1.0 - 0.0331 * x2 * x2 || libm::log(u) < 0.5 * x2 + g.d * (1.0 - v + libm::log(v)) {
+                    return g.d * v;
+                }
             }
-            let v = t * t * t;
-            let u = self.unit();
-            let x2 = x * x;
-            if u < 1.0 - 0.0331 * x2 * x2 || libm::log(u) < 0.5 * x2 + g.d * (1.0 - v + libm::log(v)) {
-                return g.d * v;
-            }
+            x = self.normal();
         }
     }
 
@@ -235,7 +282,7 @@ mod tests {
     #[test]
     fn streams_of_one_seed_differ_and_stream_0_is_the_seeds_own() {
         let p = Pert::new(1.0, 2.0, 9.0).expect("valid");
-        let mut fresh = Draws { rng: ChaCha8Rng::seed_from_u64(1), spare: None, zig: None };
+        let mut fresh = Draws { zig: None, ..Draws::new(1, 0) };
         assert_eq!(draws_bits(&mut fresh, &p), KNOWN_FIRST_DRAW);
         let firsts: Vec<u64> = (0..4).map(|s| draws_bits(&mut Draws::new(1, s), &p)).collect();
         assert_eq!(firsts[0], KNOWN_FIRST_DRAW);
@@ -281,6 +328,35 @@ mod tests {
         assert!((mean - 25.0).abs() < 0.1, "mean {mean}");
         let mut other = Draws::new(1, 1);
         assert_eq!(draws_bits(&mut other, &p), KNOWN_FIRST_ZIGGURAT_DRAW);
+    }
+
+    /// A following run's draws are PERT draws too (same mean and spread),
+    /// and run against the leading run's: long where it drew short.
+    #[test]
+    fn antithetic_pairs_keep_the_distribution_and_pull_apart() {
+        let p = Pert::new(10.0, 20.0, 60.0).expect("valid");
+        let mut draws = Draws::new(5, 3);
+        let (n, per_run) = (20_000, 5);
+        let (mut lead, mut follow) = (Vec::new(), Vec::new());
+        for _ in 0..n {
+            draws.lead();
+            lead.extend((0..per_run).map(|_| draws.pert(&p)));
+            draws.follow();
+            follow.extend((0..per_run).map(|_| draws.pert(&p)));
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let var = |v: &[f64]| {
+            let m = mean(v);
+            v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64
+        };
+        // PERT(10, 20, 60): mean 25, variance (25 - 10) (60 - 25) / 7 = 75.
+        for v in [&lead, &follow] {
+            assert!((mean(v) - 25.0).abs() < 0.2 && (var(v) - 75.0).abs() < 3.0, "{} {}", mean(v), var(v));
+        }
+        let (ml, mf) = (mean(&lead), mean(&follow));
+        let cov = lead.iter().zip(&follow).map(|(a, b)| (a - ml) * (b - mf)).sum::<f64>() / lead.len() as f64;
+        let rho = cov / (var(&lead) * var(&follow)).sqrt();
+        assert!(rho < -0.8, "correlation {rho}");
     }
 
     const KNOWN_FIRST_ZIGGURAT_DRAW: u64 = 4_626_883_775_550_813_754;
