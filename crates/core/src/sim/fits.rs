@@ -67,19 +67,18 @@ impl Model<'_> {
 
         // A step starts at 0 or as another finishes: its start's bucket is
         // that step's fail time's, worked out once per step.
+        // In topological order, a step's `from` has its bucket already.
         b.fail_bucket.clear();
         b.fail_bucket.resize(self.n, 0);
-        for &x in &self.points {
-            b.fail_bucket[x as usize] = bucket_of(e.fin[x as usize]) as u32;
-        }
-        let start_bucket = |x: usize| if e.from[x] == NONE { 0 } else { b.fail_bucket[e.from[x] as usize] as usize };
         b.bucket.clear();
         b.bucket.resize(count, f64::NEG_INFINITY);
-        for &x in &self.points {
+        for &x in self.scheduled_order() {
             let x = x as usize;
-            let k = start_bucket(x);
+            b.fail_bucket[x] = bucket_of(e.fin[x]) as u32;
+            let k = if e.from[x] == NONE { 0 } else { b.fail_bucket[e.from[x] as usize] as usize };
             b.bucket[k] = max(b.bucket[k], e.chain_to[x]);
         }
+        let start_bucket = |x: usize| if e.from[x] == NONE { 0 } else { b.fail_bucket[e.from[x] as usize] as usize };
         b.below.clear();
         b.upto.clear();
         let mut running = prep_chain;

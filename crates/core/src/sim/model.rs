@@ -167,6 +167,11 @@ impl<'a> Model<'a> {
         m
     }
 
+    /// The scheduled steps in topological order.
+    pub fn scheduled_order(&self) -> &[u32] {
+        &self.scheduled_order
+    }
+
     pub fn deps(&self, step: usize) -> &[u32] {
         self.graph.deps_of(step)
     }
