@@ -15,6 +15,7 @@
 mod diagnostic;
 pub mod diff;
 pub mod examples;
+pub mod export;
 pub mod graph;
 mod hash;
 pub mod layout;
@@ -39,9 +40,9 @@ pub use diagnostic::{Data, Diagnostic, LineCol, LineIndex, Severity, Span, Summa
 pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes, explain_stale};
 pub use model::Plan;
 pub use parse::format;
-pub use text::{closest, is_valid_id};
 pub use parse::{Parsed, parse};
 pub use rules::{RULES, Rule};
+pub use text::{closest, is_valid_id};
 
 /// The built-in example: replacing a hospital's HL7 interface engine overnight.
 pub const EXAMPLE_PLAN: &str = examples::EXAMPLES[0].2;
