@@ -225,7 +225,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         operands: "FILE|DIR",
         options: &[FROM],
-        summary: Some("a plan (YAML) from a spreadsheet, a Markdown checklist, Sqitch, Liquibase or Flyway"),
+        summary: Some("a plan from a spreadsheet, a checklist or a migration tool"),
         needs: "a FILE or DIR to import",
         ..Spec::new("import", import)
     },

@@ -2,12 +2,16 @@
 //! command, driven by the fixtures under `tests/fixtures`.
 
 mod bad_corpus;
-mod big_plans;
 mod bad_input;
+mod big_plans;
 mod cli;
 mod examples;
+mod export;
 mod fuzz_corpus;
 mod hash;
+mod import;
+mod import_bad;
+mod import_props;
 mod montecarlo;
 mod parse;
 mod properties;

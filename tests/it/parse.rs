@@ -71,8 +71,7 @@ fn one_bad_value_never_hides_the_next() {
 #[test]
 fn a_problem_inside_a_step_names_the_step() {
     let text = "title: T\nsteps:\n  - id: a\n    do: x y z\n    takes: soon\n  - id: b\n    do: x y z\n    color: red\n    undo: {do: u, take: 5m}\n  - do: x y z\nallow: {X999: why}\n";
-    let got: Vec<_> =
-        parse(text).diagnostics.iter().map(|d| (d.code, d.step.as_deref().map(str::to_string))).collect();
+    let got: Vec<_> = parse(text).diagnostics.iter().map(|d| (d.code, d.step.as_deref().map(str::to_string))).collect();
     let step = |id: &str| Some(id.to_string());
     assert_eq!(
         got,

@@ -30,7 +30,13 @@ fn what_users_see_for_each_rule() {
     for rule in RULES {
         let dir = root().join("tests/fixtures/rules").join(rule.code);
         let run = retreat(&["lint", "fires.yaml"], Some(&dir), None);
-        assert_eq!(run.status, i32::from(rule.severity == retreat_core::Severity::Error), "{}: {}", rule.code, run.stderr);
+        assert_eq!(
+            run.status,
+            i32::from(rule.severity == retreat_core::Severity::Error),
+            "{}: {}",
+            rule.code,
+            run.stderr
+        );
         insta::assert_snapshot!(rule.code, run.stdout);
     }
 }

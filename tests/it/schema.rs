@@ -10,7 +10,8 @@ fn schema() -> (Schemas, boon::SchemaIndex) {
     let mut schemas = Schemas::new();
     let mut compiler = Compiler::new();
     compiler.set_default_draft(boon::Draft::V7);
-    let value: serde_json::Value = serde_json::from_str(&retreat_core::schema::json_schema_text()).expect("schema is JSON");
+    let value: serde_json::Value =
+        serde_json::from_str(&retreat_core::schema::json_schema_text()).expect("schema is JSON");
     compiler.add_resource("retreat-plan.schema.json", value).expect("resource");
     let index = compiler.compile("retreat-plan.schema.json", &mut schemas).expect("the schema compiles");
     (schemas, index)

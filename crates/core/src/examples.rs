@@ -7,7 +7,11 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
         "Replace a hospital's HL7 interface engine overnight",
         include_str!("../../../www/examples/hl7-engine-replacement.yaml"),
     ),
-    ("mistake-no-undo.yaml", "Mistake: a step with no inverse", include_str!("../../../www/examples/mistake-no-undo.yaml")),
+    (
+        "mistake-no-undo.yaml",
+        "Mistake: a step with no inverse",
+        include_str!("../../../www/examples/mistake-no-undo.yaml"),
+    ),
     (
         "mistake-undo-needs-missing-backup.yaml",
         "Mistake: an undo relying on a backup nobody waited for",

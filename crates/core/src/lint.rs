@@ -198,9 +198,7 @@ fn apply_allows(plan: &Plan, graph: Option<&PlanGraph>, found: Vec<Diagnostic>) 
 /// takes `--approved FILE`).
 pub fn explain_stale(analysis: &mut Analysis, approved: &Analysis) {
     let Some(approved_hash) = approved.hash.as_deref() else { return };
-    let for_approved = |d: &Diagnostic| {
-        matches!(d.data.as_deref(), Some(Data::StaleApproval { signed, .. }) if crate::hash::same_hash(signed, approved_hash))
-    };
+    let for_approved = |d: &Diagnostic| matches!(d.data.as_deref(), Some(Data::StaleApproval { signed, .. }) if crate::hash::same_hash(signed, approved_hash));
     if !analysis.diagnostics.iter().any(for_approved) {
         return;
     }

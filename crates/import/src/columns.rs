@@ -156,12 +156,12 @@ pub fn normalise(name: &str) -> String {
 /// `Duration (min)` → (`Duration`, `min`); also `[min]`.
 fn split_bracket(cell: &str) -> (&str, Option<&str>) {
     for (open, close) in [('(', ')'), ('[', ']')] {
-        if let Some(body) = cell.strip_suffix(close) {
-            if let Some(at) = body.rfind(open) {
-                let name = body[..at].trim_end();
-                if !name.is_empty() {
-                    return (name, Some(body[at + open.len_utf8()..].trim()));
-                }
+        if let Some(body) = cell.strip_suffix(close)
+            && let Some(at) = body.rfind(open)
+        {
+            let name = body[..at].trim_end();
+            if !name.is_empty() {
+                return (name, Some(body[at + open.len_utf8()..].trim()));
             }
         }
     }

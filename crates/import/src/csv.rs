@@ -60,6 +60,13 @@ pub fn separator(text: &str) -> u8 {
 
 /// The rows of a CSV text.
 pub fn rows(text: &str, name: &str) -> Result<Vec<Row>, Error> {
+    // Quotes come in pairs (`""` inside a quoted cell is two); an odd count
+    // means one cell runs to the end of the file.
+    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        return Err(Error::new(format!(
+            "`{name}` has a `\"` that is never closed, so one cell would run to the end of the file: close the quote"
+        )));
+    }
     let sep = separator(text);
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(sep).from_reader(text.as_bytes());
@@ -68,7 +75,14 @@ pub fn rows(text: &str, name: &str) -> Result<Vec<Row>, Error> {
         let record = record.map_err(|e| Error::new(format!("`{name}`, row {}: {e}", i + 1)))?;
         // The line it starts on: what an editor shows, and a spreadsheet's
         // row unless a cell above holds a line break.
-        let number = record.position().map_or(i + 1, |p| p.line() as usize);
+        // (The reader's position is where it began looking, before any
+        // blank lines it skipped.)
+        let number = record.position().map_or(i + 1, |p| {
+            let skipped = text.get(p.byte() as usize..).map_or(0, |rest| {
+                rest.bytes().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|&b| b == b'\n').count()
+            });
+            p.line() as usize + skipped
+        });
         rows.push(Row { number, cells: record.iter().map(cell).collect() });
         if rows.len() > retreat_core::limits::MAX_STEPS + 1_000 {
             return Err(Error::new(format!(

@@ -29,8 +29,12 @@ fn migration(file: &str) -> Option<(char, Option<Version>, String)> {
     if prefix == 'R' {
         return version.is_empty().then_some((prefix, None, description));
     }
-    let parts: Option<Vec<u64>> = version.split(['.', '_']).map(|p| p.parse().ok()).collect();
-    Some((prefix, Some(Version(parts.filter(|p| !p.is_empty())?)), description))
+    let mut parts: Vec<u64> = version.split(['.', '_']).map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    // Flyway reads `1.0` as `1`.
+    while parts.len() > 1 && parts.last() == Some(&0) {
+        parts.pop();
+    }
+    (!parts.is_empty()).then_some((prefix, Some(Version(parts)), description))
 }
 
 pub fn import(files: &Files, root_name: &str, draft: &mut Draft) -> Result<(), Error> {

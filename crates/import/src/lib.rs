@@ -168,6 +168,9 @@ pub fn import(input: &Input, from: Option<Format>) -> Result<Imported, Error> {
         }
         Format::Flyway => flyway::import(&files, &dir_name(&name, main.as_deref()), &mut d)?,
     }
+    if d.steps.is_empty() {
+        return Err(Error::new(format!("`{source}` gives no steps: expected {}", expected(format))));
+    }
     let yaml = write::yaml(&d, &source, format);
     if yaml.len() > retreat_core::limits::MAX_INPUT_BYTES {
         return Err(Error::new(format!(

@@ -214,12 +214,12 @@ fn prefixed(text: &str) -> Option<(&'static str, &str)> {
 /// `Stop the feed (15m)` → (`Stop the feed`, 15 minutes).
 fn trailing_duration(text: &str) -> (String, Option<crate::draft::Takes>) {
     let t = text.trim();
-    if let Some(body) = t.strip_suffix(')') {
-        if let Some(open) = body.rfind('(') {
-            let before = body[..open].trim_end();
-            if let Some(takes) = estimate(&body[open + 1..], 60).filter(|_| !before.is_empty()) {
-                return (before.to_string(), Some(takes));
-            }
+    if let Some(body) = t.strip_suffix(')')
+        && let Some(open) = body.rfind('(')
+    {
+        let before = body[..open].trim_end();
+        if let Some(takes) = estimate(&body[open + 1..], 60).filter(|_| !before.is_empty()) {
+            return (before.to_string(), Some(takes));
         }
     }
     (t.to_string(), None)

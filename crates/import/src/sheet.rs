@@ -52,22 +52,22 @@ pub fn read(rows: &[Row], what: &str, phase: Option<Phase>, draft: &mut Draft) -
     let mut layout = layout(head, what, rows.clone().collect::<Vec<_>>().as_slice())?;
     note_ignored(&layout, head, draft);
     // A units row right under the header.
-    if let Some(next) = rows.peek() {
-        if is_units_row(next) {
-            for (i, cell) in next.cells.iter().enumerate() {
-                if let (Some(unit), Some(Some((c, u)))) = (unit_secs(cell), layout.columns.get_mut(i)) {
-                    if c.is_duration() {
-                        *u = unit;
-                    }
-                }
+    if let Some(next) = rows.peek()
+        && is_units_row(next)
+    {
+        for (i, cell) in next.cells.iter().enumerate() {
+            if let (Some(unit), Some(Some((c, u)))) = (unit_secs(cell), layout.columns.get_mut(i))
+                && c.is_duration()
+            {
+                *u = unit;
             }
-            draft.note(
-                NoteKind::Ignored,
-                format!("row {}", next.number),
-                "a units row: its units apply to the numbers below",
-            );
-            rows.next();
         }
+        draft.note(
+            NoteKind::Ignored,
+            format!("row {}", next.number),
+            "a units row: its units apply to the numbers below",
+        );
+        rows.next();
     }
     let mut out = Vec::new();
     let mut section: Option<(Phase, usize)> = None;
@@ -406,8 +406,8 @@ fn allow(cell: Option<&str>, guesses: &mut Vec<(&'static str, String)>) -> Vec<(
 /// counted among the steps (`3` is the third step), separated by `,`, `;`
 /// or spaces. An empty cell is the previous step, as in a plan.
 pub fn resolve(pending: Vec<Pending>) -> Vec<Step> {
-    let (mut steps, rest): (Vec<Step>, Vec<(Option<String>, Option<String>)>) =
-        pending.into_iter().map(|p| (p.step, (p.after, p.written_id))).unzip();
+    type Cells = Vec<(Option<String>, Option<String>)>;
+    let (mut steps, rest): (Vec<Step>, Cells) = pending.into_iter().map(|p| (p.step, (p.after, p.written_id))).unzip();
     crate::draft::settle_ids(&mut steps);
     let mut by_written: HashMap<String, usize> = HashMap::new();
     for (i, (_, written)) in rest.iter().enumerate() {
@@ -431,7 +431,7 @@ pub fn resolve(pending: Vec<Pending>) -> Vec<Step> {
             });
             let id = match target {
                 Some(t) => {
-                    if by_written.get(token).is_none() {
+                    if !by_written.contains_key(token) {
                         steps[i].guess("after", format!("`{token}` read as step number {token}"));
                     }
                     ids[t].clone()

@@ -61,7 +61,9 @@ pub fn import(files: &Files, plan_path: &str, root_name: &str, draft: &mut Draft
         if last.get(c.name.as_str()) == Some(&i) {
             return c.name.clone();
         }
-        match tags.iter().find(|t| t.changes_before > i) {
+        // Sqitch names the old version by the last tag before its rework.
+        let next = (i + 1..changes.len()).find(|&j| changes[j].name == c.name).unwrap_or(changes.len());
+        match tags.iter().rev().find(|t| t.changes_before <= next && t.changes_before > i) {
             Some(t) => format!("{}@{}", c.name, t.name),
             None => c.name.clone(),
         }
@@ -69,7 +71,7 @@ pub fn import(files: &Files, plan_path: &str, root_name: &str, draft: &mut Draft
     let mut steps = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         let name = instance_name(i);
-        let mut s = Step { id: name.clone(), ..Step::default() };
+        let mut s = Step { id: id_from(&name), ..Step::default() };
         if name != c.name {
             s.guess("id", format!("`{name}`: the version of `{}` before it was reworked", c.name));
         }
@@ -164,10 +166,11 @@ fn parse(text: &str, path: &str) -> Result<Parsed, Error> {
             continue;
         }
         if let Some(pragma) = line.strip_prefix('%') {
-            if let Some((k, v)) = pragma.split_once('=') {
-                if k.trim() == "project" && !v.trim().is_empty() {
-                    project = Some(v.trim().to_string());
-                }
+            if let Some((k, v)) = pragma.split_once('=')
+                && k.trim() == "project"
+                && !v.trim().is_empty()
+            {
+                project = Some(v.trim().to_string());
             }
             continue;
         }

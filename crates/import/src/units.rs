@@ -29,13 +29,13 @@ pub fn duration(text: &str, unit: u64) -> Option<u64> {
         return secs(n * unit as f64);
     }
     // `1:30` is hours and minutes, as spreadsheets show a time.
-    if let Some((h, m)) = t.split_once(':') {
-        if let (Ok(h), Ok(m)) = (h.trim().parse::<u64>(), m.trim().parse::<u64>()) {
-            return (m < 60)
-                .then(|| h.checked_mul(3_600).and_then(|h| h.checked_add(m * 60)))
-                .flatten()
-                .filter(|&s| s <= MAX_DURATION_SECS);
-        }
+    if let Some((h, m)) = t.split_once(':')
+        && let (Ok(h), Ok(m)) = (h.trim().parse::<u64>(), m.trim().parse::<u64>())
+    {
+        return (m < 60)
+            .then(|| h.checked_mul(3_600).and_then(|h| h.checked_add(m * 60)))
+            .flatten()
+            .filter(|&s| s <= MAX_DURATION_SECS);
     }
     let mut total = 0.0;
     let mut rest = t;

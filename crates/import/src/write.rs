@@ -107,7 +107,7 @@ fn write_step(out: &mut String, step: &Step) {
 fn write_undo(out: &mut String, undo: &Undo, guess: Option<&str>) {
     match guess {
         Some(g) => {
-            let _ = writeln!(out, "    undo:  # {}", comment(g));
+            let _ = writeln!(out, "    undo:  # guess: {}", comment(g));
         }
         None => out.push_str("    undo:\n"),
     }

@@ -155,7 +155,8 @@ fn the_worker_messages_cross_unchanged() {
 #[wasm_bindgen_test]
 fn monte_carlo_gives_the_native_figures() {
     // The same numbers as `tests/it/simulate.rs` asserts natively.
-    let text = retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
+    let text =
+        retreat_core::examples::EXAMPLES.iter().find(|e| e.0 == "mistake-rollback-too-long.yaml").expect("example").2;
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(500, 3)), ..Options::default() };
     let mc = analyze(text, &options).simulation.expect("sim").monte_carlo.expect("mc");
     assert_eq!(mc.p_forward_fits, 1.0);

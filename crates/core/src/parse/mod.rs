@@ -13,8 +13,8 @@
 
 pub mod format;
 mod input;
-mod table;
 mod reader;
+mod table;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::hash;
@@ -23,9 +23,9 @@ use crate::model::Plan;
 use crate::rules::p001_syntax::RULE as P001;
 use crate::yaml;
 
-pub use input::{BOM, decode};
 #[doc(hidden)]
 pub use crate::yaml::yaml_trees;
+pub use input::{BOM, decode};
 use reader::Reader;
 
 /// The result of reading a plan: what could be read, and what could not.
@@ -113,4 +113,3 @@ pub fn to_json(source: &str) -> Option<String> {
     }
     tree.root.map(|root| hash::document_json(&tree, root))
 }
-

@@ -304,9 +304,10 @@ impl<'t> Reader<'t> {
     pub fn version(&mut self, id: NodeId) {
         // 1.0 is the number 1 too (JSON cannot tell them apart).
         let ok = self.is_null(id)
-            || self.tree.scalar(id).is_some_and(|s| {
-                matches!(s.resolve(), Resolved::Int(1)) || s.resolve() == Resolved::Float(1.0)
-            });
+            || self
+                .tree
+                .scalar(id)
+                .is_some_and(|s| matches!(s.resolve(), Resolved::Int(1)) || s.resolve() == Resolved::Float(1.0));
         if !ok {
             let shown = self.tree.scalar(id).map_or("a list or mapping".to_string(), |s| {
                 if s.is_string { format!("`\"{}\"` (text, not the number 1)", s.text) } else { format!("`{}`", s.text) }

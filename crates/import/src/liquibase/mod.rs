@@ -156,7 +156,7 @@ pub fn import(files: &Files, path: &str, root_name: &str, draft: &mut Draft) -> 
         )));
     }
     draft.title = title_from(root_name);
-    draft.title_guess = Some("the changelog's file name".into());
+    draft.title_guess = Some("the name of the file or directory given".into());
     draft.steps = sets.into_iter().map(|(file, set)| step(&file, set)).collect();
     crate::draft::settle_ids(&mut draft.steps);
     Ok(())
