@@ -30,6 +30,27 @@ pub enum Command {
         code: String,
     },
     Rules,
+    Import(Import),
+    Export(Export),
+}
+
+pub struct Import {
+    /// A file, a directory, or `-`.
+    pub source: String,
+    pub from: Option<retreat_import::Format>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Ics,
+    Mermaid,
+    Dot,
+    Csv,
+}
+
+pub struct Export {
+    pub file: String,
+    pub to: ExportFormat,
 }
 
 pub struct Lint {
@@ -161,6 +182,8 @@ const MAX_THREADS: usize = 1024;
 const POINT: Opt = Opt::new("point", "STEP").repeats();
 const FORMAT_REPORT: Opt = Opt::new("format", "md|html").short('f');
 const BASE: Opt = Opt::new("base", "URL");
+const FROM: Opt = Opt::new("from", "csv|markdown|sqitch|liquibase|flyway");
+const TO: Opt = Opt::new("to", "ics|mermaid|dot|csv");
 
 /// Every command, in the order the usage text lists them.
 pub const COMMANDS: &[Spec] = &[
@@ -198,6 +221,20 @@ pub const COMMANDS: &[Spec] = &[
         summary: Some("the share link that carries the plan"),
         needs: "a FILE",
         ..Spec::new("link", link)
+    },
+    Spec {
+        operands: "FILE|DIR",
+        options: &[FROM],
+        summary: Some("a plan from a spreadsheet, a checklist or a migration tool"),
+        needs: "a FILE or DIR to import",
+        ..Spec::new("import", import)
+    },
+    Spec {
+        operands: "FILE",
+        options: &[TO],
+        summary: Some("the plan as a calendar, a diagram or a spreadsheet"),
+        needs: "a FILE",
+        ..Spec::new("export", export)
     },
     Spec {
         operands: "LINK",
@@ -429,6 +466,45 @@ fn link(r: &mut Reader) -> Result<Command, Error> {
     }
     let Fixed([file]) = r.take()?;
     Ok(Command::Link(Link { file, base }))
+}
+
+fn import(r: &mut Reader) -> Result<Command, Error> {
+    let mut from = None;
+    while let Some(item) = r.next()? {
+        match item {
+            Item::Opt("from", v) => {
+                from = Some(retreat_import::Format::from_name(&v).ok_or_else(|| {
+                    Error::Usage(format!("unknown format `{v}`; use csv, markdown, sqitch, liquibase or flyway"))
+                })?);
+            }
+            item => return Err(r.unhandled(item)),
+        }
+    }
+    let Fixed([source]) = r.take()?;
+    Ok(Command::Import(Import { source, from }))
+}
+
+fn export(r: &mut Reader) -> Result<Command, Error> {
+    let mut to = None;
+    while let Some(item) = r.next()? {
+        match item {
+            Item::Opt("to", v) => {
+                to = Some(match v.as_str() {
+                    "ics" => ExportFormat::Ics,
+                    "mermaid" => ExportFormat::Mermaid,
+                    "dot" => ExportFormat::Dot,
+                    "csv" => ExportFormat::Csv,
+                    other => {
+                        return Err(Error::Usage(format!("unknown format `{other}`; use ics, mermaid, dot or csv")));
+                    }
+                });
+            }
+            item => return Err(r.unhandled(item)),
+        }
+    }
+    let Fixed([file]) = r.take()?;
+    let to = to.ok_or_else(|| Error::Usage("`retreat export` needs `--to ics|mermaid|dot|csv`".into()))?;
+    Ok(Command::Export(Export { file, to }))
 }
 
 /// `--format human|json`: whether it is JSON.

@@ -9,7 +9,7 @@ use super::error::{Error, FINDINGS, OK, TROUBLE};
 use super::input::{Linted, load_plan, read};
 use super::montecarlo::{self, Runs};
 use super::output::{Output, text_into, warn};
-use super::{diff, human, json, rules as rule_text, sarif, simulate, usage};
+use super::{convert, diff, human, json, rules as rule_text, sarif, simulate, usage};
 
 /// Runs `command`, writing on `out`; returns the exit status.
 pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
@@ -29,6 +29,8 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
             out.write(&rule_text::explain(rule))?;
         }
         Command::Rules => out.write(&rule_text::list())?,
+        Command::Import(args) => convert::import(&args, out)?,
+        Command::Export(args) => return convert::export(&args, out),
     }
     Ok(OK)
 }

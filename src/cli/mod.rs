@@ -2,12 +2,15 @@
 //! (`args.rs`, whose table also writes the usage text, `usage.rs`), then it
 //! runs (`commands.rs`), rendering what the core returns (`human.rs`,
 //! `json.rs`, `sarif.rs`, `simulate.rs`, `diff.rs`, `rules.rs`); Monte Carlo
-//! runs on every core (`montecarlo.rs`).
+//! runs on every core (`montecarlo.rs`). `import` and `export` are
+//! `convert.rs`, which reads what `import` is given through `files.rs`.
 
 mod args;
 mod commands;
+mod convert;
 mod diff;
 mod error;
+mod files;
 mod human;
 mod input;
 mod json;

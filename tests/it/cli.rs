@@ -240,7 +240,7 @@ fn synopses(usage: &str) -> Vec<Synopsis> {
         if let Some(rest) = text.strip_prefix("retreat ").filter(|r| !r.starts_with('-')) {
             let mut words = rest.split_whitespace();
             let name = words.next().expect("a command name").to_string();
-            let operands = words.take_while(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '.'));
+            let operands = words.take_while(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '.' || c == '|'));
             commands.push(Synopsis { name, operands: operands.map(str::to_string).collect(), options: Vec::new() });
         } else if !text.starts_with('[') {
             continue;
@@ -280,7 +280,10 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
     assert_eq!(usage.status, 0);
     let commands = synopses(&usage.stdout);
     let names: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["lint", "diff", "simulate", "report", "link", "open", "schema", "explain", "rules"]);
+    assert_eq!(
+        names,
+        ["lint", "diff", "simulate", "report", "link", "import", "export", "open", "schema", "explain", "rules"]
+    );
     let mut every_option: Vec<&str> = commands.iter().flat_map(|c| &c.options).map(|(n, _)| n.as_str()).collect();
     every_option.sort_unstable();
     every_option.dedup();

@@ -15,6 +15,7 @@
 mod diagnostic;
 pub mod diff;
 pub mod examples;
+pub mod export;
 pub mod graph;
 mod hash;
 pub mod layout;
