@@ -10,7 +10,8 @@ fn schema() -> (Schemas, boon::SchemaIndex) {
     let mut schemas = Schemas::new();
     let mut compiler = Compiler::new();
     compiler.set_default_draft(boon::Draft::V7);
-    let value: serde_json::Value = serde_json::from_str(&retreat_core::schema::json_schema_text()).expect("schema is JSON");
+    let value: serde_json::Value =
+        serde_json::from_str(&retreat_core::schema::json_schema_text()).expect("schema is JSON");
     compiler.add_resource("retreat-plan.schema.json", value).expect("resource");
     let index = compiler.compile("retreat-plan.schema.json", &mut schemas).expect("the schema compiles");
     (schemas, index)
@@ -76,4 +77,14 @@ fn plans_the_linter_rejects_for_their_form_are_invalid() {
         }
     }
     assert!(rejected >= 10, "only {rejected} cases checked");
+}
+
+#[test]
+fn the_schema_knows_crew() {
+    let (schemas, index) = schema();
+    let plan = |crew: &str| format!("title: T\ncrew: {crew}\nsteps: [{{id: a, do: x y z, owner: DBA}}]\n");
+    assert!(valid(&schemas, index, &plan("{DBA: 1, \"*\": 2}")).is_ok());
+    for bad in ["0", "-1", "lots", "[DBA]", "{DBA: 1.5}", "{DBA: lots}", "{DBA: 0}", "{DBA: \"2\"}"] {
+        assert!(valid(&schemas, index, &plan(bad)).is_err(), "crew: {bad} passes the schema");
+    }
 }

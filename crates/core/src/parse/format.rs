@@ -22,8 +22,10 @@ use crate::yaml::NodeId;
 
 use super::input::check_ids;
 use super::reader::Reader;
+use super::table::{
+    At, Style, Table, Target, checked_apart, field, fill, nonempty, read, required, set, table, text_or,
+};
 pub use super::table::{Field, Fields, Type};
-use super::table::{At, Style, Table, Target, checked_apart, field, fill, nonempty, read, required, set, table, text_or};
 
 pub(crate) static ESTIMATE: Table<Points> = Table {
     style: Style::Paren,
@@ -37,168 +39,215 @@ pub(crate) static ESTIMATE: Table<Points> = Table {
     ],
 };
 
-pub(crate) static WINDOW: Table<WindowFields> = table(Style::Path("window"), &[
-    required("start", Type::Timestamp, "When the change window opens, with its UTC offset.", |r, w, v| {
-        w.start = Some((r.timestamp(v.node, v.what), r.span(v.node)));
-        true
-    }),
-    field("end", Type::Timestamp, "When the window closes (or give `duration`).", |r, w, v| {
-        w.end = Some((r.timestamp(v.node, v.what), r.span(v.node)));
-        true
-    }),
-    field("duration", Type::Duration, "How long the window is open (or give `end`).", |r, w, v| {
-        w.duration = Some((r.duration(v.node, v.what), r.span(v.node)));
-        true
-    }),
-]);
+pub(crate) static WINDOW: Table<WindowFields> = table(
+    Style::Path("window"),
+    &[
+        required("start", Type::Timestamp, "When the change window opens, with its UTC offset.", |r, w, v| {
+            w.start = Some((r.timestamp(v.node, v.what), r.span(v.node)));
+            true
+        }),
+        field("end", Type::Timestamp, "When the window closes (or give `duration`).", |r, w, v| {
+            w.end = Some((r.timestamp(v.node, v.what), r.span(v.node)));
+            true
+        }),
+        field("duration", Type::Duration, "How long the window is open (or give `end`).", |r, w, v| {
+            w.duration = Some((r.duration(v.node, v.what), r.span(v.node)));
+            true
+        }),
+    ],
+);
 
-pub(crate) static VERIFY: Table<RollbackVerify> = table(Style::Path("rollback.verify"), &[
-    required("do", Type::Text, "How to check the system is back to its baseline.", |r, x, v| {
-        set(&mut x.do_, r.text(v.node, v.what))
-    }),
-    field("takes", Type::Estimate, "How long the check takes; it counts against the window.", |r, x, v| {
-        set(&mut x.takes, estimate(r, v.node, v.what))
-    }),
-    field("owner", Type::Text, "Who runs the check.", |r, x, v| set(&mut x.owner, r.text(v.node, v.what))),
-]);
+pub(crate) static VERIFY: Table<RollbackVerify> = table(
+    Style::Path("rollback.verify"),
+    &[
+        required("do", Type::Text, "How to check the system is back to its baseline.", |r, x, v| {
+            set(&mut x.do_, r.text(v.node, v.what))
+        }),
+        field("takes", Type::Estimate, "How long the check takes; it counts against the window.", |r, x, v| {
+            set(&mut x.takes, estimate(r, v.node, v.what))
+        }),
+        field("owner", Type::Text, "Who runs the check.", |r, x, v| set(&mut x.owner, r.text(v.node, v.what))),
+    ],
+);
 
-pub(crate) static ROLLBACK: Table<Rollback> = table(Style::Path("rollback"), &[
-    field("decide", Type::Estimate, "From a failure being noticed to the rollback being called.", |r, x, v| {
-        set(&mut x.decide, estimate(r, v.node, v.what))
-    }),
-    field("announce", Type::Text, "Who is told that a rollback is under way, and how.", |r, x, v| {
-        set(&mut x.announce, r.text(v.node, v.what))
-    }),
-    field("verify", Type::TextOr(&VERIFY), "How the rollback is verified.", |r, x, v| {
-        let verify = RollbackVerify { span: v.key, ..RollbackVerify::default() };
-        set(&mut x.verify, text_or(r, v.node, (&v.what, &v.what), &VERIFY, verify, |x, t| x.do_ = Some(t)))
-    }),
-    field(
-        "confidence",
-        Type::Share,
-        "The share of Monte Carlo runs in which a rollback must fit (0.9 if not given).",
-        |r, x, v| set(&mut x.confidence, r.share(v.node, v.what)),
-    ),
-]);
+pub(crate) static ROLLBACK: Table<Rollback> = table(
+    Style::Path("rollback"),
+    &[
+        field("decide", Type::Estimate, "From a failure being noticed to the rollback being called.", |r, x, v| {
+            set(&mut x.decide, estimate(r, v.node, v.what))
+        }),
+        field("announce", Type::Text, "Who is told that a rollback is under way, and how.", |r, x, v| {
+            set(&mut x.announce, r.text(v.node, v.what))
+        }),
+        field("verify", Type::TextOr(&VERIFY), "How the rollback is verified.", |r, x, v| {
+            let verify = RollbackVerify { span: v.key, ..RollbackVerify::default() };
+            set(&mut x.verify, text_or(r, v.node, (&v.what, &v.what), &VERIFY, verify, |x, t| x.do_ = Some(t)))
+        }),
+        field(
+            "confidence",
+            Type::Share,
+            "The share of Monte Carlo runs in which a rollback must fit (0.9 if not given).",
+            |r, x, v| set(&mut x.confidence, r.share(v.node, v.what)),
+        ),
+    ],
+);
 
-pub(crate) static APPROVAL: Table<Approval> = table(Style::Plain, &[
-    required("by", Type::Text, "Who approved the plan.", |r, a, v| set(&mut a.by, r.text(v.node, v.what))),
-    field("role", Type::Text, "Their role, such as change board chair.", |r, a, v| {
-        set(&mut a.role, r.text(v.node, v.what))
-    }),
-    field("date", Type::Date, "When, as YYYY-MM-DD.", |r, a, v| {
-        set(&mut a.date, r.date(v.node, v.what, "approval `date`"))
-    }),
-    field("plan_hash", Type::Text, "`sha256:` and the plan hash this approval was given for.", |r, a, v| {
-        set(&mut a.plan_hash, r.text(v.node, v.what))
-    }),
-]);
+pub(crate) static APPROVAL: Table<Approval> = table(
+    Style::Plain,
+    &[
+        required("by", Type::Text, "Who approved the plan.", |r, a, v| set(&mut a.by, r.text(v.node, v.what))),
+        field("role", Type::Text, "Their role, such as change board chair.", |r, a, v| {
+            set(&mut a.role, r.text(v.node, v.what))
+        }),
+        field("date", Type::Date, "When, as YYYY-MM-DD.", |r, a, v| {
+            set(&mut a.date, r.date(v.node, v.what, "approval `date`"))
+        }),
+        field("plan_hash", Type::Text, "`sha256:` and the plan hash this approval was given for.", |r, a, v| {
+            set(&mut a.plan_hash, r.text(v.node, v.what))
+        }),
+    ],
+);
 
-pub(crate) static UNDO: Table<Undo> = table(Style::In, &[
-    required("do", Type::Text, "The inverse of the step.", |r, u, v| set(&mut u.do_, r.text(v.node, v.what))),
-    field("takes", Type::Estimate, "How long the undo takes (the step's own `takes` if not given).", |r, u, v| {
-        set(&mut u.takes, estimate(r, v.node, v.what))
-    }),
-    field("sets", Type::States, "Resource states after the undo.", |r, u, v| fill(&mut u.sets, r.states(v.node, v.what))),
-    field("needs", Type::Ids, "Steps the undo relies on, such as a backup.", |r, u, v| {
-        fill(&mut u.needs, r.texts(v.node, v.what))
-    }),
-    field("owner", Type::Text, "Who runs the undo.", |r, u, v| set(&mut u.owner, r.text(v.node, v.what))),
-]);
+pub(crate) static UNDO: Table<Undo> = table(
+    Style::In,
+    &[
+        required("do", Type::Text, "The inverse of the step.", |r, u, v| set(&mut u.do_, r.text(v.node, v.what))),
+        field("takes", Type::Estimate, "How long the undo takes (the step's own `takes` if not given).", |r, u, v| {
+            set(&mut u.takes, estimate(r, v.node, v.what))
+        }),
+        field("sets", Type::States, "Resource states after the undo.", |r, u, v| {
+            fill(&mut u.sets, r.states(v.node, v.what))
+        }),
+        field("needs", Type::Ids, "Steps the undo relies on, such as a backup.", |r, u, v| {
+            fill(&mut u.needs, r.texts(v.node, v.what))
+        }),
+        field("owner", Type::Text, "Who runs the undo.", |r, u, v| set(&mut u.owner, r.text(v.node, v.what))),
+    ],
+);
 
-pub(crate) static STEP: Table<Step> = table(Style::In, &[
-    // Read before the others (see `step`), so that every message can name the step.
-    checked_apart("id", Type::Id, "Unique name of the step: letters, digits, `_`, `.` and `-`."),
-    required("do", Type::Text, "The instruction, concrete enough that nobody has to think under pressure.", |r, s, v| {
-        set(&mut s.do_, r.text(v.node, v.what))
-    }),
-    field(
-        "phase",
-        Type::Phase,
-        "prep (before the window), implement (default), verify (testing in the window) or post (after it).",
-        |r, s, v| r.choice(v.node, &Phase::ALL, v.what).map(|p| s.phase = p).is_some(),
-    ),
-    field(
-        "kind",
-        Type::Kind,
-        "change (default; needs `undo` or `irreversible`), check, notify, decision or backup.",
-        |r, s, v| r.choice(v.node, &Kind::ALL, v.what).map(|k| s.kind = k).is_some(),
-    ),
-    field("after", Type::Ids, "Steps this one waits for; omitted: the previous step in the list; `[]`: none.", |r, s, v| {
-        set(&mut s.after, if r.is_null(v.node) { None } else { Some(r.texts(v.node, v.what)) })
-    }),
-    field("takes", Type::Estimate, "How long the step takes: a duration or [best, likely, worst].", |r, s, v| {
-        set(&mut s.takes, estimate(r, v.node, v.what))
-    }),
-    field("owner", Type::Text, "Who runs the step.", |r, s, v| set(&mut s.owner, r.text(v.node, v.what))),
-    field("tags", Type::Texts, "Free labels; `security` marks the security review (C007).", |r, s, v| {
-        fill(&mut s.tags, r.texts(v.node, v.what))
-    }),
-    field("verify", Type::Text, "How to check the step worked.", |r, s, v| set(&mut s.verify, r.text(v.node, v.what))),
-    field("sets", Type::States, "Resource states after the step.", |r, s, v| fill(&mut s.sets, r.states(v.node, v.what))),
-    field("destroys", Type::Texts, "Resources whose data the step destroys or overwrites.", |r, s, v| {
-        fill(&mut s.destroys, r.texts(v.node, v.what))
-    }),
-    field("backs_up", Type::Texts, "For `backup` steps: the resources the step copies.", |r, s, v| {
-        fill(&mut s.backs_up, r.texts(v.node, v.what))
-    }),
-    field("undo", Type::TextOr(&UNDO), "The inverse of the step.", |r, s, v| {
-        let name = format!("the `undo` of {}", v.what.parent);
-        let undo = Undo { span: v.key, ..Undo::default() };
-        set(&mut s.undo, text_or(r, v.node, (&v.what, &name), &UNDO, undo, |u, t| u.do_ = Some(t)))
-    }),
-    field("irreversible", Type::Text, "Why there is no inverse: the step is a point of no return.", |r, s, v| {
-        set(&mut s.irreversible, r.reason(v.node, v.what))
-    }),
-    field("allow", Type::Allow, "`{CODE: reason}`: silence one rule for this step.", |r, s, v| {
-        fill(&mut s.allow, r.allow(v.node, v.what))
-    }),
-]);
+pub(crate) static STEP: Table<Step> = table(
+    Style::In,
+    &[
+        // Read before the others (see `step`), so that every message can name the step.
+        checked_apart("id", Type::Id, "Unique name of the step: letters, digits, `_`, `.` and `-`."),
+        required(
+            "do",
+            Type::Text,
+            "The instruction, concrete enough that nobody has to think under pressure.",
+            |r, s, v| set(&mut s.do_, r.text(v.node, v.what)),
+        ),
+        field(
+            "phase",
+            Type::Phase,
+            "prep (before the window), implement (default), verify (testing in the window) or post (after it).",
+            |r, s, v| r.choice(v.node, &Phase::ALL, v.what).map(|p| s.phase = p).is_some(),
+        ),
+        field(
+            "kind",
+            Type::Kind,
+            "change (default; needs `undo` or `irreversible`), check, notify, decision or backup.",
+            |r, s, v| r.choice(v.node, &Kind::ALL, v.what).map(|k| s.kind = k).is_some(),
+        ),
+        field(
+            "after",
+            Type::Ids,
+            "Steps this one waits for; omitted: the previous step in the list; `[]`: none.",
+            |r, s, v| set(&mut s.after, if r.is_null(v.node) { None } else { Some(r.texts(v.node, v.what)) }),
+        ),
+        field("takes", Type::Estimate, "How long the step takes: a duration or [best, likely, worst].", |r, s, v| {
+            set(&mut s.takes, estimate(r, v.node, v.what))
+        }),
+        field("owner", Type::Text, "Who runs the step.", |r, s, v| set(&mut s.owner, r.text(v.node, v.what))),
+        field("tags", Type::Texts, "Free labels; `security` marks the security review (C007).", |r, s, v| {
+            fill(&mut s.tags, r.texts(v.node, v.what))
+        }),
+        field("verify", Type::Text, "How to check the step worked.", |r, s, v| {
+            set(&mut s.verify, r.text(v.node, v.what))
+        }),
+        field("sets", Type::States, "Resource states after the step.", |r, s, v| {
+            fill(&mut s.sets, r.states(v.node, v.what))
+        }),
+        field("destroys", Type::Texts, "Resources whose data the step destroys or overwrites.", |r, s, v| {
+            fill(&mut s.destroys, r.texts(v.node, v.what))
+        }),
+        field("backs_up", Type::Texts, "For `backup` steps: the resources the step copies.", |r, s, v| {
+            fill(&mut s.backs_up, r.texts(v.node, v.what))
+        }),
+        field("undo", Type::TextOr(&UNDO), "The inverse of the step.", |r, s, v| {
+            let name = format!("the `undo` of {}", v.what.parent);
+            let undo = Undo { span: v.key, ..Undo::default() };
+            set(&mut s.undo, text_or(r, v.node, (&v.what, &name), &UNDO, undo, |u, t| u.do_ = Some(t)))
+        }),
+        field("irreversible", Type::Text, "Why there is no inverse: the step is a point of no return.", |r, s, v| {
+            set(&mut s.irreversible, r.reason(v.node, v.what))
+        }),
+        field("allow", Type::Allow, "`{CODE: reason}`: silence one rule for this step.", |r, s, v| {
+            fill(&mut s.allow, r.allow(v.node, v.what))
+        }),
+    ],
+);
 
-pub(crate) static PLAN: Table<Plan> = table(Style::Plain, &[
-    field("version", Type::Version, "The format version: 1.", |r, _, v| {
-        r.version(v.node);
-        true
-    }),
-    nonempty("title", Type::Text, "What the change is.", "the plan's `title` is empty", |r, p, v| {
-        set(&mut p.title, r.text(v.node, v.what))
-    }),
-    field("system", Type::Text, "The system being changed.", |r, p, v| set(&mut p.system, r.text(v.node, v.what))),
-    field("change_ref", Type::Text, "The change ticket.", |r, p, v| set(&mut p.change_ref, r.text(v.node, v.what))),
-    field("purpose", Type::Text, "What is being changed.", |r, p, v| set(&mut p.purpose, r.text(v.node, v.what))),
-    field("reason", Type::Text, "Why the change is made.", |r, p, v| set(&mut p.reason, r.text(v.node, v.what))),
-    field("current_state", Type::Text, "How things are now.", |r, p, v| {
-        set(&mut p.current_state, r.text(v.node, v.what))
-    }),
-    field("future_state", Type::Text, "How things will be.", |r, p, v| set(&mut p.future_state, r.text(v.node, v.what))),
-    field("monitoring", Type::Text, "How the new state is watched.", |r, p, v| {
-        set(&mut p.monitoring, r.text(v.node, v.what))
-    }),
-    field("window", Type::Object(&WINDOW), "The change window.", |r, p, v| set(&mut p.window, window(r, v))),
-    field("rollback", Type::Object(&ROLLBACK), "How a rollback is called, announced and verified.", |r, p, v| {
-        let mut rollback = Rollback { span: v.key, ..Rollback::default() };
-        set(&mut p.rollback, read(r, v.node, &ROLLBACK, &v.what, &mut rollback).then_some(rollback))
-    }),
-    field("baseline", Type::States, "Resource states before the change; unlisted resources are `absent`.", |r, p, v| {
-        fill(&mut p.baseline, r.states(v.node, v.what))
-    }),
-    field("approvals", Type::ListOf(&APPROVAL), "Who approved the plan, and for which plan hash.", |r, p, v| {
-        fill(&mut p.approvals, approvals(r, v))
-    }),
-    nonempty(
-        "steps",
-        Type::ListOf(&STEP),
-        "The steps, in order.",
-        "the plan has no steps: `steps` needs at least one",
-        |r, p, v| {
-            (p.steps, p.step_columns) = steps(r, v.node);
-            !p.steps.is_empty()
-        },
-    ),
-    field("allow", Type::Allow, "`{CODE: reason}`: silence one rule everywhere.", |r, p, v| {
-        fill(&mut p.allow, r.allow(v.node, "the plan's `allow`"))
-    }),
-]);
+pub(crate) static PLAN: Table<Plan> = table(
+    Style::Plain,
+    &[
+        field("version", Type::Version, "The format version: 1.", |r, _, v| {
+            r.version(v.node);
+            true
+        }),
+        nonempty("title", Type::Text, "What the change is.", "the plan's `title` is empty", |r, p, v| {
+            set(&mut p.title, r.text(v.node, v.what))
+        }),
+        field("system", Type::Text, "The system being changed.", |r, p, v| set(&mut p.system, r.text(v.node, v.what))),
+        field("change_ref", Type::Text, "The change ticket.", |r, p, v| set(&mut p.change_ref, r.text(v.node, v.what))),
+        field("purpose", Type::Text, "What is being changed.", |r, p, v| set(&mut p.purpose, r.text(v.node, v.what))),
+        field("reason", Type::Text, "Why the change is made.", |r, p, v| set(&mut p.reason, r.text(v.node, v.what))),
+        field("current_state", Type::Text, "How things are now.", |r, p, v| {
+            set(&mut p.current_state, r.text(v.node, v.what))
+        }),
+        field("future_state", Type::Text, "How things will be.", |r, p, v| {
+            set(&mut p.future_state, r.text(v.node, v.what))
+        }),
+        field("monitoring", Type::Text, "How the new state is watched.", |r, p, v| {
+            set(&mut p.monitoring, r.text(v.node, v.what))
+        }),
+        field("window", Type::Object(&WINDOW), "The change window.", |r, p, v| set(&mut p.window, window(r, v))),
+        field("rollback", Type::Object(&ROLLBACK), "How a rollback is called, announced and verified.", |r, p, v| {
+            let mut rollback = Rollback { span: v.key, ..Rollback::default() };
+            set(&mut p.rollback, read(r, v.node, &ROLLBACK, &v.what, &mut rollback).then_some(rollback))
+        }),
+        field(
+            "baseline",
+            Type::States,
+            "Resource states before the change; unlisted resources are `absent`.",
+            |r, p, v| fill(&mut p.baseline, r.states(v.node, v.what)),
+        ),
+        field("approvals", Type::ListOf(&APPROVAL), "Who approved the plan, and for which plan hash.", |r, p, v| {
+            fill(&mut p.approvals, approvals(r, v))
+        }),
+        field(
+            "crew",
+            Type::Crew,
+            "Owner -> how many steps that owner can run at the same time; `\"*\"`: every owner not listed.",
+            |r, p, v| {
+                let entries = r.crew(v.node, v.what);
+                set(&mut p.crew, r.is_map(v.node).then_some(Crew { entries, span: v.key }))
+            },
+        ),
+        nonempty(
+            "steps",
+            Type::ListOf(&STEP),
+            "The steps, in order.",
+            "the plan has no steps: `steps` needs at least one",
+            |r, p, v| {
+                (p.steps, p.step_columns) = steps(r, v.node);
+                !p.steps.is_empty()
+            },
+        ),
+        field("allow", Type::Allow, "`{CODE: reason}`: silence one rule everywhere.", |r, p, v| {
+            fill(&mut p.allow, r.allow(v.node, "the plan's `allow`"))
+        }),
+    ],
+);
 
 /// The plan's own fields, for the schema and for editors.
 pub static PLAN_FIELDS: &dyn Fields = &PLAN;
@@ -312,8 +361,11 @@ fn window(r: &mut Reader, v: &At) -> Option<Window> {
     };
     let (start, end) = (start?, end?);
     if end.unix <= start.unix {
-        let why =
-            if end.unix == start.unix { "the window ends as it starts: it has no length" } else { "the window ends before it starts" };
+        let why = if end.unix == start.unix {
+            "the window ends as it starts: it has no length"
+        } else {
+            "the window ends before it starts"
+        };
         r.invalid(end_span, why.into(), None);
         return None;
     }

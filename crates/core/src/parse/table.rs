@@ -44,6 +44,8 @@ pub enum Type {
     States,
     /// `{CODE: reason}`.
     Allow,
+    /// `owner: count` pairs, each count a whole number of 1 or more.
+    Crew,
     /// A mapping with these fields.
     Object(&'static dyn Fields),
     /// A list of these mappings (at least one when the field is required).
@@ -174,7 +176,13 @@ pub(super) const fn required<T>(name: &'static str, ty: Type, about: &'static st
 }
 
 /// A required field with its own message for "given, but empty".
-pub(super) const fn nonempty<T>(name: &'static str, ty: Type, about: &'static str, empty: &'static str, read: Read<T>) -> Entry<T> {
+pub(super) const fn nonempty<T>(
+    name: &'static str,
+    ty: Type,
+    about: &'static str,
+    empty: &'static str,
+    read: Read<T>,
+) -> Entry<T> {
     Entry { field: Field { name, ty, required: true, about }, read, missing: Missing::Empty(empty) }
 }
 
@@ -198,7 +206,13 @@ pub(super) const fn table<T>(style: Style, entries: &'static [Entry<T>]) -> Tabl
 }
 
 /// Reads mapping `id` into `target` by `table`; `false` when it is no mapping.
-pub(crate) fn read<T: Target>(r: &mut Reader, id: NodeId, table: &Table<T>, what: &dyn Display, target: &mut T) -> bool {
+pub(crate) fn read<T: Target>(
+    r: &mut Reader,
+    id: NodeId,
+    table: &Table<T>,
+    what: &dyn Display,
+    target: &mut T,
+) -> bool {
     let Some(entries) = r.entries(id, what) else { return false };
     // Which fields were given, and which of them gave a value (tables have
     // fewer than 64 fields).
@@ -209,7 +223,8 @@ pub(crate) fn read<T: Target>(r: &mut Reader, id: NodeId, table: &Table<T>, what
             continue;
         };
         let before = r.reported();
-        let at = At { node: v, key: key.span, what: Label { name: entry.field.name, style: table.style, parent: what } };
+        let at =
+            At { node: v, key: key.span, what: Label { name: entry.field.name, style: table.style, parent: what } };
         given |= 1 << i;
         if (entry.read)(r, target, &at) {
             read_one |= 1 << i;
@@ -254,4 +269,3 @@ pub(super) fn text_or<T: Target>(
     }
     read(r, id, table, names.1, &mut target).then_some(target)
 }
-
