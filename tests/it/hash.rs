@@ -47,3 +47,14 @@ fn an_approval_of_the_current_hash_is_not_stale() {
         format!("{base}approvals: [{{by: Someone, plan_hash: 'sha256:{}'}}]\n", h["sha256:".len()..].to_uppercase());
     assert!(!crate::support::codes(&upper).contains(&"C005"));
 }
+
+#[test]
+fn the_crew_counts_in_the_hash() {
+    let base = "title: T\nsteps:\n  - {id: a, do: x y z, takes: 5m, owner: DBA}\n";
+    let crewed = format!("{base}crew: {{DBA: 1}}\n");
+    assert_ne!(hash(base), hash(&crewed));
+    assert_ne!(hash(&crewed), hash(&crewed.replace("DBA: 1", "DBA: 2")));
+    assert_ne!(hash(&crewed), hash(&crewed.replace("{DBA: 1}", "{\"*\": 1}")));
+    // Written another way, the same crew is the same plan.
+    assert_eq!(hash(&crewed), hash(&format!("crew:\n  DBA: 1\n{base}")));
+}

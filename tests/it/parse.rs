@@ -41,6 +41,18 @@ const CASES: &[(&str, &[At])] = &[
         "title: T\nwindow: {start: 9999-12-31T23:00:00Z, duration: 2h}\nsteps: [{id: a, do: x y z}]\n",
         &[("P003", 2, 49)],
     ),
+    // `crew`: a mapping of owners to whole numbers of 1 or more.
+    ("title: T\ncrew: 0\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 7)]),
+    ("title: T\ncrew: -1\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 7)]),
+    ("title: T\ncrew: lots\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 7)]),
+    ("title: T\ncrew: [DBA]\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 7)]),
+    ("title: T\ncrew: {DBA: 1.5}\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 13)]),
+    ("title: T\ncrew: {DBA: lots}\nsteps: [{id: a, do: x y z}]\n", &[("P003", 2, 13)]),
+    (
+        "title: T\ncrew: {DBA: 0, SRE: -2, Net: [1], Ops: 2000000}\nsteps: [{id: a, do: x y z}]\n",
+        &[("P003", 2, 13), ("P003", 2, 21), ("P003", 2, 30), ("P003", 2, 40)],
+    ),
+    ("title: T\ncrew: {DBA: 1, \"*\": 2.0, SRE: 1000000}\nsteps: [{id: a, do: x y z}]\n", &[]),
     ("", &[("P003", 1, 1)]),
     ("steps:\n  - id: a\n    do: x y z\n", &[("P003", 1, 1)]),
     ("title: T\nsteps:\n  - do: x y z\n", &[("P003", 3, 5)]),
@@ -175,4 +187,55 @@ fn a_forbidden_character_is_found_at_every_offset() {
     // Characters that are not forbidden, at a block's edge, are text.
     let text = format!("title: {}é—ü\n", "x".repeat(56));
     assert!(parse(&text).diagnostics.iter().all(|d| d.code != "P001"));
+}
+
+#[test]
+fn crew_counts_per_owner_and_the_rest() {
+    let plan = parse("title: T\ncrew: {DBA: 1, \"*\": 2}\nsteps: [{id: a, do: x y z}]\n").plan;
+    let crew = plan.crew.expect("crew");
+    assert_eq!(crew.capacity(Some("DBA")), Some(1));
+    assert_eq!(crew.capacity(Some("SRE")), Some(2), "`*` covers the owners not listed");
+    assert_eq!(crew.capacity(Some("dba")), Some(2), "owners compare exactly as written");
+    assert_eq!(crew.capacity(None), None, "a step without owner is never limited");
+    let only = parse("title: T\ncrew: {DBA: 3}\nsteps: [{id: a, do: x y z}]\n").plan.crew.expect("crew");
+    assert_eq!((only.capacity(Some("DBA")), only.capacity(Some("SRE"))), (Some(3), None));
+    // Without `crew`, nobody is limited.
+    assert_eq!(parse("title: T\nsteps: [{id: a, do: x y z}]\n").plan.crew, None);
+}
+
+#[test]
+fn a_bad_crew_entry_leaves_the_others_and_the_rest_of_the_plan() {
+    let text = "title: T\ncrew: {DBA: lots, SRE: 2, Net: 1.5}\nsteps:\n  - id: a\n    do: x y z\n    takes: soon\n";
+    let parsed = parse(text);
+    let crew = parsed.plan.crew.as_ref().expect("crew");
+    let read: Vec<_> = crew.entries.iter().map(|e| (e.owner.value.as_str(), e.count)).collect();
+    assert_eq!(read, [("SRE", 2)]);
+    assert!(parsed.plan.is_invalid("crew"));
+    let got: Vec<_> = positions(text).into_iter().filter(|(c, _, _)| c.starts_with('P')).collect();
+    assert_eq!(got, [("P003", 2, 13), ("P003", 2, 32), ("P003", 6, 12)]);
+    // A crew that is no mapping is no crew, and says so once.
+    let scalar = parse("title: T\ncrew: 0\nsteps: [{id: a, do: x y z}]\n");
+    assert_eq!((scalar.plan.crew, scalar.diagnostics.len()), (None, 1));
+}
+
+/// What users read for each mistake in `crew` (the fixtures in
+/// tests/fixtures/bad/ with `crew` in their names).
+#[test]
+fn what_users_see_for_crew_mistakes() {
+    let dir = crate::support::root().join("tests/fixtures/bad");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+        .filter(|n| n.contains("-crew-"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "{names:?}");
+    let mut out = String::new();
+    for name in &names {
+        let run = crate::support::retreat(&["lint", name], Some(&dir), None);
+        assert_eq!(run.status, 1, "{name}: {}", run.stderr);
+        let findings: Vec<&str> = run.stdout.lines().filter(|l| !l.starts_with(name.as_str())).collect();
+        out.push_str(&format!("== {name}\n{}\n", findings.join("\n").trim_end()));
+    }
+    insta::assert_snapshot!("crew_mistakes", out);
 }

@@ -78,3 +78,13 @@ fn plans_the_linter_rejects_for_their_form_are_invalid() {
     }
     assert!(rejected >= 10, "only {rejected} cases checked");
 }
+
+#[test]
+fn the_schema_knows_crew() {
+    let (schemas, index) = schema();
+    let plan = |crew: &str| format!("title: T\ncrew: {crew}\nsteps: [{{id: a, do: x y z, owner: DBA}}]\n");
+    assert!(valid(&schemas, index, &plan("{DBA: 1, \"*\": 2}")).is_ok());
+    for bad in ["0", "-1", "lots", "[DBA]", "{DBA: 1.5}", "{DBA: lots}", "{DBA: 0}", "{DBA: \"2\"}"] {
+        assert!(valid(&schemas, index, &plan(bad)).is_err(), "crew: {bad} passes the schema");
+    }
+}

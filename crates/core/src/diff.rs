@@ -97,6 +97,11 @@ fn states(s: &crate::model::States) -> String {
     s.iter().map(|w| format!("{}: {}", w.resource.value, w.state.value)).collect::<Vec<_>>().join(", ")
 }
 
+fn crew(c: Option<&crate::model::Crew>) -> String {
+    let entries = c.map_or(&[][..], |c| &c.entries[..]);
+    entries.iter().map(|e| format!("{}: {}", e.owner.value, e.count)).collect::<Vec<_>>().join(", ")
+}
+
 /// A step's fields as comparable text, in a fixed order.
 fn step_fields(plan: &Plan, i: usize, step: &Step) -> Vec<(&'static str, String)> {
     let after = match &step.after {
@@ -149,6 +154,7 @@ fn plan_fields(plan: &Plan) -> Vec<(&'static str, String)> {
         ("rollback.verify.takes", estimate(rb.and_then(|r| r.verify.as_ref()).and_then(|v| v.takes))),
         ("rollback.confidence", rb.and_then(|r| r.confidence).map_or(String::new(), |c| c.to_string())),
         ("baseline", states(&plan.baseline)),
+        ("crew", crew(plan.crew.as_ref())),
         (
             "allow",
             plan.allow.iter().map(|a| format!("{}: {}", a.code.value, a.reason.value)).collect::<Vec<_>>().join(", "),

@@ -18,6 +18,10 @@ pub const MAX_ALIAS_EXPANSION: u64 = 100_000;
 /// Longest duration accepted anywhere (`takes`, `decide`, `window.duration`): 366 days.
 pub const MAX_DURATION_SECS: u64 = 366 * 24 * 60 * 60;
 
+/// Largest count a `crew` entry may give: more than a plan can have steps,
+/// so a larger one could limit nothing more.
+pub const MAX_CREW: u32 = 1_000_000;
+
 /// Most parse errors reported for one file; the rest are counted in one last message.
 pub const MAX_PARSE_ERRORS: usize = 1_000;
 

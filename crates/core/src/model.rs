@@ -120,6 +120,49 @@ pub struct Allow {
     pub reason: Text,
 }
 
+/// `crew`: how many steps each owner can run at the same time (contract,
+/// section 5). Without it nobody is limited.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Crew {
+    /// The entries that could be read, in the order written; a bad one is
+    /// left out (P003), so the plan keeps the limits it states clearly.
+    pub entries: Vec<CrewEntry>,
+    /// Span of the `crew` key.
+    pub span: Span,
+}
+
+/// One `owner: count` entry of [`Crew`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrewEntry {
+    /// The owner as written (compared exactly with steps' `owner`), or
+    /// [`Crew::EVERYONE_ELSE`].
+    pub owner: Text,
+    /// How many of the owner's steps can run at once: 1 or more.
+    pub count: u32,
+    /// Span of the count.
+    pub span: Span,
+}
+
+impl Crew {
+    /// The key that covers every owner the crew does not list.
+    pub const EVERYONE_ELSE: &'static str = "*";
+
+    /// How many steps of `owner` can run at once; `None` is no limit. A
+    /// step without owner is never limited; an owner the crew does not list
+    /// gets the `"*"` entry's count, or no limit without one.
+    pub fn capacity(&self, owner: Option<&str>) -> Option<u32> {
+        let owner = owner?;
+        let count = |name: &str| self.entries.iter().find(|e| e.owner.value == name).map(|e| e.count);
+        count(owner).or_else(|| count(Crew::EVERYONE_ELSE))
+    }
+
+    /// The entry that covers `owner`, if one does (for C010 and messages).
+    pub fn entry_for(&self, owner: &str) -> Option<&CrewEntry> {
+        let entry = |name: &str| self.entries.iter().find(|e| e.owner.value == name);
+        entry(owner).or_else(|| entry(Crew::EVERYONE_ELSE))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
@@ -312,6 +355,8 @@ pub struct Plan {
     pub rollback: Option<Rollback>,
     pub baseline: States,
     pub approvals: Vec<Approval>,
+    /// `crew`; `None` when the plan has none (nobody is limited).
+    pub crew: Option<Crew>,
     pub steps: Vec<Step>,
     pub allow: Vec<Allow>,
     /// Span of the document's top-level value.

@@ -7,6 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::format::{self, Field, Fields, Type};
+use crate::limits::MAX_CREW;
 use crate::model::{Kind, Phase};
 use crate::rules::RULES;
 
@@ -62,6 +63,10 @@ fn schema_of(ty: Type, required: bool) -> Value {
                 "additionalProperties": { "type": "string", "minLength": 1 },
             })
         }
+        Type::Crew => json!({
+            "type": "object",
+            "additionalProperties": { "type": "integer", "minimum": 1, "maximum": MAX_CREW },
+        }),
         Type::Object(fields) => object(fields),
         Type::ListOf(fields) => {
             let mut list = json!({ "type": "array", "items": object(fields) });

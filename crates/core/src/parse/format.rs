@@ -224,6 +224,15 @@ pub(crate) static PLAN: Table<Plan> = table(
         field("approvals", Type::ListOf(&APPROVAL), "Who approved the plan, and for which plan hash.", |r, p, v| {
             fill(&mut p.approvals, approvals(r, v))
         }),
+        field(
+            "crew",
+            Type::Crew,
+            "Owner -> how many steps that owner can run at the same time; `\"*\"`: every owner not listed.",
+            |r, p, v| {
+                let entries = r.crew(v.node, v.what);
+                set(&mut p.crew, r.is_map(v.node).then_some(Crew { entries, span: v.key }))
+            },
+        ),
         nonempty(
             "steps",
             Type::ListOf(&STEP),

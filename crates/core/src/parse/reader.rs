@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Display;
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::limits::MAX_PARSE_ERRORS;
+use crate::limits::{MAX_CREW, MAX_PARSE_ERRORS};
 use crate::model::*;
 use crate::rules;
 use crate::text::{closest, shorten};
@@ -379,6 +379,56 @@ impl<'t> Reader<'t> {
             }
         }
         out
+    }
+
+    /// `owner: count` entries of `crew`; bad counts are reported and left out.
+    pub fn crew(&mut self, id: NodeId, what: impl Display) -> Vec<CrewEntry> {
+        if !self.is_map(id) {
+            if !self.is_null(id) {
+                let shown = self.tree.scalar(id).map_or("a list".to_string(), |s| format!("`{}`", shorten(&s.text)));
+                self.invalid(
+                    self.span(id),
+                    format!("{what} is {shown}; it must be a mapping of owners to how many steps each can run at once"),
+                    Some("write it as `crew: {DBA: 1, \"*\": 2}` (`\"*\"`: every owner not listed)".into()),
+                );
+            }
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (key, v) in self.entries(id, &what).unwrap_or_default() {
+            let owner = Text { value: key.name.to_string(), span: key.span };
+            if let Some(count) = self.crew_count(v, key.name) {
+                out.push(CrewEntry { owner, count, span: self.span(v) });
+            }
+        }
+        out
+    }
+
+    /// How many steps `owner` can run at once: a whole number from 1 to
+    /// [`MAX_CREW`] (`2.0` is the number 2, as in JSON).
+    fn crew_count(&mut self, id: NodeId, owner: &str) -> Option<u32> {
+        let scalar = self.tree.scalar(id);
+        let count = match scalar.map(|s| s.resolve()) {
+            Some(Resolved::Int(n)) => Some(n),
+            Some(Resolved::Float(f)) if f.fract() == 0.0 && f.abs() < 1e18 => Some(f as i64),
+            _ => None,
+        };
+        if let Some(n) = count.filter(|n| (1..=i64::from(MAX_CREW)).contains(n)) {
+            return u32::try_from(n).ok();
+        }
+        let why = match (scalar, count) {
+            (None, _) => "is a list or mapping, not a number".to_string(),
+            (Some(s), _) if s.is_null() => "has no count".to_string(),
+            (Some(_), Some(n)) if n > i64::from(MAX_CREW) => format!("is {n}; the most it can be is {MAX_CREW}"),
+            (Some(s), _) if s.is_string => format!("is `\"{}\"`: text, not a number", shorten(&s.text)),
+            (Some(s), _) => format!("is `{}`, not a whole number of 1 or more", shorten(&s.text)),
+        };
+        self.invalid(
+            self.span(id),
+            format!("the crew of `{}` {why}", shorten(owner)),
+            Some(format!("write how many steps `{}` can run at the same time, such as `1`", shorten(owner))),
+        );
+        None
     }
 
     /// `{CODE: reason}` entries naming rules that can be silenced.

@@ -44,6 +44,8 @@ pub enum Type {
     States,
     /// `{CODE: reason}`.
     Allow,
+    /// `owner: count` pairs, each count a whole number of 1 or more.
+    Crew,
     /// A mapping with these fields.
     Object(&'static dyn Fields),
     /// A list of these mappings (at least one when the field is required).
