@@ -45,6 +45,7 @@ mod c006_missing_narrative;
 mod c007_no_security_check;
 mod c008_vague_step;
 mod c009_no_owner;
+mod c010_owner_double_booked;
 
 /// What a check sees.
 pub struct Context<'a> {
@@ -118,6 +119,7 @@ pub static RULES: &[&Rule] = &[
     &c007_no_security_check::RULE,
     &c008_vague_step::RULE,
     &c009_no_owner::RULE,
+    &c010_owner_double_booked::RULE,
 ];
 
 /// The rule with this code (`R001`) or name (`missing-undo`), any case.
