@@ -167,7 +167,9 @@ fn unknown_owners(cx: &Context<'_>, crew: &Crew, out: &mut Vec<Diagnostic>) {
         };
         let help = match closest {
             Some(c) => format!("write the owner as the steps do: `{c}`; as it is, `{c}`'s steps are not limited"),
-            None => "write the owner as the steps' `owner` does (case and spaces count), or remove the entry".to_string(),
+            None => {
+                "write the owner as the steps' `owner` does (case and spaces count), or remove the entry".to_string()
+            }
         };
         out.push(RULE.diag(entry.owner.span, message).help(help));
     }
