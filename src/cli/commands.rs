@@ -123,7 +123,10 @@ fn report(args: &Report, out: &mut Output) -> Result<u8, Error> {
 
 fn compare(args: &Diff, out: &mut Output) -> Result<(), Error> {
     let runs = Runs::default_for(args.json);
-    let before = montecarlo::analyze(&load_plan(&args.before)?, runs).1;
+    let mut before = montecarlo::analyze(&load_plan(&args.before)?, runs).1;
+    // The comparison reads the plans and the simulations' figures only:
+    // what else the first analysis holds goes before the second is made.
+    (before.diagnostics, before.suppressed, before.graph) = (Vec::new(), Vec::new(), None);
     let after = montecarlo::analyze(&load_plan(&args.after)?, runs).1;
     let d = retreat_core::diff::compare(&before, &after);
     out.write(&if args.json { diff::json(&d) } else { diff::human(&d) })

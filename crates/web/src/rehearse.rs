@@ -36,6 +36,8 @@ struct Item {
     /// Whether the team ticks it off.
     action: bool,
     wave: Option<usize>,
+    /// Why it starts after it could: "waits 15 min for DBA" (a crew busy).
+    wait: Option<String>,
 }
 
 #[function_component(Rehearse)]
@@ -102,6 +104,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
         owner: None,
         action: false,
         wave: None,
+        wait: None,
     }];
     items.push(Item {
         from: book.fail,
@@ -111,6 +114,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
         owner: None,
         action: true,
         wave: None,
+        wait: None,
     });
     // Every undo undoes a change, and is ticked off.
     items.extend(book.undos.iter().map(|u| Item {
@@ -127,6 +131,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
         owner: u.owner.map(String::from),
         action: true,
         wave: Some(u.wave),
+        wait: waits(u.ready, u.start, u.owner),
     }));
     items.push(Item {
         from: book.verify.start,
@@ -136,6 +141,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
         owner: book.verify.owner.map(String::from),
         action: true,
         wave: None,
+        wait: None,
     });
     let elapsed = props.clock_started.map(|s| (now_ms() - s) / 1000.0);
     let clock = elapsed.map(|e| book.fail + e);
@@ -163,6 +169,7 @@ pub fn rehearse(props: &RehearseProps) -> Html {
                     }
                     <strong>{ super::markdown::inline(&retreat_core::show_invisible(&item.title)) }</strong>
                     { for item.owner.as_ref().map(|o| html! { <span class="owner">{ format!(" — {o}") }</span> }) }
+                    { for item.wait.as_ref().map(|w| html! { <span class="wait">{ format!(" ({w})") }</span> }) }
                     { for item.detail.as_ref().map(|d| html! { <p>{ retreat_core::show_invisible(d).into_owned() }</p> }) }
                     { for status }
                 </div>
@@ -214,4 +221,10 @@ pub fn rehearse(props: &RehearseProps) -> Html {
             { leftovers }
         </div>
     }
+}
+
+/// "waits 15 min for DBA" when an undo ready at `ready` starts at `start`
+/// (its owner's crew is busy until then); `None` when it starts when ready.
+pub(crate) fn waits(ready: f64, start: f64, owner: Option<&str>) -> Option<String> {
+    (start - ready >= 1.0).then(|| format!("waits {} for {}", say(start - ready), owner.unwrap_or("its owner")))
 }
