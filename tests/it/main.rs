@@ -12,6 +12,7 @@ mod hash;
 mod import;
 mod import_bad;
 mod import_props;
+mod live;
 mod montecarlo;
 mod parse;
 mod properties;

@@ -22,6 +22,7 @@ pub mod layout;
 pub mod limits;
 pub mod link;
 mod lint;
+pub mod live;
 pub mod model;
 pub mod order;
 pub mod output;

@@ -464,3 +464,38 @@ impl Plan {
 
 /// The state of a resource the baseline does not list.
 pub const ABSENT: &str = "absent";
+
+// The run log (section 6): what the team records as the change happens.
+// Read by `parse::run_log`, checked against its plan by `crate::live`.
+
+/// A time as written in the log, with where.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stamp {
+    pub at: Timestamp,
+    pub span: Span,
+}
+
+/// One line of the log: a step started or finished, an undo started or
+/// finished, or the rollback called.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Event {
+    pub step: Option<Text>,
+    pub undo: Option<Text>,
+    pub started: Option<Stamp>,
+    pub finished: Option<Stamp>,
+    pub rollback_called: Option<Stamp>,
+    pub note: Option<Text>,
+    pub span: Span,
+    /// Fields present whose value could not be read.
+    pub invalid: Vec<&'static str>,
+}
+
+/// The run log as written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunLog {
+    pub plan_hash: Option<Text>,
+    pub as_of: Option<Stamp>,
+    pub events: Vec<Event>,
+    pub span: Span,
+    pub invalid: Vec<&'static str>,
+}

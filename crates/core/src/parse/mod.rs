@@ -13,6 +13,7 @@
 
 pub mod format;
 mod input;
+mod log;
 mod reader;
 mod table;
 
@@ -89,6 +90,29 @@ pub fn parse_with(source: &str, hashing: Hashing) -> Parsed {
     let wanted = hashing == Hashing::Always || plan.approvals.iter().any(|a| a.plan_hash.is_some());
     let hash = if partial || !wanted { None } else { tree.root.map(|root| hash::plan_hash(&tree, root)) };
     Parsed { plan, diagnostics, hash, partial }
+}
+
+/// Reads a run log (section 6) from YAML or JSON text: what could be read,
+/// and every problem of form (P001 to P003). `crate::live::read` checks it
+/// against its plan.
+pub(crate) fn run_log(source: &str) -> (crate::model::RunLog, Vec<Diagnostic>) {
+    let mut log = crate::model::RunLog::default();
+    if let Some(d) = input::reject(source) {
+        return (log, vec![d]);
+    }
+    let tree = yaml::build(source);
+    let mut r = Reader::new(&tree);
+    for e in &tree.errors {
+        r.report(P001.diag(e.span, e.message.clone()).help(syntax_help(source, e.span)));
+    }
+    match tree.root.filter(|&root| !r.is_null(root)) {
+        Some(root) => {
+            log.span = r.span(root);
+            table::read(&mut r, root, &log::LOG, &"the run log", &mut log);
+        }
+        None => r.missing(Span::at(0), "the run log is empty: it needs `events`".into()),
+    }
+    (log, r.finish().0)
 }
 
 fn syntax_help(source: &str, at: Span) -> String {

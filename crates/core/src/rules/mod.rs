@@ -16,7 +16,7 @@ pub(crate) mod p003_invalid_value;
 pub(crate) mod p004_duplicate_id;
 pub(crate) mod p005_unsupported_version;
 
-mod g001_unknown_step;
+pub(crate) mod g001_unknown_step;
 mod g002_cycle;
 mod g003_redundant_after;
 
