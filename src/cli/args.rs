@@ -32,6 +32,16 @@ pub enum Command {
     Rules,
     Import(Import),
     Export(Export),
+    Forecast(ForecastArgs),
+}
+
+pub struct ForecastArgs {
+    pub file: String,
+    /// The run log (required: said once the plan is read).
+    pub log: Option<String>,
+    /// `--now`: the moment to forecast from, instead of the log's `as_of`.
+    pub now: Option<String>,
+    pub json: bool,
 }
 
 pub struct Import {
@@ -184,6 +194,8 @@ const FORMAT_REPORT: Opt = Opt::new("format", "md|html").short('f');
 const BASE: Opt = Opt::new("base", "URL");
 const FROM: Opt = Opt::new("from", "csv|markdown|sqitch|liquibase|flyway");
 const TO: Opt = Opt::new("to", "ics|mermaid|dot|csv");
+const LOG: Opt = Opt::new("log", "LOG");
+const NOW: Opt = Opt::new("now", "TIME").note("instead of the log's `as_of`");
 
 /// Every command, in the order the usage text lists them.
 pub const COMMANDS: &[Spec] = &[
@@ -214,6 +226,13 @@ pub const COMMANDS: &[Spec] = &[
         summary: Some("the approval document for a change board"),
         needs: "a FILE",
         ..Spec::new("report", report)
+    },
+    Spec {
+        operands: "FILE",
+        options: &[LOG, NOW, FORMAT_HUMAN_JSON],
+        summary: Some("the live board from a run log: what is late, until when to call a rollback"),
+        needs: "a FILE (and --log LOG)",
+        ..Spec::new("forecast", forecast)
     },
     Spec {
         operands: "FILE",
@@ -454,6 +473,20 @@ fn report(r: &mut Reader) -> Result<Command, Error> {
     }
     let Fixed([file]) = r.take()?;
     Ok(Command::Report(Report { file, html }))
+}
+
+fn forecast(r: &mut Reader) -> Result<Command, Error> {
+    let (mut json, mut log, mut now) = (false, None, None);
+    while let Some(item) = r.next()? {
+        match item {
+            Item::Opt("format", v) => json = human_or_json(&v)?,
+            Item::Opt("log", v) => log = Some(v),
+            Item::Opt("now", v) => now = Some(v),
+            item => return Err(r.unhandled(item)),
+        }
+    }
+    let Fixed([file]) = r.take()?;
+    Ok(Command::Forecast(ForecastArgs { file, log, now, json }))
 }
 
 fn link(r: &mut Reader) -> Result<Command, Error> {

@@ -31,6 +31,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
         Command::Rules => out.write(&rule_text::list())?,
         Command::Import(args) => convert::import(&args, out)?,
         Command::Export(args) => return convert::export(&args, out),
+        Command::Forecast(args) => return super::forecast::run(&args, out),
     }
     Ok(OK)
 }

@@ -37,15 +37,27 @@ impl Style {
 
 /// Every file's findings, each written as it is made, then its summary line.
 pub fn render(out: &mut dyn Write, files: &[Linted], style: Style) -> io::Result<()> {
-    let mut text = String::new();
     for file in files {
-        let index = LineIndex::new(&file.text);
-        for d in &file.analysis.diagnostics {
-            text.clear();
-            diagnostic(&mut text, &file.path, &index, d, style);
-            out.write_all(text.as_bytes())?;
-        }
+        findings(out, &file.path, &file.text, &file.analysis.diagnostics, style)?;
         out.write_all(summary_line(file, style).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `diagnostics` of `text` (read from `path`), each with its source line.
+pub fn findings(
+    out: &mut dyn Write,
+    path: &str,
+    text: &str,
+    diagnostics: &[Diagnostic],
+    style: Style,
+) -> io::Result<()> {
+    let index = LineIndex::new(text);
+    let mut line = String::new();
+    for d in diagnostics {
+        line.clear();
+        diagnostic(&mut line, path, &index, d, style);
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 //! runs (`commands.rs`), rendering what the core returns (`human.rs`,
 //! `json.rs`, `sarif.rs`, `simulate.rs`, `diff.rs`, `rules.rs`); Monte Carlo
 //! runs on every core (`montecarlo.rs`). `import` and `export` are
-//! `convert.rs`, which reads what `import` is given through `files.rs`.
+//! `convert.rs`, which reads what `import` is given through `files.rs`;
+//! `forecast` (the live board from a run log) is `forecast.rs`.
 
 mod args;
 mod commands;
@@ -11,6 +12,7 @@ mod convert;
 mod diff;
 mod error;
 mod files;
+mod forecast;
 mod human;
 mod input;
 mod json;

@@ -269,6 +269,8 @@ fn samples(value: &str) -> Vec<&str> {
         "CODE=LEVEL" => "C009=off",
         "FILE|LINK" => "no/such/plan.yaml",
         "STEP" => "switch",
+        "LOG" => "no/such/log.yaml",
+        "TIME" => "2026-11-28T23:00:00Z",
         other => panic!("the usage text shows a value `{other}`: add an example of it here"),
     };
     vec![sample]
@@ -282,7 +284,10 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
     let names: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        ["lint", "diff", "simulate", "report", "link", "import", "export", "open", "schema", "explain", "rules"]
+        [
+            "lint", "diff", "simulate", "report", "forecast", "link", "import", "export", "open", "schema", "explain",
+            "rules"
+        ]
     );
     let mut every_option: Vec<&str> = commands.iter().flat_map(|c| &c.options).map(|(n, _)| n.as_str()).collect();
     every_option.sort_unstable();

@@ -94,3 +94,167 @@ fn a_plan_without_a_window_has_no_time_to_count_from() {
     let parsed = live::read("events:\n  - { step: a, started: 2026-11-28T22:31:00Z }\n", &plan, None);
     assert_eq!(parsed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["P003"]);
 }
+
+/// The contract plan's forecast from `log`.
+fn forecast_of(log: &str) -> (retreat_core::Plan, live::Forecast) {
+    let (plan, hash) = contract_plan();
+    let graph = retreat_core::graph::PlanGraph::build(&plan);
+    let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+    let parsed = live::read(log, &plan, hash.as_deref());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let f = live::forecast(&plan, &graph, &sim, &parsed.record).expect("forecast");
+    (plan, f)
+}
+
+const M: f64 = 60.0;
+
+#[test]
+fn a_late_backup_moves_everything_after_it_and_the_deadline_stays() {
+    // Planned: notify 0-5, baseline 5-15, backup 15-25, stop-feed 25-30,
+    // switch 30-45, go-no-go 45-50, smoke 50-70. The backup ran 15 minutes
+    // long; stop-feed started at 40 and it is 22:44.
+    let (plan, f) = forecast_of(
+        "as_of: 2026-11-28T22:44:00Z
+events:
+  - { step: notify, started: 2026-11-28T22:00:00Z, finished: 2026-11-28T22:05:00Z }
+  - { step: baseline, started: 2026-11-28T22:05:00Z, finished: 2026-11-28T22:15:00Z }
+  - { step: backup, started: 2026-11-28T22:15:00Z, finished: 2026-11-28T22:40:00Z }
+  - { step: stop-feed, started: 2026-11-28T22:40:00Z }
+",
+    );
+    let row = |id: &str| *f.steps.iter().find(|s| s.step == step(&plan, id)).expect("row");
+    assert_eq!(f.now, 44.0 * M);
+    let expect = [
+        ("notify", live::Status::Done, 0.0, 5.0, 0.0),
+        ("backup", live::Status::Done, 15.0, 40.0, 15.0),
+        ("stop-feed", live::Status::Running, 40.0, 45.0, 15.0),
+        ("switch", live::Status::Waiting, 45.0, 60.0, 15.0),
+        ("smoke", live::Status::Waiting, 65.0, 85.0, 15.0),
+    ];
+    for (id, status, start, finish, late) in expect {
+        let r = row(id);
+        assert_eq!((r.status, r.start, r.finish, r.late), (status, start * M, finish * M, late * M), "{id}");
+    }
+    assert_eq!((f.forward_finish, f.forward_fits), (85.0 * M, true));
+    // Called now: stop-feed (running) is undone, 5 min; 44 + 10 + 5 + 20.
+    assert_eq!(f.rollback_now.chain, 5.0 * M);
+    assert_eq!((f.rollback_now.done, f.rollback_now.margin, f.rollback_now.fits), (79.0 * M, 281.0 * M, true));
+    // Once switch has started the chain is 25 min: 360 - 10 - 25 - 20 = 305.
+    assert_eq!(f.deadline, Some(305.0 * M));
+    assert_eq!(f.to_deadline(), Some(261.0 * M));
+    let points: Vec<(usize, f64, f64, f64)> =
+        f.points.iter().map(|p| (p.step, p.fail / M, p.chain / M, p.done / M)).collect();
+    assert_eq!(
+        points,
+        [
+            (step(&plan, "stop-feed"), 45.0, 5.0, 80.0),
+            (step(&plan, "switch"), 60.0, 25.0, 115.0),
+            (step(&plan, "go-no-go"), 65.0, 25.0, 120.0),
+            (step(&plan, "smoke"), 85.0, 25.0, 140.0),
+        ]
+    );
+}
+
+#[test]
+fn a_step_far_past_its_finish_takes_the_log_past_the_deadline() {
+    // Everything ran on time up to smoke, which started at 22:50 and is
+    // still running at 03:30: a rollback now ends 25 min after the window.
+    let (plan, f) = forecast_of(
+        "as_of: 2026-11-29T03:30:00Z
+events:
+  - { step: notify, started: 2026-11-28T22:00:00Z, finished: 2026-11-28T22:05:00Z }
+  - { step: baseline, started: 2026-11-28T22:05:00Z, finished: 2026-11-28T22:15:00Z }
+  - { step: backup, started: 2026-11-28T22:15:00Z, finished: 2026-11-28T22:25:00Z }
+  - { step: stop-feed, started: 2026-11-28T22:25:00Z, finished: 2026-11-28T22:30:00Z }
+  - { step: switch, started: 2026-11-28T22:30:00Z, finished: 2026-11-28T22:45:00Z }
+  - { step: go-no-go, started: 2026-11-28T22:45:00Z, finished: 2026-11-28T22:50:00Z }
+  - { step: smoke, started: 2026-11-28T22:50:00Z }
+",
+    );
+    let smoke = f.steps.iter().find(|s| s.step == step(&plan, "smoke")).expect("smoke");
+    assert_eq!((smoke.status, smoke.finish, smoke.late), (live::Status::Running, 330.0 * M, 260.0 * M));
+    assert_eq!((f.forward_finish, f.forward_fits), (330.0 * M, true));
+    assert_eq!((f.rollback_now.done, f.rollback_now.fits), (385.0 * M, false));
+    assert_eq!(f.deadline, Some(305.0 * M));
+    assert_eq!(f.to_deadline(), Some(-25.0 * M));
+    assert_eq!(f.points.len(), 1);
+    assert_eq!((f.points[0].fail, f.points[0].margin, f.points[0].fits), (330.0 * M, -25.0 * M, false));
+}
+
+#[test]
+fn a_log_that_matches_the_plan_gives_the_plans_own_figures() {
+    let (plan, hash) = contract_plan();
+    let graph = retreat_core::graph::PlanGraph::build(&plan);
+    let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+    let clock = |secs: f64| {
+        let t = 1_795_903_200 + secs as i64; // 2026-11-28T22:00:00Z
+        let (h, m) = ((t % 86_400) / 3600, (t % 3600) / 60);
+        let day = if t >= 1_795_910_400 { 29 } else { 28 };
+        format!("2026-11-{day}T{h:02}:{m:02}:00Z")
+    };
+    // Every scheduled step done at its planned times; now is the last finish.
+    let mut log = String::from("events:\n");
+    for (i, s) in plan.steps.iter().enumerate() {
+        if let Some(slot) = sim.slots[i] {
+            log.push_str(&format!(
+                "  - {{ step: {}, started: {}, finished: {} }}\n",
+                s.id(),
+                clock(slot.start),
+                clock(slot.finish)
+            ));
+        }
+    }
+    let parsed = live::read(&log, &plan, hash.as_deref());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let f = live::forecast(&plan, &graph, &sim, &parsed.record).expect("forecast");
+    assert_eq!(f.forward_finish, sim.forward_finish);
+    assert_eq!(f.deadline, sim.deadline);
+    assert!(f.steps.iter().all(|s| s.late == 0.0 && s.status == live::Status::Done), "{:?}", f.steps);
+    assert!(f.points.is_empty());
+}
+
+#[test]
+fn retreat_forecast_shows_the_board_and_writes_the_contracts_json() {
+    let dir = crate::support::root().join("tests/fixtures/live");
+    let board = crate::support::retreat(&["forecast", "plan.yaml", "--log", "late.yaml"], Some(&dir), None);
+    assert_eq!(board.status, 0, "{}", board.stderr);
+    insta::assert_snapshot!("forecast_late_board", board.stdout);
+    let run =
+        crate::support::retreat(&["forecast", "plan.yaml", "--log", "late.yaml", "--format", "json"], Some(&dir), None);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["as_of_minutes"], 44.0);
+    assert_eq!(v["forward"]["finish_minutes"], 85.0);
+    assert_eq!(v["rollback_now"]["done_minutes"], 79.0);
+    assert_eq!(
+        (v["rollback_deadline_minutes"].as_f64(), v["minutes_to_deadline"].as_f64()),
+        (Some(305.0), Some(261.0))
+    );
+    assert_eq!(
+        v["steps"][2],
+        serde_json::json!({"step": "backup", "status": "done", "start_minutes": 15.0, "finish_minutes": 40.0, "late_minutes": 15.0})
+    );
+    assert_eq!(v["failure_points"][1]["step"], "switch");
+    // Later, past the deadline: a rollback now ends after the window.
+    let late = crate::support::retreat(
+        &["forecast", "plan.yaml", "--log", "late.yaml", "--now", "2026-11-29T03:30:00Z"],
+        Some(&dir),
+        None,
+    );
+    assert!(
+        late.stdout.contains(
+            "The rollback deadline passed 5 min ago (03:25): a rollback now ends at 04:05, 5 min after the window."
+        ),
+        "{}",
+        late.stdout
+    );
+    // A bad log still forecasts, with its findings on standard error and status 1.
+    let bad = crate::support::retreat(
+        &["forecast", "plan.yaml", "--log", "../bad-logs/01-unknown-step.yaml"],
+        Some(&dir),
+        None,
+    );
+    assert_eq!(bad.status, 1);
+    assert!(bad.stderr.contains("G001") && bad.stdout.contains("Call a rollback by"), "{} {}", bad.stderr, bad.stdout);
+    let missing = crate::support::retreat(&["forecast", "plan.yaml"], Some(&dir), None);
+    assert_eq!(missing.status, 2, "{}", missing.stderr);
+}

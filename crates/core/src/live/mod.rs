@@ -7,7 +7,11 @@
 //! sense, a second event for one step) is a diagnostic with its span, while
 //! the events that are sound are kept.
 
+mod forecast;
+
 use std::collections::HashMap;
+
+pub use forecast::{Forecast, PointForecast, RollbackNow, Status, StepForecast, forecast};
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 pub use crate::model::{Event, RunLog, Stamp};

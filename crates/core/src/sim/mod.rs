@@ -165,6 +165,42 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
     Some(sim)
 }
 
+/// The plan's timing at likely values, for the live forecast
+/// (`crate::live`): each step's own time and its longest undo chain toward
+/// its dependencies (prep counted below every window step), which do not
+/// depend on when the steps run.
+pub(crate) struct Timing {
+    /// Each scheduled step's time (0 for prep and post).
+    pub takes: Vec<f64>,
+    pub chain_to: Vec<f64>,
+    /// The longest chain among the prep steps.
+    pub prep_chain: f64,
+    pub scheduled: Vec<bool>,
+    /// Irreversible steps outside `post`.
+    pub irreversible: Vec<bool>,
+    pub decide: f64,
+    pub verify: f64,
+    pub window: f64,
+}
+
+/// [`Timing`] of `plan`; `None` without a window.
+pub(crate) fn timing(plan: &Plan, graph: &PlanGraph) -> Option<Timing> {
+    let window = plan.window.as_ref()?.length().0 as f64;
+    let mut model = Model::new(plan, graph, window, Purpose::Simulate);
+    let mut eval = Eval::default();
+    model.evaluate(&model.likely, &mut eval);
+    Some(Timing {
+        takes: std::mem::take(&mut model.likely.fwd),
+        chain_to: eval.chain_to,
+        prep_chain: eval.prep_chain,
+        scheduled: std::mem::take(&mut model.scheduled),
+        irreversible: std::mem::take(&mut model.irreversible),
+        decide: model.likely.decide,
+        verify: model.likely.verify,
+        window,
+    })
+}
+
 /// Back from the step that finishes last along the dependencies that fixed
 /// each start.
 fn critical_path(eval: &Eval) -> Vec<usize> {
@@ -189,20 +225,37 @@ fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
     }
     let budget = model.window - d.decide - d.verify;
     let point_of_no_return = eval.seq.get(eval.first_irreversible).map_or(f64::INFINITY, |&s| eval.start(s as usize));
-    let chain_of = |k: usize| if k == 0 { 0.0 } else { eval.prefix_max[k - 1] };
-    let seq = &eval.seq;
-    let (mut k, mut lo, mut lo_included, mut best) = (eval.prep_count, 0.0f64, true, None);
+    let (seq, prep) = (&eval.seq, eval.prep_count);
+    let chain_of = |k: usize| if prep + k == 0 { 0.0 } else { eval.prefix_max[prep + k - 1] };
+    walk_deadline(budget, point_of_no_return, seq.len() - prep, |k| eval.start(seq[prep + k] as usize), chain_of)
+}
+
+/// The latest `T <= no_return` with `T + chain(T) <= budget` for every
+/// moment up to it, over `n` steps in start order: `start(k)` is the k-th
+/// one's start, `chain_of(k)` the rollback chain once the first `k` have
+/// started (prep always). A step starting at `t` counts from just after
+/// `t`, so the chain is constant on each `(start(k-1), start(k)]`, and
+/// `T + chain(T)` only grows: the moments that fit form one interval from
+/// 0, found in one walk. `None` when not even 0 fits.
+pub(crate) fn walk_deadline(
+    budget: f64,
+    no_return: f64,
+    n: usize,
+    start: impl Fn(usize) -> f64,
+    chain_of: impl Fn(usize) -> f64,
+) -> Option<f64> {
+    let (mut k, mut lo, mut lo_included, mut best) = (0, 0.0f64, true, None);
     loop {
-        let hi = seq.get(k).map_or(f64::INFINITY, |&x| eval.start(x as usize));
-        let cap = (budget - chain_of(k)).min(point_of_no_return).min(hi);
+        let hi = if k < n { start(k) } else { f64::INFINITY };
+        let cap = (budget - chain_of(k)).min(no_return).min(hi);
         if !(if lo_included { cap >= lo } else { cap > lo }) {
             break;
         }
         best = Some(cap);
-        if cap < hi || k >= seq.len() {
+        if cap < hi || k >= n {
             break;
         }
-        while k < seq.len() && eval.start(seq[k] as usize) == hi {
+        while k < n && start(k) == hi {
             k += 1;
         }
         lo = hi;

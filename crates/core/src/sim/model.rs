@@ -534,7 +534,7 @@ pub(crate) struct Eval {
     /// Per step, the longest chain among the steps whose start it fixes.
     child_chain: Vec<f64>,
     /// The longest chain among the prep steps.
-    prep_chain: f64,
+    pub prep_chain: f64,
     /// Whether `chain_to` and `prep_chain` hold the chains of the undo
     /// times of the last [`Model::evaluate_chains`].
     chains_known: bool,

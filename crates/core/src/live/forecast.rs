@@ -1,0 +1,184 @@
+//! The forecast (contract, section 6): from what actually happened (a
+//! [`Record`]), when the plan will finish, what a rollback called now
+//! takes, until when a rollback can still be called, and every failure
+//! point still ahead. Linear in steps + edges but for one sort by start.
+//!
+//! Crews (section 5) do not apply yet: the forecast places steps as the
+//! plan without `crew` would.
+
+use super::Record;
+use crate::graph::PlanGraph;
+use crate::model::Plan;
+use crate::sim::{Simulation, timing, walk_deadline};
+
+/// Where a step stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Done,
+    Running,
+    Waiting,
+}
+
+impl Status {
+    /// As the JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Done => "done",
+            Status::Running => "running",
+            Status::Waiting => "waiting",
+        }
+    }
+}
+
+/// One scheduled step: actual times where the log has them, else forecast.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepForecast {
+    pub step: usize,
+    pub status: Status,
+    pub start: f64,
+    pub finish: f64,
+    /// `finish` minus the plan's own finish for the step.
+    pub late: f64,
+}
+
+/// The rollback if it were called now.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RollbackNow {
+    pub chain: f64,
+    pub done: f64,
+    pub margin: f64,
+    pub fits: bool,
+    /// An irreversible step has started: no complete rollback is possible.
+    pub no_way_back: bool,
+}
+
+/// A failure point ahead, on the forecast schedule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PointForecast {
+    pub step: usize,
+    pub fail: f64,
+    pub chain: f64,
+    pub done: f64,
+    pub margin: f64,
+    pub fits: bool,
+    pub no_way_back: bool,
+}
+
+/// Everything the forecast found; times in seconds from the window's start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forecast {
+    pub now: f64,
+    pub forward_finish: f64,
+    pub forward_fits: bool,
+    pub rollback_now: RollbackNow,
+    /// The rollback deadline on the forecast: at or after `now` while a
+    /// rollback called now still fits; when it has passed, the last moment
+    /// it would have (before `now`); `None` if no moment ever fitted.
+    pub deadline: Option<f64>,
+    /// The scheduled steps, in list order.
+    pub steps: Vec<StepForecast>,
+    /// Every step not yet done, by fail time (ties in list order).
+    pub points: Vec<PointForecast>,
+}
+
+impl Forecast {
+    /// `deadline - now`; `None` without a deadline.
+    pub fn to_deadline(&self) -> Option<f64> {
+        self.deadline.map(|d| d - self.now)
+    }
+}
+
+/// The forecast of `plan` (simulated as `sim`) from `record`; `None`
+/// without a window.
+pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Record) -> Option<Forecast> {
+    let t = timing(plan, graph)?;
+    let now = record.now;
+    let n = plan.steps.len();
+    let (mut start, mut finish) = (vec![0.0f64; n], vec![f64::NEG_INFINITY; n]);
+    let mut status = vec![Status::Waiting; n];
+    for &x in &graph.order {
+        if !t.scheduled[x] {
+            continue;
+        }
+        let actual = record.steps.get(x).copied().unwrap_or_default();
+        let ready = graph.deps(x).filter(|&d| t.scheduled[d]).map(|d| finish[d]).fold(0.0f64, f64::max);
+        (status[x], start[x], finish[x]) = match (actual.started, actual.finished) {
+            (Some(s), Some(f)) => (Status::Done, s, f),
+            (Some(s), None) => (Status::Running, s, now.max(s + t.takes[x])),
+            _ => {
+                let s = now.max(ready);
+                (Status::Waiting, s, s + t.takes[x])
+            }
+        };
+    }
+    let scheduled: Vec<usize> = (0..n).filter(|&x| t.scheduled[x]).collect();
+    let steps: Vec<StepForecast> = scheduled
+        .iter()
+        .map(|&x| {
+            let planned = sim.slots.get(x).copied().flatten().map_or(finish[x], |s| s.finish);
+            StepForecast { step: x, status: status[x], start: start[x], finish: finish[x], late: finish[x] - planned }
+        })
+        .collect();
+    let forward_finish = scheduled.iter().map(|&x| finish[x]).fold(0.0f64, f64::max);
+    let prep_irreversible = (0..n).any(|x| !t.scheduled[x] && t.irreversible[x] && is_prep(plan, x));
+
+    // The steps by start (ties in list order), with the running maximum of
+    // their undo chains: the chain of every "started before" set.
+    let mut by_start = scheduled.clone();
+    crate::order::sort_by_key(&mut by_start, |&x| (crate::order::f64_key(start[x]), x as u64));
+    let mut prefix = Vec::with_capacity(by_start.len());
+    let mut running = t.prep_chain;
+    for &x in &by_start {
+        running = running.max(t.chain_to[x]);
+        prefix.push(running);
+    }
+    let chain_of = |k: usize| if k == 0 { t.prep_chain } else { prefix[k - 1] };
+    let first_irreversible = by_start.iter().find(|&&x| t.irreversible[x]).map(|&x| start[x]);
+    let done_at = |when: f64, chain: f64| when + t.decide + chain + t.verify;
+
+    let started_now: Vec<usize> = scheduled.iter().copied().filter(|&x| status[x] != Status::Waiting).collect();
+    let chain = started_now.iter().map(|&x| t.chain_to[x]).fold(t.prep_chain, f64::max);
+    let done = done_at(now, chain);
+    let no_way_back = prep_irreversible || started_now.iter().any(|&x| t.irreversible[x]);
+    let rollback_now = RollbackNow { chain, done, margin: t.window - done, fits: done <= t.window, no_way_back };
+
+    let deadline = if prep_irreversible {
+        None
+    } else {
+        let budget = t.window - t.decide - t.verify;
+        walk_deadline(
+            budget,
+            first_irreversible.unwrap_or(f64::INFINITY),
+            by_start.len(),
+            |k| start[by_start[k]],
+            chain_of,
+        )
+    };
+
+    let mut ahead: Vec<usize> = scheduled.iter().copied().filter(|&x| status[x] != Status::Done).collect();
+    crate::order::sort_by_key(&mut ahead, |&x| (crate::order::f64_key(finish[x]), x as u64));
+    let points = ahead
+        .iter()
+        .map(|&x| {
+            let fail = finish[x];
+            let before = by_start.partition_point(|&y| start[y] < fail);
+            let chain = chain_of(before).max(t.chain_to[x]);
+            let done = done_at(fail, chain);
+            let no_way_back = prep_irreversible || t.irreversible[x] || first_irreversible.is_some_and(|s| s < fail);
+            PointForecast { step: x, fail, chain, done, margin: t.window - done, fits: done <= t.window, no_way_back }
+        })
+        .collect();
+    Some(Forecast {
+        now,
+        forward_finish,
+        forward_fits: forward_finish <= t.window,
+        rollback_now,
+        deadline,
+        steps,
+        points,
+    })
+}
+
+fn is_prep(plan: &Plan, x: usize) -> bool {
+    plan.steps.get(x).is_some_and(|s| s.phase == crate::model::Phase::Prep)
+}

@@ -1,0 +1,146 @@
+//! `retreat forecast PLAN --log LOG [--now TS]`: the live board from a run
+//! log (contract, section 6), as a status board for people or as the
+//! contract's JSON. The figures are the core's (`retreat_core::live`).
+
+use std::io::{self, Write};
+
+use retreat_core::live::{self, Forecast, Status};
+use retreat_core::sim::{Simulation, say};
+use retreat_core::{Analysis, Options};
+use serde_json::{Value, json};
+
+use super::args::ForecastArgs;
+use super::error::{Error, FINDINGS, OK};
+use super::human::{self, Style};
+use super::input::{load_plan, read};
+
+/// Runs the forecast; the status is 1 when the log had errors (the
+/// forecast is still made from what could be read).
+pub fn run(args: &ForecastArgs, out: &mut super::output::Output) -> Result<u8, Error> {
+    let bytes = load_plan(&args.file)?;
+    let options = Options { monte_carlo: retreat_core::MonteCarloRuns::Skip, ..Options::default() };
+    let (_, analysis) = retreat_core::analyze_bytes(&bytes, &options);
+    let (Some(graph), Some(sim)) = (&analysis.graph, &analysis.simulation) else {
+        return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
+    };
+    let log =
+        args.log.as_deref().ok_or_else(|| Error::Usage("`retreat forecast` needs the run log: `--log LOG`".into()))?;
+    let log_bytes = read(log)?;
+    let log_text = retreat_core::parse::decode(&log_bytes)
+        .map_err(|d| Error::Unreadable(format!("cannot read `{log}`: {}", d.message)))?;
+    let mut parsed = live::read(log_text, &analysis.plan, analysis.hash.as_deref());
+    if let Some(now) = &args.now {
+        let at =
+            retreat_core::units::parse_timestamp(now).map_err(|why| Error::Usage(format!("`--now {now}`: {why}")))?;
+        let start = sim.window.start.unix;
+        parsed.record.now = (at.unix - start) as f64;
+    }
+    let errors = parsed.diagnostics.iter().filter(|d| d.severity == retreat_core::Severity::Error).count();
+    if !parsed.diagnostics.is_empty() {
+        let mut err = io::stderr().lock();
+        let _ = human::findings(&mut err, log, log_text, &parsed.diagnostics, Style::for_stdout());
+    }
+    let Some(f) = live::forecast(&analysis.plan, graph, sim, &parsed.record) else {
+        return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
+    };
+    out.stream(|w| if args.json { write_json(w, &analysis, sim, &f) } else { board(w, &analysis, sim, &f) })?;
+    Ok(if errors > 0 { FINDINGS } else { OK })
+}
+
+fn minutes(secs: f64) -> f64 {
+    secs / 60.0
+}
+
+fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io::Result<()> {
+    let id = |x: usize| a.plan.steps.get(x).map_or("", |s| s.id());
+    let steps: Vec<Value> = f
+        .steps
+        .iter()
+        .map(|s| {
+            json!({"step": id(s.step), "status": s.status.as_str(), "start_minutes": minutes(s.start),
+                   "finish_minutes": minutes(s.finish), "late_minutes": minutes(s.late)})
+        })
+        .collect();
+    let points: Vec<Value> = f
+        .points
+        .iter()
+        .map(|p| {
+            json!({"step": id(p.step), "fail_minutes": minutes(p.fail), "rollback_minutes": minutes(p.chain),
+                   "done_minutes": minutes(p.done), "margin_minutes": minutes(p.margin), "fits": p.fits,
+                   "no_way_back": p.no_way_back})
+        })
+        .collect();
+    let r = &f.rollback_now;
+    let value = json!({
+        "as_of_minutes": minutes(f.now),
+        "as_of": sim.clock(f.now),
+        "forward": {"finish_minutes": minutes(f.forward_finish), "fits": f.forward_fits},
+        "rollback_now": {"rollback_minutes": minutes(r.chain), "done_minutes": minutes(r.done),
+                         "margin_minutes": minutes(r.margin), "fits": r.fits, "no_way_back": r.no_way_back},
+        "rollback_deadline_minutes": f.deadline.map(minutes),
+        "minutes_to_deadline": f.to_deadline().map(minutes),
+        "steps": steps,
+        "failure_points": points,
+    });
+    serde_json::to_writer(&mut *w, &value)?;
+    w.write_all(b"\n")
+}
+
+/// The status board: done, running, waiting (with what is late), then the call.
+fn board(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io::Result<()> {
+    let id = |x: usize| retreat_core::show_invisible(a.plan.steps.get(x).map_or("", |s| s.id())).into_owned();
+    writeln!(w, "As of {}:", sim.clock(f.now))?;
+    for (status, title) in [(Status::Done, "Done"), (Status::Running, "Running"), (Status::Waiting, "Waiting")] {
+        let rows: Vec<_> = f.steps.iter().filter(|s| s.status == status).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        writeln!(w, "  {title}:")?;
+        for s in rows {
+            let late = if s.late >= 60.0 {
+                format!(", {} late", say(s.late))
+            } else if s.late <= -60.0 {
+                format!(", {} early", say(-s.late))
+            } else {
+                String::new()
+            };
+            let when = match status {
+                Status::Done => format!("{}–{}", sim.clock(s.start), sim.clock(s.finish)),
+                Status::Running => format!("since {}, expected done {}", sim.clock(s.start), sim.clock(s.finish)),
+                Status::Waiting => format!("expected {}–{}", sim.clock(s.start), sim.clock(s.finish)),
+            };
+            writeln!(w, "    {:<24} {when}{late}", id(s.step))?;
+        }
+    }
+    let fits = if f.forward_fits { "inside the window" } else { "after the window closes" };
+    writeln!(w, "The steps are expected done at {}, {fits}.", sim.clock(f.forward_finish))?;
+    let r = &f.rollback_now;
+    if r.no_way_back {
+        writeln!(w, "No complete rollback is possible any more: an irreversible step has started.")?;
+        return Ok(());
+    }
+    let end = sim.window_length;
+    match f.deadline {
+        Some(d) if d >= f.now => writeln!(
+            w,
+            "Call a rollback by {} (in {}): called now, it is done at {}, {} before the window closes.",
+            sim.clock(d),
+            say(d - f.now),
+            sim.clock(r.done),
+            say(end - r.done)
+        ),
+        Some(d) => writeln!(
+            w,
+            "The rollback deadline passed {} ago ({}): a rollback now ends at {}, {} after the window.",
+            say(f.now - d),
+            sim.clock(d),
+            sim.clock(r.done),
+            say(r.done - end)
+        ),
+        None => writeln!(
+            w,
+            "No moment of the window leaves room for a complete rollback: called now, it ends at {}.",
+            sim.clock(r.done)
+        ),
+    }
+}
