@@ -33,6 +33,13 @@ pub enum Command {
     Import(Import),
     Export(Export),
     Forecast(ForecastArgs),
+    Review(ReviewArgs),
+}
+
+pub struct ReviewArgs {
+    pub file: String,
+    pub log: String,
+    pub html: bool,
 }
 
 pub struct ForecastArgs {
@@ -233,6 +240,13 @@ pub const COMMANDS: &[Spec] = &[
         summary: Some("the live board from a run log: what is late, until when to call a rollback"),
         needs: "a FILE (and --log LOG)",
         ..Spec::new("forecast", forecast)
+    },
+    Spec {
+        operands: "FILE LOG",
+        options: &[FORMAT_REPORT],
+        summary: Some("the post-implementation review: the plan against its run log"),
+        needs: "a FILE and its LOG",
+        ..Spec::new("review", review)
     },
     Spec {
         operands: "FILE",
@@ -458,6 +472,19 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
 }
 
 fn report(r: &mut Reader) -> Result<Command, Error> {
+    let html = md_or_html(r)?;
+    let Fixed([file]) = r.take()?;
+    Ok(Command::Report(Report { file, html }))
+}
+
+fn review(r: &mut Reader) -> Result<Command, Error> {
+    let html = md_or_html(r)?;
+    let Fixed([file, log]) = r.take()?;
+    Ok(Command::Review(ReviewArgs { file, log, html }))
+}
+
+/// Reads a document command's options: whether `--format` says HTML.
+fn md_or_html(r: &mut Reader) -> Result<bool, Error> {
     let mut html = false;
     while let Some(item) = r.next()? {
         match item {
@@ -471,8 +498,7 @@ fn report(r: &mut Reader) -> Result<Command, Error> {
             item => return Err(r.unhandled(item)),
         }
     }
-    let Fixed([file]) = r.take()?;
-    Ok(Command::Report(Report { file, html }))
+    Ok(html)
 }
 
 fn forecast(r: &mut Reader) -> Result<Command, Error> {

@@ -32,6 +32,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
         Command::Import(args) => convert::import(&args, out)?,
         Command::Export(args) => return convert::export(&args, out),
         Command::Forecast(args) => return super::forecast::run(&args, out),
+        Command::Review(args) => return super::forecast::review(&args, out),
     }
     Ok(OK)
 }

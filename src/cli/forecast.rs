@@ -1,6 +1,8 @@
-//! `retreat forecast PLAN --log LOG [--now TS]`: the live board from a run
-//! log (contract, section 6), as a status board for people or as the
-//! contract's JSON. The figures are the core's (`retreat_core::live`).
+//! The live window's commands (contract, section 6). `retreat forecast
+//! PLAN --log LOG [--now TS]`: the live board from a run log, as a status
+//! board for people or as the contract's JSON; `retreat review PLAN LOG`:
+//! the post-implementation review. The figures are the core's
+//! (`retreat_core::live`).
 
 use std::io::{self, Write};
 
@@ -9,41 +11,71 @@ use retreat_core::sim::{Simulation, say};
 use retreat_core::{Analysis, Options};
 use serde_json::{Value, json};
 
-use super::args::ForecastArgs;
+use super::args::{ForecastArgs, ReviewArgs};
 use super::error::{Error, FINDINGS, OK};
 use super::human::{self, Style};
 use super::input::{load_plan, read};
 
-/// Runs the forecast; the status is 1 when the log had errors (the
-/// forecast is still made from what could be read).
-pub fn run(args: &ForecastArgs, out: &mut super::output::Output) -> Result<u8, Error> {
-    let bytes = load_plan(&args.file)?;
+/// A plan with a window and its run log, read; the log's findings told on
+/// standard error.
+struct Live {
+    analysis: Analysis,
+    parsed: live::ParsedLog,
+    /// How many of the log's findings are errors.
+    errors: usize,
+}
+
+/// `log` is required; `None` is said once the plan is read.
+fn load(file: &str, log: Option<&str>) -> Result<Live, Error> {
+    let bytes = load_plan(file)?;
     let options = Options { monte_carlo: retreat_core::MonteCarloRuns::Skip, ..Options::default() };
     let (_, analysis) = retreat_core::analyze_bytes(&bytes, &options);
-    let (Some(graph), Some(sim)) = (&analysis.graph, &analysis.simulation) else {
-        return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
-    };
-    let log =
-        args.log.as_deref().ok_or_else(|| Error::Usage("`retreat forecast` needs the run log: `--log LOG`".into()))?;
+    if analysis.simulation.is_none() {
+        return Err(Error::Unreadable(format!("`{file}` has no `window`: a run log has nothing to count from")));
+    }
+    let log = log.ok_or_else(|| Error::Usage("`retreat forecast` needs the run log: `--log LOG`".into()))?;
     let log_bytes = read(log)?;
     let log_text = retreat_core::parse::decode(&log_bytes)
         .map_err(|d| Error::Unreadable(format!("cannot read `{log}`: {}", d.message)))?;
-    let mut parsed = live::read(log_text, &analysis.plan, analysis.hash.as_deref());
-    if let Some(now) = &args.now {
-        let at =
-            retreat_core::units::parse_timestamp(now).map_err(|why| Error::Usage(format!("`--now {now}`: {why}")))?;
-        let start = sim.window.start.unix;
-        parsed.record.now = (at.unix - start) as f64;
-    }
+    let parsed = live::read(log_text, &analysis.plan, analysis.hash.as_deref());
     let errors = parsed.diagnostics.iter().filter(|d| d.severity == retreat_core::Severity::Error).count();
     if !parsed.diagnostics.is_empty() {
         let mut err = io::stderr().lock();
         let _ = human::findings(&mut err, log, log_text, &parsed.diagnostics, Style::for_stdout());
     }
+    Ok(Live { analysis, parsed, errors })
+}
+
+/// Runs the forecast; the status is 1 when the log had errors (the
+/// forecast is still made from what could be read).
+pub fn run(args: &ForecastArgs, out: &mut super::output::Output) -> Result<u8, Error> {
+    let Live { analysis, mut parsed, errors } = load(&args.file, args.log.as_deref())?;
+    let (Some(graph), Some(sim)) = (&analysis.graph, &analysis.simulation) else {
+        return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
+    };
+    if let Some(now) = &args.now {
+        let at =
+            retreat_core::units::parse_timestamp(now).map_err(|why| Error::Usage(format!("`--now {now}`: {why}")))?;
+        parsed.record.now = (at.unix - sim.window.start.unix) as f64;
+    }
     let Some(f) = live::forecast(&analysis.plan, graph, sim, &parsed.record) else {
         return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
     };
     out.stream(|w| if args.json { write_json(w, &analysis, sim, &f) } else { board(w, &analysis, sim, &f) })?;
+    Ok(if errors > 0 { FINDINGS } else { OK })
+}
+
+/// Writes the review; the status is 1 when the log had errors.
+pub fn review(args: &ReviewArgs, out: &mut super::output::Output) -> Result<u8, Error> {
+    let Live { analysis, parsed, errors } = load(&args.file, Some(&args.log))?;
+    let doc = live::review(&analysis, &parsed.record)
+        .ok_or_else(|| Error::Unreadable(format!("`{}` has no `window`", args.file)))?;
+    let html = args.html;
+    out.stream(|w| {
+        super::output::text_into(w, |t| {
+            if html { retreat_core::report::write_html(t, &doc) } else { retreat_core::report::write_markdown(t, &doc) }
+        })
+    })?;
     Ok(if errors > 0 { FINDINGS } else { OK })
 }
 

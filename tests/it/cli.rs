@@ -285,7 +285,7 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
     assert_eq!(
         names,
         [
-            "lint", "diff", "simulate", "report", "forecast", "link", "import", "export", "open", "schema", "explain",
+            "lint", "diff", "simulate", "report", "forecast", "review", "link", "import", "export", "open", "schema", "explain",
             "rules"
         ]
     );

@@ -258,3 +258,24 @@ fn retreat_forecast_shows_the_board_and_writes_the_contracts_json() {
     let missing = crate::support::retreat(&["forecast", "plan.yaml"], Some(&dir), None);
     assert_eq!(missing.status, 2, "{}", missing.stderr);
 }
+
+#[test]
+fn retreat_review_reads_like_a_post_implementation_review() {
+    let dir = crate::support::root().join("tests/fixtures/live");
+    let md = crate::support::retreat(&["review", "plan.yaml", "rolled-back.yaml"], Some(&dir), None);
+    assert_eq!(md.status, 0, "{}", md.stderr);
+    for expected in [
+        "# Post-implementation review: Replace the HL7 interface engine",
+        "| `backup` | 22:15–22:25 | 22:15–22:40 | 15 min late |",
+        "- Called at 23:30; by the plan its undos take 25 min.",
+        "- **Why:** the new engine dropped ORU messages",
+        "- The undos ran from 23:31 to 00:03: 33 min after the call, 8 min more than planned.",
+        "| `backup` | \\[5m, 10m, 30m\\] | 25 min | `takes: [5m, 25m, 45m]` |",
+        "## For the retry",
+    ] {
+        assert!(md.stdout.contains(expected), "missing {expected:?} in\n{}", md.stdout);
+    }
+    insta::assert_snapshot!("review_rolled_back", md.stdout);
+    let html = crate::support::retreat(&["review", "plan.yaml", "rolled-back.yaml", "--format", "html"], Some(&dir), None);
+    assert!(html.stdout.starts_with("<!doctype html>") && html.stdout.contains("<h1>Post-implementation review: "));
+}

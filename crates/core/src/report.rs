@@ -35,21 +35,23 @@ pub enum Inline {
     Code(String),
 }
 
-fn t(s: impl Into<String>) -> Inline {
+pub(crate) fn t(s: impl Into<String>) -> Inline {
     Inline::Text(s.into())
 }
 
-fn code(s: &str) -> Inline {
+pub(crate) fn code(s: &str) -> Inline {
     Inline::Code(show_invisible(s).into_owned())
 }
 
-fn strong(s: impl Into<String>) -> Inline {
+pub(crate) fn strong(s: impl Into<String>) -> Inline {
     Inline::Strong(s.into())
 }
 
 /// The whole approval document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
+    /// What the document is, before its title: "Change approval".
+    pub kind: &'static str,
     pub title: String,
     pub sections: Vec<Section>,
 }
@@ -127,7 +129,7 @@ pub fn document(analysis: &Analysis, text: &str) -> Document {
     sections.push(odds(analysis));
     sections.push(findings(analysis, text));
     sections.push(sign_off(analysis));
-    Document { title, sections }
+    Document { kind: "Change approval", title, sections }
 }
 
 fn when(analysis: &Analysis, i: usize) -> String {
@@ -434,7 +436,7 @@ pub fn markdown(doc: &Document) -> String {
 /// The document as Markdown, written piece by piece to `out` (a big plan's
 /// document need not be held whole as text too).
 pub fn write_markdown(out: &mut dyn fmt::Write, doc: &Document) -> fmt::Result {
-    writeln!(out, "# Change approval: {}", md_escape(&doc.title))?;
+    writeln!(out, "# {}: {}", doc.kind, md_escape(&doc.title))?;
     for s in &doc.sections {
         write!(out, "\n## {}\n\n", s.title)?;
         for b in &s.blocks {
@@ -496,7 +498,7 @@ pub fn html_body(doc: &Document) -> String {
 }
 
 fn write_html_body(out: &mut dyn fmt::Write, doc: &Document) -> fmt::Result {
-    writeln!(out, "<h1>Change approval: {}</h1>", html_escape(&doc.title))?;
+    writeln!(out, "<h1>{}: {}</h1>", doc.kind, html_escape(&doc.title))?;
     for s in &doc.sections {
         writeln!(out, "<section>\n<h2>{}</h2>", html_escape(&s.title))?;
         for b in &s.blocks {
@@ -552,7 +554,8 @@ pub fn html(doc: &Document) -> String {
 pub fn write_html(out: &mut dyn fmt::Write, doc: &Document) -> fmt::Result {
     write!(
         out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>Change approval: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{}: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+        doc.kind,
         html_escape(&doc.title),
         PRINT_CSS,
     )?;

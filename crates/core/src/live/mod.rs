@@ -8,10 +8,12 @@
 //! the events that are sound are kept.
 
 mod forecast;
+mod review;
 
 use std::collections::HashMap;
 
 pub use forecast::{Forecast, PointForecast, RollbackNow, Status, StepForecast, forecast};
+pub use review::review;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 pub use crate::model::{Event, RunLog, Stamp};
@@ -40,8 +42,10 @@ pub struct Record {
     pub steps: Vec<Actual>,
     /// Per step of the plan, its undo during a rollback.
     pub undos: Vec<Actual>,
-    /// When the rollback was called, seconds from the window's start.
+    /// When the rollback was called, seconds from the window's start, and
+    /// the note written with it.
     pub rollback_called: Option<f64>,
+    pub rollback_note: Option<String>,
     /// "Now", seconds from the window's start: `as_of`, else the latest time
     /// in the log, else the window's start.
     pub now: f64,
@@ -128,6 +132,7 @@ fn check(log: &RunLog, plan: &Plan, plan_hash: Option<&str>, out: &mut Vec<Diagn
                 called_at = Some(called.span);
                 if let Some(t) = secs(called, out) {
                     record.rollback_called = Some(t);
+                    record.rollback_note = e.note.as_ref().map(|n| n.value.clone());
                     latest = latest.max(t);
                 }
             }
