@@ -276,6 +276,72 @@ fn retreat_review_reads_like_a_post_implementation_review() {
         assert!(md.stdout.contains(expected), "missing {expected:?} in\n{}", md.stdout);
     }
     insta::assert_snapshot!("review_rolled_back", md.stdout);
-    let html = crate::support::retreat(&["review", "plan.yaml", "rolled-back.yaml", "--format", "html"], Some(&dir), None);
+    let html =
+        crate::support::retreat(&["review", "plan.yaml", "rolled-back.yaml", "--format", "html"], Some(&dir), None);
     assert!(html.stdout.starts_with("<!doctype html>") && html.stdout.contains("<h1>Post-implementation review: "));
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use retreat_core::graph::PlanGraph;
+    use retreat_core::live::{self, Actual, Record, Status};
+
+    use crate::properties::{plan, render};
+
+    /// The plan's own schedule as a log up to `cut` seconds: steps planned
+    /// to finish by then done, those planned to start by then running.
+    fn as_planned(sim: &retreat_core::sim::Simulation, n: usize, cut: f64) -> Record {
+        let steps = (0..n)
+            .map(|x| match sim.slots[x] {
+                Some(s) if s.finish <= cut => Actual { started: Some(s.start), finished: Some(s.finish) },
+                Some(s) if s.start <= cut => Actual { started: Some(s.start), finished: None },
+                _ => Actual::default(),
+            })
+            .collect();
+        Record { steps, undos: vec![Actual::default(); n], rollback_called: None, rollback_note: None, now: cut }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn a_log_as_planned_gives_the_plans_figures_and_the_deadline_holds_from_now(
+            steps in plan(), share in 0.0f64..1.2
+        ) {
+            let plan = retreat_core::parse(&render(&steps, false, false)).plan;
+            let graph = PlanGraph::build(&plan);
+            let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+            let cut = (sim.forward_finish * share).floor();
+            let f = live::forecast(&plan, &graph, &sim, &as_planned(&sim, plan.steps.len(), cut)).expect("forecast");
+            for s in &f.steps {
+                let planned = sim.slots[s.step].expect("scheduled");
+                prop_assert_eq!((s.start, s.finish), (planned.start, planned.finish), "step {}", s.step);
+            }
+            prop_assert_eq!(f.forward_finish, sim.forward_finish);
+            prop_assert_eq!(f.deadline, sim.deadline);
+            // While a rollback called now fits, the deadline is not before now.
+            if f.rollback_now.fits && !f.rollback_now.no_way_back {
+                prop_assert!(f.deadline.is_some_and(|d| d >= f.now), "{:?} {}", f.deadline, f.now);
+            }
+        }
+
+        #[test]
+        fn finishing_a_step_moves_no_step_already_done(steps in plan(), share in 0.0f64..1.0, late in 0.0f64..3600.0) {
+            let plan = retreat_core::parse(&render(&steps, false, false)).plan;
+            let graph = PlanGraph::build(&plan);
+            let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+            let cut = (sim.forward_finish * share).floor();
+            let mut record = as_planned(&sim, plan.steps.len(), cut);
+            let before = live::forecast(&plan, &graph, &sim, &record).expect("forecast");
+            let Some(running) = before.steps.iter().find(|s| s.status == Status::Running) else { return Ok(()) };
+            record.steps[running.step].finished = Some(running.start.max(cut) + late);
+            record.now = running.start.max(cut) + late;
+            let after = live::forecast(&plan, &graph, &sim, &record).expect("forecast");
+            for (b, a) in before.steps.iter().zip(&after.steps) {
+                if b.status == Status::Done {
+                    prop_assert_eq!((a.start, a.finish), (b.start, b.finish), "step {}", b.step);
+                }
+            }
+        }
+    }
 }
