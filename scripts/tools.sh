@@ -58,6 +58,18 @@ ensure_chromium() {
   fi
 }
 
+# jq, which the GitHub Action's script (scripts/action.sh) reads JSON with;
+# GitHub's runners have it, a fresh Debian may not.
+ensure_jq() {
+  if ! command -v jq >/dev/null; then
+    say "installing jq"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq jq
+  fi
+}
+
 ensure_web_tools() {
   ensure_wasm_target
   ensure_trunk

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: the library's public API and the `retreat`
 //! command, driven by the fixtures under `tests/fixtures`.
 
+mod action;
 mod bad_corpus;
 mod bad_input;
 mod big_plans;
