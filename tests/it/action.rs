@@ -24,7 +24,8 @@ fn the_actions_script_lints_the_examples_and_summarises_their_figures() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     // The mistake examples have errors: the lint's status 1 is the script's.
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert!(results.iter().any(|r| r["ruleId"] == "R001"), "{results:?}");
     let summary = std::fs::read_to_string(&summary).expect("summary");

@@ -285,8 +285,8 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
     assert_eq!(
         names,
         [
-            "lint", "diff", "simulate", "report", "forecast", "review", "link", "import", "export", "open", "schema", "explain",
-            "rules"
+            "lint", "diff", "simulate", "report", "forecast", "review", "link", "import", "export", "open", "schema",
+            "explain", "rules"
         ]
     );
     let mut every_option: Vec<&str> = commands.iter().flat_map(|c| &c.options).map(|(n, _)| n.as_str()).collect();

@@ -298,6 +298,19 @@ fn lsd_pairs(
     }
 }
 
+/// A tiny random source for tests (xorshift64): shuffled inputs without a
+/// dependency.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,13 +342,7 @@ mod tests {
 
     #[test]
     fn argsort_orders_indices_as_the_standard_sort_does() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let (mut out, mut buffers) = (Vec::new(), SortBuffers::default());
         for len in [0, 1, 2, 1024, 1025, 5000, 40_000] {
             // Whole seconds as f64 bits (many equal: packed and radix-sorted),
@@ -352,10 +359,11 @@ mod tests {
                         3 => (60.0 + (next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * 7.2e6).to_bits(),
                         // Crowded into a few of the top buckets by a few outliers.
                         4 => {
-                            (1e6 + (next() % 100_000) as f64 / 7.0 + if next() % 50 == 0 { 1e9 } else { 0.0 }).to_bits()
+                            (1e6 + (next() % 100_000) as f64 / 7.0 + if next().is_multiple_of(50) { 1e9 } else { 0.0 })
+                                .to_bits()
                         }
                         5 => next(),
-                        6 => 1 << 63 | if next() % 50 == 0 { next() >> 1 } else { next() % (1 << 40) },
+                        6 => 1 << 63 | if next().is_multiple_of(50) { next() >> 1 } else { next() % (1 << 40) },
                         _ => 7,
                     })
                     .collect();

@@ -31,18 +31,9 @@ pub struct GraphProps {
 /// Room above the nodes for "fails here".
 const TOP: f64 = 12.0;
 
-/// What a step is, in words (shown on the node and read by screen readers).
-pub fn kind_label(step: &Step) -> &'static str {
-    match step.shape() {
-        Shape::Irreversible => "irreversible",
-        Shape::Undoable => "change, has undo",
-        Shape::NoUndo => "change, NO undo",
-        Shape::Check => "check",
-        Shape::Notify => "notify",
-        Shape::Decision => "go/no-go",
-        Shape::Backup => "backup",
-    }
-}
+/// What a step is, in words (shown on the node and read by screen readers):
+/// the core's words, which the exported diagrams use too.
+pub use retreat_core::export::shape_label as kind_label;
 
 fn shape_class(step: &Step) -> &'static str {
     match step.shape() {

@@ -22,7 +22,11 @@ pub fn review(analysis: &Analysis, record: &Record) -> Option<Document> {
         Section {
             title: "The change".into(),
             blocks: vec![Block::List(vec![
-                vec![strong("Plan hash:"), t(" "), code(analysis.hash.as_deref().unwrap_or("(the plan does not parse)"))],
+                vec![
+                    strong("Plan hash:"),
+                    t(" "),
+                    code(analysis.hash.as_deref().unwrap_or("(the plan does not parse)")),
+                ],
                 vec![t(format!(
                     "Window {} to {}; the log runs to {}.",
                     sim.clock(0.0),
@@ -93,7 +97,9 @@ fn late(a: &Analysis, f: &Forecast) -> Section {
     let blocks = if late.is_empty() {
         vec![Block::Paragraph(vec![t("Nothing that was done ran late.")])]
     } else {
-        vec![Block::List(late.iter().map(|s| vec![code(id(a, s.step)), t(format!(" finished {} late", say(s.late)))]).collect())]
+        vec![Block::List(
+            late.iter().map(|s| vec![code(id(a, s.step)), t(format!(" finished {} late", say(s.late)))]).collect(),
+        )]
     };
     Section { title: "What ran late".into(), blocks }
 }
@@ -169,8 +175,17 @@ fn estimates(a: &Analysis, f: &Forecast) -> Section {
             let new_best = best.min(took);
             let new_worst = worst.max(took + (took - new_best));
             let suggestion = format!("[{}, {}, {}]", minutes(new_best), minutes(took), minutes(new_worst));
-            let was = if best == worst { minutes(likely) } else { format!("[{}, {}, {}]", minutes(best), minutes(likely), minutes(worst)) };
-            Some(vec![vec![code(id(a, s.step))], vec![t(was)], vec![t(say(took))], vec![code(&format!("takes: {suggestion}"))]])
+            let was = if best == worst {
+                minutes(likely)
+            } else {
+                format!("[{}, {}, {}]", minutes(best), minutes(likely), minutes(worst))
+            };
+            Some(vec![
+                vec![code(id(a, s.step))],
+                vec![t(was)],
+                vec![t(say(took))],
+                vec![code(&format!("takes: {suggestion}"))],
+            ])
         })
         .collect();
     let blocks = if rows.is_empty() {

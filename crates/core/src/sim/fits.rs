@@ -145,13 +145,7 @@ mod tests {
     fn fitting_agrees_with_the_sorted_sweep() {
         let plan = crate::parse(&crate::synth::plan(600, 5)).plan;
         let graph = PlanGraph::build(&plan);
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::order::xorshift(0x9E37_79B9_7F4A_7C15);
         let mut buffers = FitBuffers::default();
         let (mut partial, mut undecided) = (0, 0);
         for round in 0..30 {

@@ -612,13 +612,7 @@ mod tests {
         let plan = crate::parse(&text).plan;
         let graph = PlanGraph::build(&plan);
         let model = Model::new(&plan, &graph, 3.6e5, Purpose::MonteCarlo);
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::order::xorshift(0x2545_F491_4F6C_DD1D);
         let (mut a, mut b, mut c) = (Eval::default(), Eval::default(), Eval::default());
         let mut kept: [Eval; 2] = Default::default();
         for round in 0..40 {
