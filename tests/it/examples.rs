@@ -52,3 +52,14 @@ fn the_contract_example_reports_only_what_the_contract_implies() {
     let run = retreat(&["lint", "plan.yaml", "--format", "json"], Some(&file.dir), None);
     insta::assert_snapshot!("contract_example_lint_json", run.stdout);
 }
+
+/// Someone opening an example sees no double-booked owner they did not
+/// cause: each example declares its crew or keeps its owners apart (C010).
+#[test]
+fn no_bundled_example_double_books_an_owner() {
+    for (name, _, text) in retreat_core::examples::EXAMPLES {
+        let found = codes(text);
+        assert!(!found.contains(&"C010"), "{name}: {found:?}");
+    }
+    assert!(!codes(&retreat_core::examples::large()).is_empty(), "the large example lints");
+}
