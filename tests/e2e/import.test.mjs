@@ -5,7 +5,7 @@
 // worker: none of it is in the first load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useApp, open, shot, edit, ROOT } from './harness.mjs';
 
@@ -111,6 +111,42 @@ test('a Liquibase changelog picked in Import shows R001 on the changeSet without
   // The example it replaced is no draft of the user's: nothing kept aside.
   assert.doesNotMatch(await page.textContent('.notice'), /kept aside/);
   await shot(page, 'import-liquibase');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a dropped directory is read whole: a Sqitch project with its scripts', async () => {
+  // No test can make a browser drop a real directory; the entries here are
+  // stand-ins with the File and Directory Entries API's shape, handed to
+  // the same code a drop's entries go to (www/import-page.js).
+  const root = join(ROOT, 'tests/fixtures/import/sqitch/flipr');
+  const files = {};
+  for (const f of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (f.isFile()) files[join(f.parentPath ?? f.path, f.name).slice(root.length + 1)] = await readFile(join(f.parentPath ?? f.path, f.name), 'utf8');
+  }
+  files['.git/HEAD'] = 'ref: refs/heads/main';
+  files['logo.png'] = 'not read';
+  const { context, page, errors } = await open(app.browser, app.url);
+  const answer = await page.evaluate(async (files) => {
+    const dir = (name, children) => ({
+      name, isDirectory: true, isFile: false,
+      createReader() { let done = false; return { readEntries(ok) { ok(done ? [] : children); done = true; } }; },
+    });
+    const file = (name, body) => ({ name, isDirectory: false, isFile: true, file(ok) { ok(new File([body], name)); } });
+    const tree = (prefix) => {
+      const names = new Set(Object.keys(files).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('/')[0]));
+      return [...names].map((n) => (files[prefix + n] !== undefined ? file(n, files[prefix + n]) : dir(n, tree(`${prefix}${n}/`))));
+    };
+    const page = await import(new URL('import-page.js', document.baseURI).href);
+    return page.importTaken({ entries: [dir('flipr', tree(''))] });
+  }, files);
+  assert.equal(answer.error, undefined, answer.error);
+  assert.equal(answer.source, 'the directory `flipr/`');
+  assert.equal(answer.ok.format, 'sqitch');
+  assert.match(answer.ok.heading, /^Imported 3 steps from the directory `flipr\/` \(sqitch\)/);
+  // The hidden directory is not read at all; the picture is counted as not read.
+  assert.match(answer.ok.list, /1 entry in `flipr` not read/);
+  assert.match(answer.ok.yaml, /revert/);
   assert.deepEqual(errors, []);
   await context.close();
 });
