@@ -124,4 +124,15 @@ export function importPasted({ kind, text }) {
   return imported({ name: '', main: name, files: [{ path: name, text }], skipped: 0, alone: null }, from, source);
 }
 
-export const exportPlan = (text, to) => ask({ export: { text, to } });
+// Writes the plan `text` as `to` in the worker and offers it as a download.
+export async function exportPlan(text, to) {
+  const answer = await ask({ export: { text, to } });
+  if (!answer.ok) return answer;
+  const url = URL.createObjectURL(new Blob([answer.ok.text], { type: answer.ok.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = answer.ok.file;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return { ok: answer.ok.file };
+}

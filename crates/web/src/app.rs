@@ -264,7 +264,7 @@ pub fn app() -> Html {
                 <h1>{ "Retreat" }</h1>
                 <p class="tagline">{ "Will your rollback still fit in the change window?" }</p>
                 <ExampleMenu text={state.text.clone()} on_open={on.open.clone()} />
-                <label class="import-file" title="A spreadsheet, a Markdown checklist, a Sqitch, Liquibase or Flyway file; or drop files or a directory on the editor">
+                <label class="import-file" title="Or drop files or a directory on the editor">
                     { "Import…" }
                     <input type="file" multiple=true onchange={onpick} aria-label="Import a plan from a file" />
                 </label>

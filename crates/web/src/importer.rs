@@ -127,21 +127,13 @@ pub fn import(given: Given, done: impl FnOnce(Result<Imported, String>, String) 
     }
 }
 
-/// An export written by the worker.
-pub struct Exported {
-    pub text: String,
-    pub file: String,
-    pub mime: String,
-}
-
-/// Writes `text` as `to` (`ics`, `mermaid`, `dot`, `csv`) in the worker.
-pub fn export(text: &str, to: &str, done: impl FnOnce(Result<Exported, String>) + 'static) {
+/// Writes `text` as `to` (`ics`, `mermaid`, `dot`, `csv`) in the worker,
+/// which `import-page.js` offers as a download; `failed` gets why not.
+pub fn export(text: &str, to: &str, failed: impl FnOnce(String) + 'static) {
     let id = job(Box::new(move |data: JsValue| {
-        done(answer(&data).map(|ok| Exported {
-            text: string(&ok, "text"),
-            file: string(&ok, "file"),
-            mime: string(&ok, "mime"),
-        }))
+        if let Err(why) = answer(&data) {
+            failed(why)
+        }
     }));
     export_plan(id, text, to);
 }

@@ -1,7 +1,8 @@
 //! Sharing the plan: copy a link that carries the whole text (the address
 //! bar shows it too), or download it: the text as a file, or an export
 //! (a calendar, a Mermaid or Graphviz graph, a spreadsheet), which the
-//! import worker writes (`importer::export`, the on-demand module).
+//! import worker writes (`importer::export`, the on-demand module) and
+//! `www/import-page.js` offers as a download.
 
 use yew::prelude::*;
 
@@ -56,12 +57,11 @@ pub fn share_box(props: &ShareProps) -> Html {
                 "yaml" => share::download_as("plan.yaml", "text/yaml", &text),
                 to => {
                     let (on_notice, name) = (on_notice.clone(), to.to_string());
-                    importer::export(&text, to, move |done| match done {
-                        Ok(x) => share::download_as(&x.file, &x.mime, &x.text),
-                        Err(why) => on_notice.emit(Notice {
+                    importer::export(&text, to, move |why| {
+                        on_notice.emit(Notice {
                             kind: NoticeKind::Error,
                             text: format!("Could not export the plan as {name}: {why}."),
-                        }),
+                        })
                     });
                 }
             }
