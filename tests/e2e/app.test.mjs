@@ -171,16 +171,29 @@ test('an edit of the 300-step plan is analysed within a frame', async () => {
 
 test('the first load (wasm and JavaScript) stays under 400 KB gzipped', async () => {
   // What the page loads before it is interactive: the files its loader and
-  // preloads name. The odds' worker (www/odds-worker.js) is fetched later,
-  // when the odds first run, and runs the same wasm.
+  // preloads name, and the snippets its JavaScript glue imports. The odds'
+  // worker (www/odds-worker.js) is fetched later, when the odds first run,
+  // and runs the same wasm; the importer and the exports (the import
+  // worker, its module retreat-import-web and www/import-page.js) only when
+  // the user first imports or exports.
   const html = await readFile(join(DIST, 'index.html'), 'utf8');
-  const files = [...new Set([...html.matchAll(/["'](?:\.\/)?([\w.-]+\.(?:js|wasm))["']/g)].map((m) => m[1]))];
-  assert.ok(files.some((f) => f.endsWith('.wasm')) && files.some((f) => f.endsWith('.js')), files.join(' '));
-  assert.ok(!files.includes('odds-worker.js'), files.join(' '));
+  const named = [...html.matchAll(/["'](?:\.\/)?([\w.-]+\.(?:js|wasm))["']/g)].map((m) => m[1]);
+  assert.ok(named.some((f) => f.endsWith('.wasm')) && named.some((f) => f.endsWith('.js')), named.join(' '));
+  const glue = await readFile(join(DIST, named.find((f) => f.endsWith('.js'))), 'utf8');
+  const snippets = [...glue.matchAll(/from ['"]\.\/(snippets\/[^'"]+\.js)['"]/g)].map((m) => m[1]);
+  const files = [...new Set([...named, ...snippets])];
+  for (const later of ['odds-worker.js', 'import-worker.js', 'import-page.js', 'retreat-import-web.js', 'retreat-import-web_bg.wasm']) {
+    assert.ok(!files.includes(later), files.join(' '));
+  }
+  const gz = async (f) => gzipSync(await readFile(join(DIST, f)), { level: 9 }).length;
   let total = 0;
-  for (const f of files) total += gzipSync(await readFile(join(DIST, f)), { level: 9 }).length;
+  for (const f of files) total += await gz(f);
   figures.first_load_gzip_bytes = total;
-  figures.odds_worker_gzip_bytes = gzipSync(await readFile(join(DIST, 'odds-worker.js')), { level: 9 }).length;
+  figures.odds_worker_gzip_bytes = await gz('odds-worker.js');
+  figures.on_demand_import_gzip_bytes = {
+    wasm: await gz('retreat-import-web_bg.wasm'),
+    js: (await gz('retreat-import-web.js')) + (await gz('import-worker.js')) + (await gz('import-page.js')),
+  };
   assert.ok(total <= 400 * 1024, `${total} bytes`);
 });
 

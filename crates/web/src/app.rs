@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::analysis::analysed;
@@ -14,6 +15,8 @@ use super::editor::Editor;
 use super::example_menu::{ExampleMenu, Opened};
 use super::findings::{Findings, summary_line};
 use super::graph::GraphView;
+use super::guesses::guesses_panel;
+use super::importer::{self, Given};
 use super::notice_bar::notice_bar;
 use super::odds::{OddsView, Report, Runner};
 use super::ptr::Ptr;
@@ -47,6 +50,8 @@ struct Handlers {
     open: Callback<Opened>,
     restore: Callback<Ptr<String>>,
     dismiss: Callback<MouseEvent>,
+    dismiss_guesses: Callback<MouseEvent>,
+    notify: Callback<Notice>,
 }
 
 impl Handlers {
@@ -65,11 +70,67 @@ impl Handlers {
                 analysed: analysed(o.text),
                 aside: o.aside,
                 notice: Some(o.notice),
+                guesses: None,
             }),
             restore: dispatch.reform(|draft: Ptr<String>| Action::RestoreAside(analysed((*draft).clone()))),
             dismiss: dispatch.reform(|_| Action::Notify(None)),
+            dismiss_guesses: dispatch.reform(|_| Action::DismissGuesses),
+            notify: dispatch.reform(|n| Action::Notify(Some(n))),
         }
     }
+}
+
+/// The text in the editor, read when an import comes back.
+type Current = Rc<RefCell<Ptr<String>>>;
+
+/// Whether `text` is the user's own (kept aside when something is opened
+/// over it), not empty and not an example as it came.
+fn own(text: &str) -> bool {
+    !text.trim().is_empty() && !retreat_core::examples::EXAMPLES.iter().any(|(_, _, t)| *t == text)
+}
+
+/// Imports `given` in the import worker; its plan replaces the text, which
+/// is kept aside (in the page and in storage) as when a link is opened
+/// over it. A paste that cannot be imported is pasted as it is (`as_text`).
+fn run_import(dispatch: UseReducerDispatcher<State>, current: Current, given: Given) {
+    let as_text = given.as_text();
+    let notify = |dispatch: &UseReducerDispatcher<State>, kind, text| {
+        dispatch.dispatch(Action::Notify(Some(Notice { kind, text })))
+    };
+    notify(&dispatch, NoticeKind::Info, "Importing…".into());
+    importer::import(given, move |answer, source| match answer {
+        Ok(imported) => {
+            let previous = current.borrow().clone();
+            let keep = own(&previous);
+            if keep {
+                share::save_aside(&previous);
+            }
+            share::set_fragment("");
+            let kept = if keep { " Your previous text is kept aside: restore it any time." } else { "" };
+            dispatch.dispatch(Action::Load {
+                analysed: analysed(imported.yaml),
+                aside: keep.then(|| (*previous).clone()),
+                notice: Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!("Imported {source} ({}).{kept}", imported.format),
+                }),
+                guesses: Some(imported.guesses),
+            });
+        }
+        Err(why) => match as_text {
+            Some(t) => {
+                dispatch.dispatch(Action::Edit(analysed(t)));
+                notify(
+                    &dispatch,
+                    NoticeKind::Error,
+                    format!("Could not import {source} ({why}), so it was pasted as it is."),
+                );
+            }
+            None => {
+                notify(&dispatch, NoticeKind::Error, format!("Could not import {source}: {why}. Nothing was replaced."))
+            }
+        },
+    });
 }
 
 #[function_component(App)]
@@ -79,6 +140,31 @@ pub fn app() -> Html {
         State::new(analysed(text), aside, notice)
     });
     let on = use_memo(state.dispatcher(), Handlers::new);
+    let current: Current = use_mut_ref(|| state.text.clone());
+    current.replace(state.text.clone());
+    // Imports: a paste the editor hands over, a drop on the editor, a file picked.
+    let on_paste = {
+        let (dispatch, current) = (state.dispatcher(), current.clone());
+        use_memo((), move |()| {
+            Callback::from(move |p: JsValue| run_import(dispatch.clone(), current.clone(), Given::Pasted(p)))
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let taken = |how: fn(&JsValue) -> JsValue, of: fn(&Event) -> JsValue| {
+        let (dispatch, current) = (state.dispatcher(), current.clone());
+        move |e: &Event| run_import(dispatch.clone(), current.clone(), Given::Taken(how(&of(e))))
+    };
+    let ondrop = {
+        let take = taken(importer::take_drop, |e| js_sys::Reflect::get(e, &"dataTransfer".into()).unwrap_or_default());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            take(&e)
+        })
+    };
+    let onpick = {
+        let take = taken(importer::take_picked, |e| e.target().map(JsValue::from).unwrap_or_default());
+        Callback::from(move |e: Event| take(&e))
+    };
 
     // Autosave: every new text is the draft (not the text the page opened
     // with: saving that would only overwrite another tab's work; nor a text
@@ -178,13 +264,21 @@ pub fn app() -> Html {
                 <h1>{ "Retreat" }</h1>
                 <p class="tagline">{ "Will your rollback still fit in the change window?" }</p>
                 <ExampleMenu text={state.text.clone()} on_open={on.open.clone()} />
-                <ShareBox text={state.text.clone()} />
+                <label class="import-file" title="Or drop files or a directory on the editor">
+                    { "Import…" }
+                    <input type="file" multiple=true onchange={onpick} aria-label="Import a plan from a file" />
+                </label>
+                <ShareBox text={state.text.clone()} on_notice={on.notify.clone()} />
             </header>
             if let Some(notice) = &state.notice {
                 { notice_bar(notice, state.aside.as_ref(), &on.restore, &on.dismiss) }
             }
-            <section class="editor" aria-label="Plan">
-                <Editor text={state.text.clone()} analysis={analysis.clone()} jump={state.jump} on_edit={on.edit.clone()} />
+            <section class="editor" aria-label="Plan" {ondragover} {ondrop}>
+                if let Some(g) = &state.guesses {
+                    { guesses_panel(g, &on.dismiss_guesses) }
+                }
+                <Editor text={state.text.clone()} analysis={analysis.clone()} jump={state.jump} on_edit={on.edit.clone()}
+                        on_paste={(*on_paste).clone()} />
             </section>
             <section class="panels" aria-label="Analysis">
                 <p class="summary" role="status">{ summary_line(analysis) }</p>

@@ -5,9 +5,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsValue;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use super::importer::paste_to_import;
 use super::ptr::Ptr;
 use retreat_core::{Analysis, Diagnostic, LineIndex, Severity, Span};
 
@@ -24,6 +26,10 @@ pub struct EditorProps {
     /// Where to put the cursor (and a counter to repeat a jump).
     pub jump: Option<(Span, u64)>,
     pub on_edit: Callback<String>,
+    /// A paste that is a spreadsheet range or a Markdown checklist, not
+    /// plan text (`importer::paste_to_import`): it is not pasted but handed
+    /// here to import.
+    pub on_paste: Callback<JsValue>,
 }
 
 /// Byte offset to a JavaScript string index (UTF-16 code units).
@@ -123,6 +129,15 @@ pub fn editor(props: &EditorProps) -> Html {
             }));
         })
     };
+    let onpaste = {
+        let on_paste = props.on_paste.clone();
+        Callback::from(move |e: Event| {
+            let paste = paste_to_import(&e);
+            if !paste.is_undefined() {
+                on_paste.emit(paste);
+            }
+        })
+    };
     let onscroll = {
         let (layer, gutter) = (layer.clone(), gutter.clone());
         Callback::from(move |e: Event| {
@@ -179,6 +194,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     wrap="off"
                     aria-label="Plan text, YAML or JSON"
                     {oninput}
+                    {onpaste}
                     {onscroll}
                 />
             </div>

@@ -17,6 +17,8 @@ mod editor;
 mod example_menu;
 mod findings;
 mod graph;
+mod guesses;
+mod importer;
 mod markdown;
 mod notice_bar;
 mod odds;

@@ -51,6 +51,26 @@ pub enum NoticeKind {
     Error,
 }
 
+/// A plan the importer wrote (`retreat-import-web`, in the import worker).
+pub struct Imported {
+    pub format: String,
+    pub yaml: String,
+    /// The panel of guesses, as the importer writes it.
+    pub guesses: Guesses,
+}
+
+/// The panel over the editor after an import: where the plan came from,
+/// what could not be seen, every guess and every part left out. It stays
+/// until dismissed or another plan is opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guesses {
+    /// "Imported 3 steps from the pasted spreadsheet range (csv): ..."
+    pub heading: String,
+    /// The list's `<li>` items, every text in them escaped by the importer
+    /// (`retreat_import_web::panel`).
+    pub list_html: String,
+}
+
 /// Where the Monte Carlo simulation is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Odds {
@@ -96,8 +116,10 @@ pub struct State {
     /// How long the odds of this analysis took to come back, in milliseconds.
     pub odds_ms: Option<f64>,
     pub notice: Option<Notice>,
-    /// A draft set aside when a link or an example was opened over it.
+    /// A draft set aside when a link, an example or an import was opened over it.
     pub aside: Option<Ptr<String>>,
+    /// The importer's guesses about the plan it wrote, until dismissed.
+    pub guesses: Option<Ptr<Guesses>>,
     /// Where the editor should put its cursor next, with a counter so that
     /// the same span can be asked for twice.
     pub jump: Option<(Span, u64)>,
@@ -110,12 +132,17 @@ pub struct State {
 pub enum Action {
     /// The user typed: the new text, analysed.
     Edit(Analysed),
-    /// Replace the text (an example); the old text, if given, is kept aside.
+    /// Replace the text (an example, an import); the old text, if given,
+    /// is kept aside. An import's guesses come with it; anything else
+    /// opened drops the guesses of an earlier import.
     Load {
         analysed: Analysed,
         aside: Option<String>,
         notice: Option<Notice>,
+        guesses: Option<Guesses>,
     },
+    /// Close the panel of the importer's guesses.
+    DismissGuesses,
     SetTab(Tab),
     /// Select a step and move the editor's cursor to it.
     Reveal(usize),
@@ -164,6 +191,7 @@ impl State {
             failing: None,
             notice,
             aside: aside.map(Ptr::new),
+            guesses: None,
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
@@ -186,6 +214,7 @@ impl State {
             failing: self.failing.filter(|&s| s < steps),
             notice: self.notice.clone(),
             aside: self.aside.clone(),
+            guesses: self.guesses.clone(),
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
@@ -200,12 +229,13 @@ impl Reducible for State {
         let mut next = match action {
             Action::Edit(new) if *new.text == *self.text => return self,
             Action::Edit(new) => self.with_text(new),
-            Action::Load { analysed, aside, notice } => {
+            Action::Load { analysed, aside, notice, guesses } => {
                 let mut next = self.with_text(analysed);
                 if let Some(old) = aside {
                     next.aside = Some(Ptr::new(old));
                 }
                 next.notice = notice;
+                next.guesses = guesses.map(Ptr::new);
                 next.selected = None;
                 next.failing = None;
                 next
@@ -216,6 +246,7 @@ impl Reducible for State {
                 }
                 let mut next = self.with_text(draft);
                 next.aside = Some(self.text.clone());
+                next.guesses = None;
                 next.notice = Some(Notice {
                     kind: NoticeKind::Info,
                     text: "Your draft is back. The plan it replaced is kept aside in turn.".into(),
@@ -253,6 +284,7 @@ impl Reducible for State {
                     }
                     Action::OddsProgress { .. } | Action::OddsDone { .. } => return self,
                     Action::Notify(notice) => next.notice = notice,
+                    Action::DismissGuesses => next.guesses = None,
                     Action::Tick { item, at } => {
                         if next.ticks.remove(&item).is_none() {
                             next.ticks.insert(item, at);
@@ -338,6 +370,36 @@ mod tests {
         assert!(Rc::ptr_eq(&state, &stale));
         let fresh = state.clone().reduce(Action::OddsProgress { generation: 2, done: 5, total: 10 });
         assert_eq!(fresh.odds, Odds::Running { done: 5, total: 10 });
+    }
+
+    fn guesses() -> Guesses {
+        Guesses { heading: "Imported 1 step".into(), list_html: "<li class=\"guess\">generated</li>".into() }
+    }
+
+    #[test]
+    fn an_import_keeps_the_draft_aside_and_lists_its_guesses_until_dismissed() {
+        let state = Rc::new(State::new(analysed("title: Mine\n"), None, None));
+        let imported = state.clone().reduce(Action::Load {
+            analysed: analysed("title: Imported\nsteps: []\n"),
+            aside: Some("title: Mine\n".into()),
+            notice: None,
+            guesses: Some(guesses()),
+        });
+        assert_eq!(imported.aside.as_deref().map(String::as_str), Some("title: Mine\n"));
+        assert_eq!(imported.guesses.as_deref(), Some(&guesses()));
+        // Typing keeps them; dismissing, restoring the draft or an example drops them.
+        let typed = imported.clone().reduce(Action::Edit(analysed("title: Imported 2\nsteps: []\n")));
+        assert!(typed.guesses.is_some());
+        assert!(typed.clone().reduce(Action::DismissGuesses).guesses.is_none());
+        let back = typed.clone().reduce(Action::RestoreAside(analysed("title: Mine\n")));
+        assert_eq!((back.text.as_str(), back.guesses.is_none()), ("title: Mine\n", true));
+        let example = typed.reduce(Action::Load {
+            analysed: analysed(retreat_core::EXAMPLE_PLAN),
+            aside: None,
+            notice: None,
+            guesses: None,
+        });
+        assert!(example.guesses.is_none());
     }
 
     #[test]

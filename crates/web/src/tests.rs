@@ -169,3 +169,35 @@ fn links_made_natively_open_in_the_browser() {
     assert_eq!(retreat_core::link::decode(&link).as_deref(), Ok(retreat_core::EXAMPLE_PLAN));
     assert_eq!(retreat_core::link::decode("v1.AAAA"), Err(retreat_core::link::LinkError::Corrupt));
 }
+
+#[derive(yew::Properties, PartialEq)]
+struct PanelProps {
+    guesses: Ptr<super::state::Guesses>,
+    on_dismiss: Callback<yew::MouseEvent>,
+}
+
+#[yew::function_component(Panel)]
+fn panel(props: &PanelProps) -> yew::Html {
+    super::guesses::guesses_panel(&props.guesses, &props.on_dismiss)
+}
+
+#[wasm_bindgen_test]
+async fn the_guesses_panel_lists_the_importers_words_and_can_be_dismissed() {
+    let guesses = super::state::Guesses {
+        heading: "Imported 2 steps from the pasted spreadsheet range (csv): 1 guess".into(),
+        list_html: "<li class=\"guess\"><span class=\"guess-kind\">guess</span>title: the file name</li>".into(),
+    };
+    let dismissed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = dismissed.clone();
+    let el = root();
+    let props = PanelProps { guesses: Ptr::new(guesses), on_dismiss: Callback::from(move |_| seen.set(true)) };
+    yew::Renderer::<Panel>::with_root_and_props(el.clone(), props).render();
+    settle().await;
+    let html = el.inner_html();
+    assert!(html.contains("from the pasted spreadsheet range (csv)"), "{html}");
+    assert_eq!(el.query_selector_all("li.guess").expect("query").length(), 1, "{html}");
+    let button: web_sys::HtmlElement =
+        el.query_selector("button.dismiss").expect("query").expect("a dismiss button").unchecked_into();
+    button.click();
+    assert!(dismissed.get());
+}
