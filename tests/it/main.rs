@@ -5,6 +5,8 @@ mod bad_corpus;
 mod big_plans;
 mod bad_input;
 mod cli;
+mod crew_properties;
+mod crews;
 mod examples;
 mod fuzz_corpus;
 mod hash;

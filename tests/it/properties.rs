@@ -8,7 +8,7 @@ use retreat_core::sim::{FailurePoint, Settings, Simulation};
 use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
 
 #[derive(Clone, Debug)]
-struct Step {
+pub(crate) struct Step {
     phase: u8,
     kind: u8,
     /// Indices into the earlier steps (taken modulo the step's position).
@@ -59,7 +59,7 @@ fn step() -> impl Strategy<Value = Step> {
         )
 }
 
-fn plan() -> impl Strategy<Value = Vec<Step>> {
+pub(crate) fn plan() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(step(), 1..25)
 }
 
@@ -75,7 +75,7 @@ fn estimate(takes: u32, spread: Option<(u32, u32)>, uncertain: bool) -> String {
 
 /// YAML for `steps`. `mirrored`: every change has an undo that puts each
 /// resource it sets back to its baseline, and nothing is irreversible.
-fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String {
+pub(crate) fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String {
     let mut out = String::from(
         "title: Random plan\nwindow: {start: 2026-12-05T22:00:00Z, duration: 5h}\n\
          rollback: {decide: 10m, verify: {do: Check everything again, takes: 15m}}\n\
@@ -125,7 +125,7 @@ fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String {
     out
 }
 
-fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
+pub(crate) fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(runs, seed)), ..Options::default() };
     let analysis = analyze(text, &options);
     let broken = |code: &str| code.starts_with('P') || code == "G001" || code == "G002";

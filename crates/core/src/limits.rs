@@ -28,6 +28,12 @@ pub const MAX_PARSE_ERRORS: usize = 1_000;
 /// Most Monte Carlo runs one simulation does.
 pub const MAX_RUNS: u32 = 1_000_000;
 
+/// With crews, most undos Monte Carlo's rollback schedules place in all
+/// (each run schedules every started set's rollback, work that grows as the
+/// square of the plan's size): the runs are cut to fit, at least one, and
+/// the result says how many were made. About ten seconds on one core.
+pub const CREW_MONTE_CARLO_WORK: u64 = 500_000_000;
+
 /// Largest plan a share link may unpack to, in bytes. A crafted link cannot
 /// make the page allocate more than this (links are meant for plans that fit
 /// in a URL; bigger plans travel as files).

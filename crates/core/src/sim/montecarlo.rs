@@ -25,10 +25,11 @@
 use std::collections::BTreeMap;
 
 use super::Simulation;
+use super::crew::{Crews, Scratch};
 use super::model::{Draw, Durations, Est, Eval, Model, Purpose};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
-use crate::limits::MAX_RUNS;
+use crate::limits::{CREW_MONTE_CARLO_WORK, MAX_RUNS};
 use crate::model::Plan;
 
 /// Runs per batch, unless told otherwise: small enough that the stopping
@@ -183,6 +184,8 @@ pub(crate) struct Running {
     /// One run's durations and buffers per lane (see [`LANES`]).
     durations: [Durations; LANES],
     evals: [Eval; LANES],
+    /// The crew schedules' buffers (runs with crews go one at a time).
+    crew: Scratch,
 }
 
 /// How many runs go through the forward pass side by side
@@ -212,12 +215,28 @@ pub struct Sampler<'a> {
     undo_drawn: bool,
     /// Whether the done-time histograms are counted.
     histograms: bool,
+    /// Who the plan's crew limits (see [`Sampler::new`]).
+    crews: Option<Crews>,
 }
 
 impl<'a> Sampler<'a> {
     /// `sim` is the simulation of `plan` and `graph`.
+    ///
+    /// With crews each run schedules the rollback of every started set in
+    /// full, which grows with the square of the plan's size; so the runs
+    /// are capped to [`CREW_MONTE_CARLO_WORK`] undos placed in all (counted
+    /// on the deterministic simulation's schedules), at least one. The
+    /// result says how many runs were made
+    /// ([`MonteCarlo::runs`]) and how precise it is.
     pub fn new(plan: &'a Plan, graph: &'a PlanGraph, sim: &Simulation, settings: Settings) -> Sampler<'a> {
         let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
+        let crews = Crews::new(plan, graph, &model);
+        let mut settings = settings;
+        if crews.is_some() {
+            let per_run = sim.crew_work.saturating_add(model.n as u64).max(1);
+            let most = (CREW_MONTE_CARLO_WORK / per_run).clamp(1, u64::from(u32::MAX)) as u32;
+            settings.runs = settings.runs.min(most);
+        }
         let mut place_of_step = vec![0u32; plan.steps.len()];
         for (k, p) in sim.points.iter().enumerate() {
             place_of_step[p.step] = k as u32;
@@ -226,7 +245,8 @@ impl<'a> Sampler<'a> {
         let perts = model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, distribution(est)?))).collect();
         let bins_per_sec = BINS as f64 / (SPAN * model.window.max(1.0));
         let undo_drawn = model.uncertain.iter().any(|(draw, _)| matches!(draw, Draw::Undo(_)));
-        Sampler { model, settings, perts, place, points: sim.points.len(), bins_per_sec, undo_drawn, histograms: true }
+        let points = sim.points.len();
+        Sampler { model, settings, perts, place, points, bins_per_sec, undo_drawn, histograms: true, crews }
     }
 
     /// A sampler that does not count the done-time histograms (the app
@@ -262,6 +282,7 @@ impl<'a> Sampler<'a> {
             draws: Draws::new(self.settings.seed, u64::from(index)),
             durations: std::array::from_fn(|_| self.model.likely.clone()),
             evals: Default::default(),
+            crew: Scratch::default(),
         }
     }
 
@@ -274,8 +295,17 @@ impl<'a> Sampler<'a> {
         let model = &self.model;
         if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
-            model.evaluate_chains(&model.likely, &mut r.evals[0], false);
+            self.evaluate(&model.likely, &mut r.evals[0], &mut r.crew);
             self.count(&mut r.batch, &model.likely, &r.evals[0], todo);
+        } else if self.crews.is_some() {
+            for _ in 0..todo {
+                let d = &mut r.durations[0];
+                for (draw, pert) in &self.perts {
+                    d.set(*draw, r.draws.pert(pert));
+                }
+                self.evaluate(&r.durations[0], &mut r.evals[0], &mut r.crew);
+                self.count(&mut r.batch, &r.durations[0], &r.evals[0], 1);
+            }
         } else {
             // Runs `LANES` at a time, the rest one by one; the draws go run
             // after run either way, so the figures do not depend on it.
@@ -302,6 +332,14 @@ impl<'a> Sampler<'a> {
         r.left -= todo;
         r.batch.runs += todo;
         todo
+    }
+
+    /// One run's schedule and chains, with crews if the plan has them.
+    fn evaluate(&self, d: &Durations, e: &mut Eval, crew: &mut Scratch) {
+        match &self.crews {
+            Some(crews) => crews.evaluate_chains(&self.model, d, e, crew),
+            None => self.model.evaluate_chains(d, e, self.undo_drawn),
+        }
     }
 
     fn count(&self, b: &mut Batch, d: &Durations, e: &Eval, times: u32) {
