@@ -51,7 +51,7 @@ fn crewed(steps: usize) -> String {
 }
 
 /// [`deterministic`] with a crew of one per owner.
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
+#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 3, sample_size = 1)]
 fn deterministic_crew_of_one(bencher: Bencher, steps: usize) {
     let plan = parse(&crewed(steps)).plan;
     let graph = PlanGraph::build(&plan);

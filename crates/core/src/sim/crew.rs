@@ -88,8 +88,40 @@ pub(crate) struct Scratch {
     /// Per crew, how many limited undos the started set holds so far.
     undos: Vec<u32>,
     wanted: Vec<bool>,
-    /// Undos placed by the rollback schedules so far: the work done.
-    pub work: u64,
+    /// Undos (and steps between them) placed by the rollback schedules so
+    /// far, and the sizes of the started sets they scheduled (what
+    /// scheduling each from scratch places).
+    pub placed: u64,
+    pub sets: u64,
+}
+
+impl Scratch {
+    /// The crews whose places are in use.
+    pub fn touched(&self) -> &[u32] {
+        &self.touched
+    }
+
+    /// When crew `c`'s places in use free, as keys.
+    pub fn busy(&self, c: u32) -> Vec<u64> {
+        self.places.get(c as usize).map_or_else(Vec::new, |p| p.iter().map(|r| r.0.0).collect())
+    }
+}
+
+/// Works out the rollback chains of started sets, asked for in growing
+/// order of their size.
+pub(crate) trait Prefixes {
+    /// The chain of the first `k` steps of `e`'s start order.
+    fn chain(&mut self, crews: &Crews, e: &Eval, k: usize, undo: &[f64], undone: &[bool], s: &mut Scratch) -> f64;
+}
+
+/// Each started set's rollback scheduled from scratch.
+pub(crate) struct FromScratch;
+
+impl Prefixes for FromScratch {
+    fn chain(&mut self, crews: &Crews, e: &Eval, k: usize, undo: &[f64], undone: &[bool], s: &mut Scratch) -> f64 {
+        s.placed += k as u64;
+        crews.rollback(&e.seq[..k], undo, undone, s, None)
+    }
 }
 
 /// Where a rollback placed each undo, by step, in seconds after the call.
@@ -100,12 +132,12 @@ pub(crate) struct Placed {
 }
 
 /// A time as a key that orders as the time does.
-fn key(t: f64) -> u64 {
+pub(super) fn key(t: f64) -> u64 {
     crate::order::f64_key(t)
 }
 
 /// The time of a [`key`].
-fn unkey(k: u64) -> f64 {
+pub(super) fn unkey(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
@@ -187,17 +219,45 @@ impl Crews {
         })
     }
 
+    /// How many steps the plan has.
+    pub fn len(&self) -> usize {
+        self.prep.len()
+    }
+
+    pub fn is_prep(&self, x: usize) -> bool {
+        self.prep[x]
+    }
+
+    pub fn prep_count(&self) -> usize {
+        self.prep_count
+    }
+
+    /// The crew step `x`'s undo takes a place of (`NONE`: not limited).
+    pub fn undo_crew(&self, x: usize) -> u32 {
+        self.undo_crew[x]
+    }
+
+    /// How many crews there are, and how many places crew `c` has.
+    pub fn crew_count(&self) -> usize {
+        self.places.len()
+    }
+
+    pub fn places_of(&self, c: u32) -> Option<u32> {
+        self.places.get(c as usize).copied()
+    }
+
     fn after(&self, x: usize) -> &[u32] {
         &self.after[self.after_at[x] as usize..self.after_at[x + 1] as usize]
     }
 
-    fn next(&self, x: usize) -> &[u32] {
+    /// The steps whose undos wait for step `x`'s in a rollback.
+    pub fn next(&self, x: usize) -> &[u32] {
         &self.next[self.next_at[x] as usize..self.next_at[x + 1] as usize]
     }
 
     /// Takes a place of `crew` for `dur` seconds from `ready` on; returns
     /// the start and the step whose end freed the place, if it had to wait.
-    fn take_place(&self, crew: u32, ready: f64, dur: f64, x: u32, s: &mut Scratch) -> (f64, u32) {
+    pub fn take_place(&self, crew: u32, ready: f64, dur: f64, x: u32, s: &mut Scratch) -> (f64, u32) {
         if crew == NONE || dur <= 0.0 {
             return (ready, NONE);
         }
@@ -217,6 +277,11 @@ impl Crews {
         };
         places.push(Reverse((key(start + dur), x)));
         (start, waited)
+    }
+
+    /// Frees every place in `s` for the next schedule.
+    pub fn reset_places(&self, s: &mut Scratch) {
+        self.free_places(s);
     }
 
     /// Frees every place for the next schedule.
@@ -302,7 +367,6 @@ impl Crews {
                 s.waiting[y as usize] += 1;
             }
         }
-        s.work += seq.len() as u64;
         let (prep, rest) = seq.split_at(self.prep_count.min(seq.len()));
         s.rollback.clear();
         for &x in rest.iter().filter(|&&x| s.waiting[x as usize] == 0) {
@@ -373,8 +437,20 @@ impl Crews {
     /// points share it. A started set in which no crew has more undos than
     /// places is rolled back as without crews (no undo can wait for a
     /// place), so its chain is the unlimited one, `e.prefix_max`; the others
-    /// are scheduled in full: the work grows as the sum of their sizes.
-    pub fn chains(&self, d: &Durations, undone: &[bool], e: &Eval, s: &mut Scratch) {
+    /// are scheduled, each by `by`.
+    ///
+    /// Returns `false`, leaving the chains unfinished, once `by` has placed
+    /// more than `budget` undos: the work can grow as the square of the
+    /// plan's size.
+    pub fn chains(
+        &self,
+        d: &Durations,
+        undone: &[bool],
+        e: &Eval,
+        s: &mut Scratch,
+        by: &mut impl Prefixes,
+        budget: u64,
+    ) -> bool {
         let len = e.seq.len();
         s.chains.clear();
         s.chains.resize(len + 1, f64::NAN);
@@ -396,24 +472,36 @@ impl Crews {
             s.chains[k] = match k.checked_sub(1) {
                 None => 0.0,
                 Some(last) if over == 0 || !self.limits_rollback => e.prefix_max[last],
-                Some(_) => self.rollback(&e.seq[..k], &d.undo, undone, s, None),
+                Some(_) if s.placed > budget => {
+                    s.wanted = wanted;
+                    return false;
+                }
+                Some(_) => {
+                    s.sets += k as u64;
+                    by.chain(self, e, k, &d.undo, undone, s)
+                }
             };
         }
         s.wanted = wanted;
+        true
     }
 
     /// One Monte Carlo run with crews: the schedule, and each failure
     /// point's rollback chain into `e.point_chain` (in [`Model::points`]'
     /// order), as [`Model::evaluate_chains`] gives them without crews.
-    pub fn evaluate_chains(&self, model: &Model<'_>, d: &Durations, e: &mut Eval, s: &mut Scratch) {
+    /// `rollbacks`: whether the rollbacks follow the crews (else only the
+    /// forward plan does, as in a simulation past its budget).
+    pub fn evaluate_chains(&self, model: &Model<'_>, d: &Durations, e: &mut Eval, s: &mut Scratch, rollbacks: bool) {
         model.evaluate_crewed(d, e, |e| self.forward(d, e, s));
-        self.want_points(model, d, e, s);
-        self.chains(d, &model.undone, e, s);
+        let complete = rollbacks && {
+            self.want_points(model, d, e, s);
+            self.chains(d, &model.undone, e, s, &mut FromScratch, u64::MAX)
+        };
         let mut chains = std::mem::take(&mut e.point_chain);
         chains.clear();
         chains.resize(model.points.len(), 0.0);
         for p in model.points(d, e) {
-            chains[p.index] = s.chains[p.started];
+            chains[p.index] = if complete { s.chains[p.started] } else { p.chain };
         }
         e.point_chain = chains;
     }

@@ -11,10 +11,12 @@ mod leftovers;
 mod model;
 pub mod montecarlo;
 mod pert;
+mod prefixes;
 mod progress;
 mod runbook;
 
 use crate::graph::PlanGraph;
+use crate::limits::MAX_CREW_WORK;
 use crate::model::{Plan, Window};
 use crew::{Crews, Placed, Scratch};
 use leftovers::Trail;
@@ -124,28 +126,46 @@ pub struct Simulation {
     pub monte_carlo: Option<MonteCarlo>,
     /// Every point's leftovers; see [`Simulation::leftovers`].
     trail: Trail,
-    /// Who the plan's `crew` limits; `None` when it limits nobody.
+    /// With crews, whether the rollbacks were left without them because
+    /// scheduling every started set's rollback with crews would have placed
+    /// more than [`MAX_CREW_WORK`] undos (the work can grow as the square of
+    /// the plan's size). Then the forward plan follows the crews, but each
+    /// point's chain, the deadline and each rollback are as without crews,
+    /// which may be shorter than the crews allow: the surfaces must say so.
+    pub rollback_crews_skipped: bool,
+    /// Who the plan's `crew` limits in rollbacks; `None` when it limits
+    /// nobody, or when [`Simulation::rollback_crews_skipped`].
     crews: Option<Crews>,
-    /// Undos the crew schedules placed for all the points (0 without).
+    /// The sizes of the started sets whose rollbacks were scheduled with
+    /// crews (Monte Carlo's work per run; 0 without).
     crew_work: u64,
 }
 
 /// Simulates `plan`; `None` without a window. Monte Carlo runs when
 /// `settings` is given.
 pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> Option<Simulation> {
+    simulate_within(plan, graph, settings, MAX_CREW_WORK)
+}
+
+/// [`simulate`], with crews giving up on the rollbacks once their schedules
+/// have placed `budget` undos (see [`Simulation::rollback_crews_skipped`]).
+fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, budget: u64) -> Option<Simulation> {
     let window = plan.window.clone()?;
     let window_length = window.length().0 as f64;
     let mut model = Model::new(plan, graph, window_length, Purpose::Simulate);
-    let crews = Crews::new(plan, graph, &model);
+    let mut crews = Crews::new(plan, graph, &model);
     let mut eval = Eval::default();
     let mut scratch = Scratch::default();
     let d = &model.likely;
+    let mut rollback_crews_skipped = false;
     let uncrewed_forward_finish = match &crews {
         Some(c) => {
             let unlimited = model.evaluate_crewed(d, &mut eval, |e| c.forward(d, e, &mut scratch));
             c.want_points(&model, d, &eval, &mut scratch);
             c.want_deadline(&eval, &mut scratch);
-            c.chains(d, &model.undone, &eval, &mut scratch);
+            // Whole seconds: each started set's rollback from the last one's.
+            let by = &mut prefixes::Incremental::new(c);
+            rollback_crews_skipped = !c.chains(d, &model.undone, &eval, &mut scratch, by, budget);
             Some(unlimited)
         }
         None => {
@@ -153,6 +173,9 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
             plan.crew.as_ref().map(|_| eval.forward_finish)
         }
     };
+    if rollback_crews_skipped {
+        crews = None;
+    }
     // Each started count's chain: with crews, worked out above.
     let chain_of = |k: usize| match (&crews, k.checked_sub(1)) {
         (Some(_), _) => scratch.chains.get(k).copied().unwrap_or(f64::NAN),
@@ -199,7 +222,8 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         monte_carlo: None,
         trail,
         crews,
-        crew_work: scratch.work,
+        crew_work: if rollback_crews_skipped { 0 } else { scratch.sets },
+        rollback_crews_skipped,
     };
     sim.monte_carlo = settings.map(|s| montecarlo::run(plan, graph, &sim, s));
     Some(sim)
@@ -409,4 +433,34 @@ impl Simulation {
 /// Seconds as a person would say them: `25 min`, `1 h 5 min`.
 pub fn say(secs: f64) -> String {
     crate::units::format_minutes(secs / 60.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the crews' budget the rollbacks are simulated without crews, and
+    /// the simulation says so; the forward plan still follows the crews.
+    #[test]
+    fn past_the_budget_the_rollbacks_go_without_crews_and_say_so() {
+        let text = format!("{}crew: {{\"*\": 1}}\n", crate::synth::plan(300, 2));
+        let plan = crate::parse(&text).plan;
+        let graph = PlanGraph::build(&plan);
+        let settings = Some(Settings::exactly(20, 3));
+        let full = simulate(&plan, &graph, settings).expect("sim");
+        let cut = simulate_within(&plan, &graph, settings, 1_000).expect("sim");
+        assert!(!full.rollback_crews_skipped && cut.rollback_crews_skipped);
+        assert!(full.points.iter().any(|p| Some(p.chain) != p.uncrewed_chain), "the crews lengthen some rollback");
+        assert_eq!((&cut.slots, cut.forward_finish), (&full.slots, full.forward_finish));
+        for p in &cut.points {
+            assert_eq!(Some(p.chain), p.uncrewed_chain);
+            let run = cut.rollback(&graph, p);
+            assert_eq!(run.verify_start - run.called, p.chain);
+            assert!(run.undos.iter().all(|u| u.finish - run.called <= p.chain));
+        }
+        let mc = cut.monte_carlo.as_ref().expect("mc");
+        assert_eq!(mc.runs, 20);
+        let cut_again = simulate_within(&plan, &graph, settings, 1_000).expect("sim");
+        assert_eq!(cut_again.monte_carlo, cut.monte_carlo);
+    }
 }

@@ -215,8 +215,10 @@ pub struct Sampler<'a> {
     undo_drawn: bool,
     /// Whether the done-time histograms are counted.
     histograms: bool,
-    /// Who the plan's crew limits (see [`Sampler::new`]).
+    /// Who the plan's crew limits (see [`Sampler::new`]), and whether in
+    /// rollbacks too (not when the simulation skipped them).
     crews: Option<Crews>,
+    rollbacks: bool,
 }
 
 impl<'a> Sampler<'a> {
@@ -246,7 +248,8 @@ impl<'a> Sampler<'a> {
         let bins_per_sec = BINS as f64 / (SPAN * model.window.max(1.0));
         let undo_drawn = model.uncertain.iter().any(|(draw, _)| matches!(draw, Draw::Undo(_)));
         let points = sim.points.len();
-        Sampler { model, settings, perts, place, points, bins_per_sec, undo_drawn, histograms: true, crews }
+        let rollbacks = !sim.rollback_crews_skipped;
+        Sampler { model, settings, perts, place, points, bins_per_sec, undo_drawn, histograms: true, crews, rollbacks }
     }
 
     /// A sampler that does not count the done-time histograms (the app
@@ -337,7 +340,7 @@ impl<'a> Sampler<'a> {
     /// One run's schedule and chains, with crews if the plan has them.
     fn evaluate(&self, d: &Durations, e: &mut Eval, crew: &mut Scratch) {
         match &self.crews {
-            Some(crews) => crews.evaluate_chains(&self.model, d, e, crew),
+            Some(crews) => crews.evaluate_chains(&self.model, d, e, crew, self.rollbacks),
             None => self.model.evaluate_chains(d, e, self.undo_drawn),
         }
     }
