@@ -145,7 +145,7 @@ fn max(a: f64, b: f64) -> f64 {
     if b > a { b } else { a }
 }
 
-/// Flat lists: `lists(i)` for every step, as `(at, items)`.
+/// Flat lists: `list(i)` for every step, as `(at, items)`.
 fn flatten(n: usize, mut list: impl FnMut(usize, &mut Vec<u32>)) -> (Vec<u32>, Vec<u32>) {
     let mut at = Vec::with_capacity(n + 1);
     let mut items = Vec::new();

@@ -80,9 +80,11 @@ pub struct UndoRun {
 /// The rollback from one failure point, step by step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RollbackRun {
-    /// Waves of undos that can run at the same time; each wave's steps in list order.
+    /// Waves of undos that can run at the same time (with crews: that start
+    /// at one moment); each wave's steps in list order.
     pub waves: Vec<Vec<usize>>,
-    /// Every undo, when it can start and finish at the earliest.
+    /// Every undo, when it starts and finishes (at the earliest; with crews,
+    /// once its owner has a place), by start.
     pub undos: Vec<UndoRun>,
     /// When the rollback is called (`F + decide`).
     pub called: f64,
