@@ -6,6 +6,8 @@ mod bad_corpus;
 mod bad_input;
 mod big_plans;
 mod cli;
+mod crew_properties;
+mod crews;
 mod examples;
 mod export;
 mod fuzz_corpus;

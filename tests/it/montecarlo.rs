@@ -230,3 +230,31 @@ fn wilson_half_widths_are_honest_at_0_and_1() {
     assert!((h - 0.0098).abs() < 0.0001, "{h}");
     assert_eq!(wilson_half_width(0, 0), 0.5);
 }
+
+/// With crews each run schedules every started set's rollback: the runs
+/// are cut to the crews' work budget, the same for every seed and setting,
+/// and the result says how many were made; `Progress` (the app) counts to
+/// the same cut.
+#[test]
+fn with_crews_the_runs_are_cut_to_a_work_budget_and_reported() {
+    let text = format!("{}crew: {{\"*\": 1}}\n", retreat_core::synth::plan(1500, 4));
+    let analysis = analyze(&text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+    let (plan, graph, sim) =
+        (&analysis.plan, analysis.graph.as_ref().expect("graph"), analysis.simulation.as_ref().expect("sim"));
+    let cut = Sampler::new(plan, graph, sim, Settings::exactly(100_000, 1)).settings().runs;
+    assert!((1..1_000).contains(&cut), "{cut} runs");
+    assert_eq!(Sampler::new(plan, graph, sim, Settings { seed: 9, ..Settings::DEFAULT }).settings().runs, cut);
+    // Fewer runs than the cut are not touched.
+    assert_eq!(Sampler::new(plan, graph, sim, Settings::exactly(cut - 1, 1)).settings().runs, cut - 1);
+    let progress = Progress::new(plan, graph, sim, Settings::exactly(100_000, 1));
+    assert_eq!(progress.done(), (0, cut));
+    // Without the crew, nothing is cut.
+    let plain = analyze(
+        &retreat_core::synth::plan(1500, 4),
+        &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() },
+    );
+    let plain_sim = plain.simulation.as_ref().expect("sim");
+    let runs =
+        Sampler::new(&plain.plan, plain.graph.as_ref().expect("graph"), plain_sim, Settings::exactly(100_000, 1));
+    assert_eq!(runs.settings().runs, 100_000);
+}

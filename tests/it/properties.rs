@@ -125,7 +125,7 @@ pub(crate) fn render(steps: &[Step], uncertain: bool, mirrored: bool) -> String 
     out
 }
 
-fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
+pub(crate) fn analysis(text: &str, runs: u32, seed: u64) -> Analysis {
     let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(runs, seed)), ..Options::default() };
     let analysis = analyze(text, &options);
     let broken = |code: &str| code.starts_with('P') || code == "G001" || code == "G002";

@@ -28,6 +28,22 @@ pub const MAX_PARSE_ERRORS: usize = 1_000;
 /// Most Monte Carlo runs one simulation does.
 pub const MAX_RUNS: u32 = 1_000_000;
 
+/// With crews, most undos the deterministic simulation's rollback schedules
+/// place in all: each started set's rollback is scheduled (from the last
+/// one's where it can), work that can grow as the square of the plan's
+/// size. Past it, the rollbacks are simulated without crews, and the
+/// simulation says so (`Simulation::rollback_crews_skipped`). A few
+/// seconds on one core; the 10,000-step benchmark plan with one place per
+/// owner needs about a quarter of it (9.6 million); the 100,000-step one
+/// reaches it.
+pub const MAX_CREW_WORK: u64 = 40_000_000;
+
+/// With crews, most undos Monte Carlo's rollback schedules place in all
+/// (each run schedules every started set's rollback, work that grows as the
+/// square of the plan's size): the runs are cut to fit, at least one, and
+/// the result says how many were made. A few seconds on one core.
+pub const CREW_MONTE_CARLO_WORK: u64 = 50_000_000;
+
 /// Largest plan a share link may unpack to, in bytes. A crafted link cannot
 /// make the page allocate more than this (links are meant for plans that fit
 /// in a URL; bigger plans travel as files).

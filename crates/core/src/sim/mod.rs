@@ -6,16 +6,20 @@
 //! seconds from the window's start; the renderers turn them into minutes and
 //! wall-clock times.
 
+mod crew;
 mod fits;
 mod leftovers;
 mod model;
 pub mod montecarlo;
 mod pert;
+mod prefixes;
 mod progress;
 mod runbook;
 
 use crate::graph::PlanGraph;
+use crate::limits::MAX_CREW_WORK;
 use crate::model::{Plan, Window};
+use crew::{Crews, Placed, Scratch};
 use leftovers::Trail;
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
@@ -49,8 +53,12 @@ pub struct FailurePoint {
     pub fail: f64,
     /// How many steps had started (prep included); see [`Simulation::started`].
     pub started: usize,
-    /// The rollback's own time: the longest chain of undos.
+    /// The rollback's own time: the longest chain of undos; with crews,
+    /// from the call until the last undo ends.
     pub chain: f64,
+    /// With a `crew`, the chain as it would be without it (the same when
+    /// the crew limits nothing here); `None` without `crew`.
+    pub uncrewed_chain: Option<f64>,
     /// `F + decide + chain + verify`.
     pub done: f64,
     /// `window end - done`.
@@ -73,9 +81,11 @@ pub struct UndoRun {
 /// The rollback from one failure point, step by step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RollbackRun {
-    /// Waves of undos that can run at the same time; each wave's steps in list order.
+    /// Waves of undos that can run at the same time (with crews: that start
+    /// at one moment); each wave's steps in list order.
     pub waves: Vec<Vec<usize>>,
-    /// Every undo, when it can start and finish at the earliest.
+    /// Every undo, when it starts and finishes (at the earliest; with crews,
+    /// once its owner has a place), by start.
     pub undos: Vec<UndoRun>,
     /// When the rollback is called (`F + decide`).
     pub called: f64,
@@ -96,6 +106,9 @@ pub struct Simulation {
     /// Each step's slot; `None` for prep and post steps.
     pub slots: Vec<Option<Slot>>,
     pub forward_finish: f64,
+    /// With a `crew`, when the steps would finish without it; `None`
+    /// without `crew`.
+    pub uncrewed_forward_finish: Option<f64>,
     pub forward_fits: bool,
     pub critical_path: Vec<usize>,
     /// The latest moment a rollback can be called and still be done in the
@@ -116,40 +129,91 @@ pub struct Simulation {
     pub monte_carlo: Option<MonteCarlo>,
     /// Every point's leftovers; see [`Simulation::leftovers`].
     trail: Trail,
+    /// With crews, whether the rollbacks were left without them because
+    /// scheduling every started set's rollback with crews would have placed
+    /// more than [`MAX_CREW_WORK`] undos (the work can grow as the square of
+    /// the plan's size). Then the forward plan follows the crews, but each
+    /// point's chain, the deadline and each rollback are as without crews,
+    /// which may be shorter than the crews allow: the surfaces must say so.
+    pub rollback_crews_skipped: bool,
+    /// Who the plan's `crew` limits in rollbacks; `None` when it limits
+    /// nobody, or when [`Simulation::rollback_crews_skipped`].
+    crews: Option<Crews>,
+    /// The sizes of the started sets whose rollbacks were scheduled with
+    /// crews (Monte Carlo's work per run; 0 without).
+    crew_work: u64,
 }
 
 /// Simulates `plan`; `None` without a window. Monte Carlo runs when
 /// `settings` is given.
 pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> Option<Simulation> {
+    simulate_within(plan, graph, settings, MAX_CREW_WORK)
+}
+
+/// [`simulate`], with crews giving up on the rollbacks once their schedules
+/// have placed `budget` undos (see [`Simulation::rollback_crews_skipped`]).
+fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, budget: u64) -> Option<Simulation> {
     let window = plan.window.clone()?;
     let window_length = window.length().0 as f64;
     let mut model = Model::new(plan, graph, window_length, Purpose::Simulate);
+    let mut crews = Crews::new(plan, graph, &model);
     let mut eval = Eval::default();
-    model.evaluate(&model.likely, &mut eval);
-
+    let mut scratch = Scratch::default();
+    let d = &model.likely;
+    let mut rollback_crews_skipped = false;
+    let uncrewed_forward_finish = match &crews {
+        Some(c) => {
+            let unlimited = model.evaluate_crewed(d, &mut eval, |e| c.forward(d, e, &mut scratch));
+            c.want_points(&model, d, &eval, &mut scratch);
+            c.want_deadline(&eval, &mut scratch);
+            // Whole seconds: each started set's rollback from the last one's.
+            let by = &mut prefixes::Incremental::new(c);
+            rollback_crews_skipped = !c.chains(d, &model.undone, &eval, &mut scratch, by, budget);
+            Some(unlimited)
+        }
+        None => {
+            model.evaluate(d, &mut eval);
+            plan.crew.as_ref().map(|_| eval.forward_finish)
+        }
+    };
+    if rollback_crews_skipped {
+        crews = None;
+    }
+    // Each started count's chain: with crews, worked out above.
+    let chain_of = |k: usize| match (&crews, k.checked_sub(1)) {
+        (Some(_), _) => scratch.chains.get(k).copied().unwrap_or(f64::NAN),
+        (None, None) => 0.0,
+        (None, Some(last)) => eval.prefix_max[last],
+    };
     let points: Vec<FailurePoint> = model
-        .points(&model.likely, &eval)
-        .map(|p| FailurePoint {
-            step: p.step,
-            fail: p.fail,
-            started: p.started,
-            chain: p.chain,
-            done: p.done,
-            margin: window_length - p.done,
-            fits: p.done <= window_length,
-            no_way_back: p.no_way_back,
+        .points(d, &eval)
+        .map(|p| {
+            let chain = chain_of(p.started);
+            let done = if crews.is_some() { p.fail + d.decide + chain + d.verify } else { p.done };
+            FailurePoint {
+                step: p.step,
+                fail: p.fail,
+                started: p.started,
+                chain,
+                uncrewed_chain: plan.crew.as_ref().map(|_| p.chain),
+                done,
+                margin: window_length - done,
+                fits: done <= window_length,
+                no_way_back: p.no_way_back,
+            }
         })
         .collect();
     let trail = Trail::new(plan, &model, &eval.seq);
     let critical_path = critical_path(&eval);
-    let deadline = deadline(&model, &eval, &model.likely);
+    let deadline = deadline(&model, &eval, d, chain_of);
     let mut sim = Simulation {
         window,
         window_length,
-        decide: model.likely.decide,
-        verify: model.likely.verify,
+        decide: d.decide,
+        verify: d.verify,
         slots: std::mem::take(&mut eval.slots),
         forward_finish: eval.forward_finish,
+        uncrewed_forward_finish,
         forward_fits: eval.forward_finish <= window_length,
         critical_path,
         deadline,
@@ -160,6 +224,9 @@ pub fn simulate(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>) -> O
         prep: std::mem::take(&mut model.prep),
         monte_carlo: None,
         trail,
+        crews,
+        crew_work: if rollback_crews_skipped { 0 } else { scratch.sets },
+        rollback_crews_skipped,
     };
     sim.monte_carlo = settings.map(|s| montecarlo::run(plan, graph, &sim, s));
     Some(sim)
@@ -216,9 +283,13 @@ fn critical_path(eval: &Eval) -> Vec<usize> {
 
 /// The latest `T` with `T + decide + chain(T) + verify <= window end`, where
 /// `chain(T)` covers prep and every step started before `T`, and before any
-/// irreversible step has started. `T + chain(T)` only grows, so the moments
-/// that fit form one interval from 0; this walks the start times once.
-fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
+/// irreversible step has started. Without crews `T + chain(T)` only grows,
+/// so the moments that fit form one interval from 0; with crews the chain
+/// can shrink as more has started, and the deadline is the end of the first
+/// interval that fits from 0: it never jumps over a moment that does not.
+/// This walks the start times once, between them `chain_of(k)`, the chain
+/// of the first `k` steps of the start order.
+fn deadline(model: &Model, eval: &Eval, d: &model::Durations, chain_of: impl Fn(usize) -> f64) -> Option<f64> {
     // The first irreversible step in start order: in prep, or the point of no return.
     if eval.first_irreversible < eval.prep_count {
         return None;
@@ -226,17 +297,24 @@ fn deadline(model: &Model, eval: &Eval, d: &model::Durations) -> Option<f64> {
     let budget = model.window - d.decide - d.verify;
     let point_of_no_return = eval.seq.get(eval.first_irreversible).map_or(f64::INFINITY, |&s| eval.start(s as usize));
     let (seq, prep) = (&eval.seq, eval.prep_count);
-    let chain_of = |k: usize| if prep + k == 0 { 0.0 } else { eval.prefix_max[prep + k - 1] };
-    walk_deadline(budget, point_of_no_return, seq.len() - prep, |k| eval.start(seq[prep + k] as usize), chain_of)
+    walk_deadline(
+        budget,
+        point_of_no_return,
+        seq.len() - prep,
+        |k| eval.start(seq[prep + k] as usize),
+        |k| chain_of(prep + k),
+    )
 }
 
 /// The latest `T <= no_return` with `T + chain(T) <= budget` for every
 /// moment up to it, over `n` steps in start order: `start(k)` is the k-th
 /// one's start, `chain_of(k)` the rollback chain once the first `k` have
 /// started (prep always). A step starting at `t` counts from just after
-/// `t`, so the chain is constant on each `(start(k-1), start(k)]`, and
-/// `T + chain(T)` only grows: the moments that fit form one interval from
-/// 0, found in one walk. `None` when not even 0 fits.
+/// `t`, so the chain is constant on each `(start(k-1), start(k)]`. Without
+/// crews `T + chain(T)` only grows, so the moments that fit form one
+/// interval from 0; with crews the chain can shrink as more has started,
+/// and this stops at the first moment that does not fit: the deadline
+/// never jumps over one. One walk; `None` when not even 0 fits.
 pub(crate) fn walk_deadline(
     budget: f64,
     no_return: f64,
@@ -298,14 +376,16 @@ impl Simulation {
         &self.started_order[..point.started.min(self.started_order.len())]
     }
 
-    /// The rollback from `point`: its waves and each undo's earliest times.
-    /// Linear in steps + edges; computed on demand, one point at a time.
+    /// The rollback from `point`: its waves and each undo's times (the
+    /// earliest, or with crews where the crew schedule puts it). Linear in
+    /// steps + edges (with crews, O(n log n)); computed on demand, one
+    /// point at a time.
     pub fn rollback(&self, graph: &PlanGraph, point: &FailurePoint) -> RollbackRun {
         let schedule = self.schedule(graph, point);
         let called = schedule.called;
         let mut undos: Vec<UndoRun> = (0..schedule.undone.len())
             .filter(|&x| schedule.undone[x])
-            .map(|x| UndoRun { step: x, start: called + schedule.ready[x], finish: called + schedule.finish[x] })
+            .map(|x| UndoRun { step: x, start: called + schedule.start[x], finish: called + schedule.finish[x] })
             .collect();
         crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
         let verify_start = called + point.chain;
@@ -315,6 +395,9 @@ impl Simulation {
     /// The rollback from `point` indexed by step, for [`Simulation::rollback`]
     /// and [`Simulation::runbook`]. Linear in steps + edges.
     fn schedule(&self, graph: &PlanGraph, point: &FailurePoint) -> Schedule {
+        if let Some(crews) = &self.crews {
+            return self.crew_schedule(crews, point);
+        }
         let n = self.undo_time.len();
         let mut in_set = vec![false; n];
         for &s in self.started(point) {
@@ -356,7 +439,35 @@ impl Simulation {
             waves[wave[x]].push(x);
         }
         waves.retain(|w| !w.is_empty());
-        Schedule { undone, ready, finish, waves, called: point.fail + self.decide }
+        let start = ready.clone();
+        Schedule { undone, ready, start, finish, waves, called: point.fail + self.decide }
+    }
+
+    /// [`Simulation::schedule`] with crews: each undo where the crew
+    /// schedule puts it, and as waves the undos that start at one moment
+    /// (a wave of undos ordered only by a wait for a place would not be one
+    /// that can run at the same time).
+    fn crew_schedule(&self, crews: &Crews, point: &FailurePoint) -> Schedule {
+        let n = self.undo_time.len();
+        let seq: Vec<u32> = self.started(point).iter().map(|&x| x as u32).collect();
+        let mut placed = Placed { ready: vec![0.0; n], start: vec![0.0; n], finish: vec![0.0; n] };
+        crews.rollback(&seq, &self.undo_time, &self.undone, &mut Scratch::default(), Some(&mut placed));
+        let mut undone = vec![false; n];
+        for &x in &seq {
+            undone[x as usize] = self.undone[x as usize];
+        }
+        let key = |x: usize| crate::order::f64_key(placed.start[x]);
+        let mut moments: Vec<u64> = (0..n).filter(|&x| undone[x]).map(key).collect();
+        moments.sort_unstable();
+        moments.dedup();
+        let mut waves: Vec<Vec<usize>> = vec![Vec::new(); moments.len()];
+        for x in (0..n).filter(|&x| undone[x]) {
+            if let Some(wave) = moments.binary_search(&key(x)).ok().and_then(|w| waves.get_mut(w)) {
+                wave.push(x);
+            }
+        }
+        let Placed { ready, start, finish } = placed;
+        Schedule { undone, ready, start, finish, waves, called: point.fail + self.decide }
     }
 }
 
@@ -366,6 +477,8 @@ struct Schedule {
     undone: Vec<bool>,
     /// When each undo can start: once the undos it waits for are done.
     ready: Vec<f64>,
+    /// When it starts: when ready, or with crews once its owner has a place.
+    start: Vec<f64>,
     /// When each undo is done at the earliest.
     finish: Vec<f64>,
     /// The undos wave by wave, each wave in list order; no wave is empty.
@@ -384,4 +497,34 @@ impl Simulation {
 /// Seconds as a person would say them: `25 min`, `1 h 5 min`.
 pub fn say(secs: f64) -> String {
     crate::units::format_minutes(secs / 60.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the crews' budget the rollbacks are simulated without crews, and
+    /// the simulation says so; the forward plan still follows the crews.
+    #[test]
+    fn past_the_budget_the_rollbacks_go_without_crews_and_say_so() {
+        let text = format!("{}crew: {{\"*\": 1}}\n", crate::synth::plan(300, 2));
+        let plan = crate::parse(&text).plan;
+        let graph = PlanGraph::build(&plan);
+        let settings = Some(Settings::exactly(20, 3));
+        let full = simulate(&plan, &graph, settings).expect("sim");
+        let cut = simulate_within(&plan, &graph, settings, 1_000).expect("sim");
+        assert!(!full.rollback_crews_skipped && cut.rollback_crews_skipped);
+        assert!(full.points.iter().any(|p| Some(p.chain) != p.uncrewed_chain), "the crews lengthen some rollback");
+        assert_eq!((&cut.slots, cut.forward_finish), (&full.slots, full.forward_finish));
+        for p in &cut.points {
+            assert_eq!(Some(p.chain), p.uncrewed_chain);
+            let run = cut.rollback(&graph, p);
+            assert_eq!(run.verify_start - run.called, p.chain);
+            assert!(run.undos.iter().all(|u| u.finish - run.called <= p.chain));
+        }
+        let mc = cut.monte_carlo.as_ref().expect("mc");
+        assert_eq!(mc.runs, 20);
+        let cut_again = simulate_within(&plan, &graph, settings, 1_000).expect("sim");
+        assert_eq!(cut_again.monte_carlo, cut.monte_carlo);
+    }
 }

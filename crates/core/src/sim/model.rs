@@ -184,6 +184,19 @@ impl<'a> Model<'a> {
         self.started_sets(e);
     }
 
+    /// [`Model::evaluate`] with `crewed` writing its forward schedule over
+    /// the unlimited one (crews, section 5) before the points are read off
+    /// it; returns the unlimited plan's finish.
+    pub fn evaluate_crewed(&self, d: &Durations, e: &mut Eval, crewed: impl FnOnce(&mut Eval)) -> f64 {
+        self.forward::<true, true>(d, e);
+        let unlimited = e.forward_finish;
+        crewed(e);
+        e.chains_known = false;
+        self.sort_points(e);
+        self.started_sets(e);
+        unlimited
+    }
+
     /// What Monte Carlo needs of a run: the schedule and each failure
     /// point's rollback chain, into `e.point_chain` (in [`Model::points`]'
     /// order): the chains [`Model::points`] gives after [`Model::evaluate`].
@@ -577,7 +590,7 @@ impl Eval {
 
     /// Scheduled step `x` finishes at `finish`: the step that finishes last
     /// (the first in the list of those that do) ends the critical path.
-    fn finished(&mut self, x: usize, finish: f64) {
+    pub(super) fn finished(&mut self, x: usize, finish: f64) {
         let last = self.last_to_finish as usize;
         if self.last_to_finish == NONE || finish > self.forward_finish || (finish == self.forward_finish && x < last) {
             self.last_to_finish = x as u32;

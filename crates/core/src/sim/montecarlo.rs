@@ -31,11 +31,12 @@
 use std::collections::BTreeMap;
 
 use super::Simulation;
+use super::crew::{Crews, Scratch};
 use super::fits::FitBuffers;
 use super::model::{Draw, Durations, Est, Eval, Forward, Model, Purpose};
 use super::pert::{Draws, Pert};
 use crate::graph::PlanGraph;
-use crate::limits::MAX_RUNS;
+use crate::limits::{CREW_MONTE_CARLO_WORK, MAX_RUNS};
 use crate::model::Plan;
 
 /// Runs per batch, unless told otherwise: small enough that the stopping
@@ -234,6 +235,8 @@ pub(crate) struct Running {
     /// fitted there last: `run / 2 + 1` (0 for none).
     marks: Vec<u32>,
     forward_mark: u32,
+    /// The crew schedules' buffers (runs with crews go one at a time).
+    crew: Scratch,
 }
 
 /// A run's place in its antithetic pair.
@@ -284,12 +287,30 @@ pub struct Sampler<'a> {
     undo_drawn: bool,
     /// Whether the done-time histograms are counted.
     histograms: bool,
+    /// Who the plan's crew limits (see [`Sampler::new`]), and whether in
+    /// rollbacks too (not when the simulation skipped them).
+    crews: Option<Crews>,
+    rollbacks: bool,
 }
 
 impl<'a> Sampler<'a> {
     /// `sim` is the simulation of `plan` and `graph`.
+    ///
+    /// With crews each run schedules the rollback of every started set in
+    /// full, which grows with the square of the plan's size; so the runs
+    /// are capped to [`CREW_MONTE_CARLO_WORK`] undos placed in all (counted
+    /// on the deterministic simulation's schedules), at least one. The
+    /// result says how many runs were made
+    /// ([`MonteCarlo::runs`]) and how precise it is.
     pub fn new(plan: &'a Plan, graph: &'a PlanGraph, sim: &Simulation, settings: Settings) -> Sampler<'a> {
         let model = Model::new(plan, graph, sim.window_length, Purpose::MonteCarlo);
+        let crews = Crews::new(plan, graph, &model);
+        let mut settings = settings;
+        if crews.is_some() {
+            let per_run = sim.crew_work.saturating_add(model.n as u64).max(1);
+            let most = (CREW_MONTE_CARLO_WORK / per_run).clamp(1, u64::from(u32::MAX)) as u32;
+            settings.runs = settings.runs.min(most);
+        }
         let mut place_of_step = vec![0u32; plan.steps.len()];
         for (k, p) in sim.points.iter().enumerate() {
             place_of_step[p.step] = k as u32;
@@ -298,7 +319,9 @@ impl<'a> Sampler<'a> {
         let perts = model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, distribution(est)?))).collect();
         let bins_per_sec = BINS as f64 / (SPAN * model.window.max(1.0));
         let undo_drawn = model.uncertain.iter().any(|(draw, _)| matches!(draw, Draw::Undo(_)));
-        Sampler { model, settings, perts, place, points: sim.points.len(), bins_per_sec, undo_drawn, histograms: true }
+        let points = sim.points.len();
+        let rollbacks = !sim.rollback_crews_skipped;
+        Sampler { model, settings, perts, place, points, bins_per_sec, undo_drawn, histograms: true, crews, rollbacks }
     }
 
     /// A sampler that does not count the done-time histograms (the app
@@ -337,6 +360,7 @@ impl<'a> Sampler<'a> {
             fit: FitBuffers::default(),
             marks: vec![0; self.points],
             forward_mark: 0,
+            crew: Scratch::default(),
         }
     }
 
@@ -350,7 +374,7 @@ impl<'a> Sampler<'a> {
         if self.perts.is_empty() {
             // Every run is the deterministic one: evaluate once, count it `todo` times.
             // Each pair's runs are the same: it fits in both where one fits.
-            model.evaluate_chains(&model.likely, &mut r.evals[0], false);
+            self.evaluate(&model.likely, &mut r.evals[0], &mut r.crew);
             let b = &mut r.batch;
             let (forward_fits, rollback_fits) = (b.forward_fits, b.rollback_fits.clone());
             self.count(b, &mut r.marks, &model.likely, &r.evals[0], todo, Role::Single);
@@ -362,6 +386,24 @@ impl<'a> Sampler<'a> {
                 for ((both, &now), &before) in b.rollback_both.iter_mut().zip(&b.rollback_fits).zip(&rollback_fits) {
                     *both += pairs * u32::from(now > before);
                 }
+            }
+        } else if self.crews.is_some() {
+            // One run at a time (the crew schedules have no lanes), paired
+            // as the others are.
+            for j in 0..todo {
+                let role = Role::of(r.batch.runs + j, self.settings.antithetic);
+                match role {
+                    Role::Single => {}
+                    Role::Lead(_) => r.draws.lead(),
+                    Role::Follow(_) => r.draws.follow(),
+                }
+                let d = &mut r.durations[0];
+                for (draw, pert) in &self.perts {
+                    d.set(*draw, r.draws.pert(pert));
+                }
+                self.evaluate(&r.durations[0], &mut r.evals[0], &mut r.crew);
+                self.count(&mut r.batch, &mut r.marks, &r.durations[0], &r.evals[0], 1, role);
+                self.count_forward(&mut r.batch, &mut r.forward_mark, &r.evals[0], 1, role);
             }
         } else {
             // Runs `LANES` at a time, the rest one by one; the draws go run
@@ -404,6 +446,14 @@ impl<'a> Sampler<'a> {
         r.left -= todo;
         r.batch.runs += todo;
         todo
+    }
+
+    /// One run's schedule and chains, with crews if the plan has them.
+    fn evaluate(&self, d: &Durations, e: &mut Eval, crew: &mut Scratch) {
+        match &self.crews {
+            Some(crews) => crews.evaluate_chains(&self.model, d, e, crew, self.rollbacks),
+            None => self.model.evaluate_chains(d, e, self.undo_drawn),
+        }
     }
 
     /// [`Sampler::count`] without the histograms, for a run whose forward
@@ -450,7 +500,6 @@ impl<'a> Sampler<'a> {
     fn count(&self, b: &mut Batch, marks: &mut [u32], d: &Durations, e: &Eval, times: u32, role: Role) {
         let window = self.model.window;
         let bin = |t: f64| self.bin(t);
-
         let points = self.model.points.iter().zip(&e.point_chain).zip(&self.place);
         for ((&step, &chain), &k) in points {
             let fail = e.fin[step as usize];

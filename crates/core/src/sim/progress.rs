@@ -18,8 +18,9 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(plan: &Plan, graph: &PlanGraph, sim: &Simulation, settings: Settings) -> Progress {
-        let tally = Sampler::new(plan, graph, sim, settings).tally();
-        Progress { settings, tally, running: None }
+        // The sampler's settings: with crews, it may cap the runs.
+        let sampler = Sampler::new(plan, graph, sim, settings);
+        Progress { settings: sampler.settings(), tally: sampler.tally(), running: None }
     }
 
     /// Runs done so far, and the most there will be (the simulation may

@@ -21,7 +21,8 @@ pub struct Runbook<'a> {
     /// announce then (`rollback.announce`).
     pub called: f64,
     pub announce: Option<&'a str>,
-    /// Every undo, wave by wave, each wave in list order.
+    /// Every undo, wave by wave, each wave in list order (with crews, a
+    /// wave is the undos that start at one moment).
     pub undos: Vec<UndoItem<'a>>,
     pub verify: Verification<'a>,
     /// What this rollback leaves off its baseline.
@@ -41,8 +42,8 @@ pub struct UndoItem<'a> {
     pub wave: usize,
     /// When the undos it waits for are done.
     pub ready: f64,
-    /// When it starts and ends. Nothing makes an undo wait yet, so it starts
-    /// when it is ready.
+    /// When it starts and ends. Without crews it starts when it is ready;
+    /// with crews it may wait after that for a place in its owner's crew.
     pub start: f64,
     pub end: f64,
     /// What to do (`undo.do`); `None` when the plan does not say (R001).
@@ -86,13 +87,12 @@ impl Simulation {
             for &x in steps {
                 let Some(step) = plan.steps.get(x) else { continue };
                 let undo = step.undo.as_ref();
-                let ready = called + schedule.ready[x];
                 undos.push(UndoItem {
                     step: x,
                     id: step.id(),
                     wave,
-                    ready,
-                    start: ready,
+                    ready: called + schedule.ready[x],
+                    start: called + schedule.start[x],
                     end: called + schedule.finish[x],
                     what: text(undo.and_then(|u| u.do_.as_ref())),
                     owner: text(undo.and_then(|u| u.owner.as_ref()).or(step.owner.as_ref())),

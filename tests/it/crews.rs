@@ -1,0 +1,269 @@
+//! Crews (contract, section 5) against hand-computed plans: every figure
+//! (forward finish, each point's rollback, done, margin, the deadline, the
+//! runbook's waits) worked out on paper first, in minutes from the window's
+//! start. Each plan: `decide` 10 min, `verify` 20 min.
+
+use retreat_core::sim::{Settings, Simulation};
+use retreat_core::{Analysis, MonteCarloRuns, Options, analyze};
+
+const HEAD: &str = "title: T\npurpose: p\nreason: r\ncurrent_state: c\nfuture_state: f\nmonitoring: m\n\
+rollback: {decide: 10m, announce: Tell the desk, verify: {do: Check it all, takes: 20m}}\n";
+
+fn simulate(window: &str, rest: &str) -> (Analysis, Simulation) {
+    let text = format!("{HEAD}window: {{start: 2026-12-05T22:00:00Z, duration: {window}}}\n{rest}");
+    let options = Options { monte_carlo: MonteCarloRuns::Exactly(Settings::exactly(50, 7)), ..Options::default() };
+    let mut analysis = analyze(&text, &options);
+    assert!(!analysis.diagnostics.iter().any(|d| d.code.starts_with('P')), "{:#?}", analysis.diagnostics);
+    let sim = analysis.simulation.take().expect("a plan with a window simulates");
+    (analysis, sim)
+}
+
+fn m(secs: f64) -> f64 {
+    secs / 60.0
+}
+
+/// `(step, fail, chain, uncrewed chain, done, margin)` per point, in minutes.
+type Point = (String, f64, f64, f64, f64, f64);
+
+fn points(a: &Analysis, sim: &Simulation) -> Vec<Point> {
+    sim.points
+        .iter()
+        .map(|p| {
+            let uncrewed = p.uncrewed_chain.expect("a plan with a crew gives the chain without it");
+            (a.plan.steps[p.step].id().to_string(), m(p.fail), m(p.chain), m(uncrewed), m(p.done), m(p.margin))
+        })
+        .collect()
+}
+
+fn p(id: &str, fail: f64, chain: f64, uncrewed: f64, done: f64, margin: f64) -> Point {
+    (id.to_string(), fail, chain, uncrewed, done, margin)
+}
+
+/// `(id, start, finish)` of every scheduled step, in list order, in minutes.
+fn slots<'a>(a: &'a Analysis, sim: &Simulation) -> Vec<(&'a str, f64, f64)> {
+    (0..sim.slots.len()).filter_map(|i| sim.slots[i].map(|s| (a.plan.steps[i].id(), m(s.start), m(s.finish)))).collect()
+}
+
+/// One undo of a runbook: `(undo, wave, ready, start, end, owner)`, in minutes.
+type Undo<'a> = (&'a str, usize, f64, f64, f64, Option<&'a str>);
+
+/// The runbook from `id`.
+fn runbook<'a>(a: &'a Analysis, sim: &'a Simulation, id: &str) -> Vec<Undo<'a>> {
+    let point = sim.points.iter().find(|p| a.plan.steps[p.step].id() == id).expect("point");
+    let book = sim.runbook(&a.plan, a.graph.as_ref().expect("graph"), point);
+    book.undos.iter().map(|u| (u.id, u.wave, m(u.ready), m(u.start), m(u.end), u.owner)).collect()
+}
+
+fn waves(a: &Analysis, sim: &Simulation, id: &str) -> Vec<Vec<String>> {
+    let point = sim.points.iter().find(|p| a.plan.steps[p.step].id() == id).expect("point");
+    let run = sim.rollback(a.graph.as_ref().expect("graph"), point);
+    run.waves.into_iter().map(|w| w.into_iter().map(|i| a.plan.steps[i].id().to_string()).collect()).collect()
+}
+
+fn path<'a>(a: &'a Analysis, sim: &Simulation) -> Vec<&'a str> {
+    sim.critical_path.iter().map(|&i| a.plan.steps[i].id()).collect()
+}
+
+/// `b` and `c` run in parallel under different owners, but both their undos
+/// are the DBA's (`c`'s through `undo.owner`), and the DBA undoes one thing
+/// at a time. a 0–10, b 10–40, c 10–20, d 40–50.
+const ONE_DBA: &str = "crew: {DBA: 1}
+steps:
+  - {id: a, after: [], owner: Ops, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 5m}}
+  - {id: b, after: [a], owner: DBA, takes: 30m, do: Change thing b, undo: {do: Revert thing b, takes: 20m}}
+  - {id: c, after: [a], owner: Net, takes: 10m, do: Change thing c, undo: {do: Revert thing c, takes: 15m, owner: DBA}}
+  - {id: d, after: [b, c], kind: check, takes: 10m, do: Check all three things}
+";
+
+#[test]
+fn two_undos_of_one_owner_that_would_run_in_parallel_run_one_after_the_other() {
+    let (a, sim) = simulate("4h", ONE_DBA);
+    // The DBA has one step forward: the forward plan is as without the crew.
+    assert_eq!((m(sim.forward_finish), sim.uncrewed_forward_finish.map(m)), (50.0, Some(50.0)));
+    assert_eq!(slots(&a, &sim), [("a", 0.0, 10.0), ("b", 10.0, 40.0), ("c", 10.0, 20.0), ("d", 40.0, 50.0)]);
+    assert_eq!(path(&a, &sim), ["a", "b", "d"]);
+    // From c (and later) b's and c's undos are both the DBA's: c's (the
+    // later in the list) first, 0–15 after the call, then b's 15–35, then
+    // a's 35–40 (Ops). Without the crew: b's and c's at once, then a's: 25.
+    assert_eq!(
+        points(&a, &sim),
+        [
+            p("a", 10.0, 5.0, 5.0, 45.0, 195.0),
+            p("c", 20.0, 40.0, 25.0, 90.0, 150.0),
+            p("b", 40.0, 40.0, 25.0, 110.0, 130.0),
+            p("d", 50.0, 40.0, 25.0, 120.0, 120.0),
+        ]
+    );
+    // T + 10 + chain + 20 <= 240: chain 40 once b and c have started (at 10).
+    assert_eq!(sim.deadline.map(m), Some(170.0));
+    // Called at 30: b's undo is ready at once but waits 15 min for the DBA.
+    assert_eq!(
+        runbook(&a, &sim, "c"),
+        [
+            ("c", 0, 30.0, 30.0, 45.0, Some("DBA")),
+            ("b", 1, 30.0, 45.0, 65.0, Some("DBA")),
+            ("a", 2, 65.0, 65.0, 70.0, Some("Ops")),
+        ]
+    );
+    assert_eq!(waves(&a, &sim, "c"), [["c"], ["b"], ["a"]]);
+    let point = &sim.points[1];
+    let run = sim.rollback(a.graph.as_ref().expect("graph"), point);
+    assert_eq!((m(run.called), m(run.verify_start), m(run.done)), (30.0, 70.0, 90.0));
+}
+
+/// Three DBA steps that could all start at once, and a crew of two.
+const TWO_DBAS: &str = "crew: {DBA: 2}
+steps:
+  - {id: a, after: [], owner: DBA, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 5m}}
+  - {id: b, after: [], owner: DBA, takes: 20m, do: Change thing b, undo: {do: Revert thing b, takes: 10m}}
+  - {id: c, after: [], owner: DBA, takes: 30m, do: Change thing c, undo: {do: Revert thing c, takes: 15m}}
+  - {id: d, after: [a, b, c], kind: check, takes: 5m, do: Check all three things}
+";
+
+#[test]
+fn a_crew_of_two_runs_two_at_a_time() {
+    let (a, sim) = simulate("4h", TWO_DBAS);
+    // a and b take the two places at 0; c waits for a's, 10–40; d 40–45.
+    // Without the crew: a, b, c from 0, d 30–35.
+    assert_eq!((m(sim.forward_finish), sim.uncrewed_forward_finish.map(m)), (45.0, Some(35.0)));
+    assert_eq!(slots(&a, &sim), [("a", 0.0, 10.0), ("b", 0.0, 20.0), ("c", 10.0, 40.0), ("d", 40.0, 45.0)]);
+    // c waited for a's place: the critical path runs through a.
+    assert_eq!(path(&a, &sim), ["a", "c", "d"]);
+    // From b on, three undos: c's and b's take the places (last first), a's
+    // waits for b's (10) and ends at 15: the same 15 as without the crew.
+    assert_eq!(
+        points(&a, &sim),
+        [
+            p("a", 10.0, 10.0, 10.0, 50.0, 190.0),
+            p("b", 20.0, 15.0, 15.0, 65.0, 175.0),
+            p("c", 40.0, 15.0, 15.0, 85.0, 155.0),
+            p("d", 45.0, 15.0, 15.0, 90.0, 150.0),
+        ]
+    );
+    assert_eq!(sim.deadline.map(m), Some(195.0));
+    assert_eq!(
+        runbook(&a, &sim, "b"),
+        [
+            ("b", 0, 30.0, 30.0, 40.0, Some("DBA")),
+            ("c", 0, 30.0, 30.0, 45.0, Some("DBA")),
+            ("a", 1, 30.0, 40.0, 45.0, Some("DBA")),
+        ]
+    );
+}
+
+/// `"*"` covers Ops (two steps); Net has one step, so its place limits
+/// nothing; c has no owner and is never limited.
+const EVERYONE: &str = "crew: {\"*\": 1}
+steps:
+  - {id: a, after: [], owner: Ops, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 10m}}
+  - {id: b, after: [], owner: Ops, takes: 10m, do: Change thing b, undo: {do: Revert thing b, takes: 10m}}
+  - {id: c, after: [], takes: 10m, do: Change thing c, undo: {do: Revert thing c, takes: 10m}}
+  - {id: d, after: [], owner: Net, takes: 5m, do: Change thing d, undo: {do: Revert thing d, takes: 5m}}
+";
+
+#[test]
+fn the_star_covers_every_owner_not_listed_and_a_step_without_owner_never_waits() {
+    let (a, sim) = simulate("4h", EVERYONE);
+    assert_eq!((m(sim.forward_finish), sim.uncrewed_forward_finish.map(m)), (20.0, Some(10.0)));
+    assert_eq!(slots(&a, &sim), [("a", 0.0, 10.0), ("b", 10.0, 20.0), ("c", 0.0, 10.0), ("d", 0.0, 5.0)]);
+    assert_eq!(path(&a, &sim), ["a", "b"]);
+    // Until b starts (at 10), one Ops undo: all in parallel, 10. From b:
+    // d's, c's and b's at once (last first), a's after b's: 20.
+    assert_eq!(
+        points(&a, &sim),
+        [
+            p("d", 5.0, 10.0, 10.0, 45.0, 195.0),
+            p("a", 10.0, 10.0, 10.0, 50.0, 190.0),
+            p("c", 10.0, 10.0, 10.0, 50.0, 190.0),
+            p("b", 20.0, 20.0, 10.0, 70.0, 170.0),
+        ]
+    );
+    assert_eq!(sim.deadline.map(m), Some(190.0));
+    assert_eq!(
+        runbook(&a, &sim, "b"),
+        [
+            ("b", 0, 30.0, 30.0, 40.0, Some("Ops")),
+            ("c", 0, 30.0, 30.0, 40.0, None),
+            ("d", 0, 30.0, 30.0, 35.0, Some("Net")),
+            ("a", 1, 30.0, 40.0, 50.0, Some("Ops")),
+        ]
+    );
+}
+
+/// X undoes one thing at a time. r 0–10 (Y), u2 0–15, u1 10–20 (after r),
+/// e 15–25 (after u2). Once u1 has started, the rollback undoes u2 (the
+/// later in the list) before u1, and r (30 min) waits for u1: 10 + 10 + 30.
+/// Once e has started too, u2 waits for e's undo (1 min), so u1 goes first
+/// and r's undo overlaps u2's: 10 + 30. The chain shrinks as more starts.
+const SHRINKS: &str = "crew: {X: 1}
+steps:
+  - {id: r, after: [], owner: Y, takes: 10m, do: Change thing r, undo: {do: Revert thing r, takes: 30m}}
+  - {id: u1, after: [r], takes: 10m, do: Change thing u1, undo: {do: Revert thing u1, takes: 10m, owner: X}}
+  - {id: u2, after: [], takes: 15m, do: Change thing u2, undo: {do: Revert thing u2, takes: 10m, owner: X}}
+  - {id: e, after: [u2], takes: 10m, do: Change thing e, undo: {do: Revert thing e, takes: 1m}}
+";
+
+#[test]
+fn the_deadline_stops_where_a_longer_chain_first_does_not_fit() {
+    // Window 88 min: T + 10 + chain + 20 <= 88, so chain <= 58 - T.
+    let (a, sim) = simulate("88m", SHRINKS);
+    assert_eq!((m(sim.forward_finish), sim.uncrewed_forward_finish.map(m)), (25.0, Some(25.0)));
+    assert_eq!(
+        points(&a, &sim),
+        [
+            p("r", 10.0, 30.0, 30.0, 70.0, 18.0),
+            p("u2", 15.0, 50.0, 40.0, 95.0, -7.0),
+            p("u1", 20.0, 40.0, 40.0, 90.0, -2.0),
+            p("e", 25.0, 40.0, 40.0, 95.0, -7.0),
+        ]
+    );
+    // Up to 10 (r and u2 started): 10 + 30 <= 58. From just after 10 to 15
+    // (u1 started too): chain 50, which fits only up to 8: no moment after
+    // 10 fits, though after 15 (chain 40) moments up to 18 would again.
+    assert_eq!(sim.deadline.map(m), Some(10.0));
+    assert_eq!(
+        runbook(&a, &sim, "u2"),
+        [
+            ("u2", 0, 25.0, 25.0, 35.0, Some("X")),
+            ("u1", 1, 25.0, 35.0, 45.0, Some("X")),
+            ("r", 2, 45.0, 45.0, 75.0, Some("Y")),
+        ]
+    );
+    assert_eq!(
+        runbook(&a, &sim, "u1"),
+        [
+            ("u1", 0, 30.0, 30.0, 40.0, Some("X")),
+            ("e", 0, 30.0, 30.0, 31.0, None),
+            ("r", 1, 40.0, 40.0, 70.0, Some("Y")),
+            ("u2", 1, 31.0, 40.0, 50.0, Some("X")),
+        ]
+    );
+}
+
+#[test]
+fn without_the_crew_the_same_plan_keeps_todays_figures() {
+    let (a, sim) = simulate("88m", &SHRINKS.replace("crew: {X: 1}\n", ""));
+    assert_eq!(sim.uncrewed_forward_finish, None);
+    assert!(sim.points.iter().all(|p| p.uncrewed_chain.is_none()));
+    let chains: Vec<f64> = sim.points.iter().map(|p| m(p.chain)).collect();
+    assert_eq!(chains, [30.0, 40.0, 40.0, 40.0]);
+    // T + 40 <= 58 from u1's start (10) on: 18.
+    assert_eq!(sim.deadline.map(m), Some(18.0));
+    assert_eq!(a.plan.crew, None);
+}
+
+#[test]
+fn a_crew_that_limits_nobody_changes_no_figure() {
+    for crew in ["crew: {X: 2}\n", "crew: {\"*\": 5, X: 3}\n", "crew: {}\n", "crew: {Nobody: 1}\n"] {
+        let (_, with) = simulate("88m", &SHRINKS.replace("crew: {X: 1}\n", crew));
+        let (_, without) = simulate("88m", &SHRINKS.replace("crew: {X: 1}\n", ""));
+        assert_eq!(with.uncrewed_forward_finish, Some(without.forward_finish), "{crew}");
+        for (a, b) in with.points.iter().zip(&without.points) {
+            assert_eq!((a.chain, a.done, a.uncrewed_chain), (b.chain, b.done, Some(b.chain)), "{crew}");
+        }
+        assert_eq!(
+            (with.deadline, &with.slots, with.monte_carlo),
+            (without.deadline, &without.slots, without.monte_carlo)
+        );
+    }
+}
