@@ -109,6 +109,22 @@ struct Report<'a> {
     undo_order: Option<&'static str>,
     failure_points: PointsOut<'a>,
     monte_carlo: Option<MonteCarloOut<'a>>,
+    /// What the plan's `crew` cost (a field beside the contract's; only
+    /// with `crew`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crew: Option<CrewOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct CrewOut<'a> {
+    /// How much later the steps finish than with unlimited hands.
+    forward_longer_minutes: f64,
+    /// How many rollbacks take longer, the most, and from which point.
+    rollbacks_longer: usize,
+    most_longer_minutes: f64,
+    most_longer_at: Option<&'a str>,
+    /// The plan was too big to schedule every rollback with its crews.
+    rollbacks_without_crews: bool,
 }
 
 #[derive(Serialize)]
@@ -237,6 +253,13 @@ pub fn json(out: &mut dyn Write, analysis: &Analysis, sim: &Simulation, points: 
             p_rollback_fits: Shares { analysis, sim, shares: &mc.p_rollback_fits },
             half_width: mc.half_width,
         }),
+        crew: sim.crew_effect().map(|c| CrewOut {
+            forward_longer_minutes: minutes(c.forward_longer),
+            rollbacks_longer: c.rollbacks_longer,
+            most_longer_minutes: minutes(c.most_longer),
+            most_longer_at: c.most_longer_at.map(id),
+            rollbacks_without_crews: c.rollbacks_without_crews,
+        }),
     };
     serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
     out.write_all(b"\n")
@@ -285,6 +308,9 @@ pub fn human(out: &mut dyn Write, analysis: &Analysis, sim: &Simulation, points:
     if !sim.critical_path.is_empty() {
         let path: Vec<&str> = sim.critical_path.iter().map(|&i| id(i)).collect();
         writeln!(out, "          critical path: {}", path.join(" -> "))?;
+    }
+    if let Some(c) = sim.crew_effect() {
+        writeln!(out, "Crews     {}", c.describe(&analysis.plan, sim))?;
     }
     match sim.deadline {
         Some(t) => {

@@ -267,3 +267,38 @@ fn a_crew_that_limits_nobody_changes_no_figure() {
         );
     }
 }
+
+/// What users read about crews: the simulation's line, the JSON's `crew`
+/// object beside the contract's fields, and the report's sentence.
+#[test]
+fn simulate_and_report_say_what_the_crews_cost() {
+    let dir = crate::support::root().join("tests/fixtures/crews");
+    // a 0-30 and b 30-50 (the DBA's one place), c 50-60: 20 min later than
+    // a and b side by side; the rollbacks from b and c undo a and b one
+    // after the other, 15 min longer.
+    let human = crate::support::retreat(&["simulate", "one-dba.yaml", "--runs", "10"], Some(&dir), None);
+    assert!(
+        human.stdout.contains("Crews     the steps finish 20 min later than with unlimited hands; 2 of 3 rollbacks take longer, by up to 15 min (failing at step b)"),
+        "{}",
+        human.stdout
+    );
+    let json =
+        crate::support::retreat(&["simulate", "one-dba.yaml", "--runs", "10", "--format", "json"], Some(&dir), None);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(
+        v["crew"],
+        serde_json::json!({"forward_longer_minutes": 20.0, "rollbacks_longer": 2, "most_longer_minutes": 15.0,
+                           "most_longer_at": "b", "rollbacks_without_crews": false})
+    );
+    assert_eq!(v["forward"]["finish_minutes"], 60.0);
+    let report = crate::support::retreat(&["report", "one-dba.yaml"], Some(&dir), None);
+    assert!(report.stdout.contains("- Crews: the steps finish 20 min later"), "{}", report.stdout);
+    // Without `crew`, no such field or line.
+    let plain = crate::support::retreat(
+        &["simulate", "../../../www/examples/hl7-engine-replacement.yaml", "--runs", "10", "--format", "json"],
+        Some(&dir),
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
+    assert!(v.get("crew").is_none());
+}

@@ -111,6 +111,9 @@ pub fn document(analysis: &Analysis, text: &str) -> Document {
                 None => "No moment of the window leaves time for a complete rollback.".into(),
             })],
         ];
+        if let Some(c) = sim.crew_effect() {
+            items.push(vec![t(format!("Crews: {}.", c.describe(plan, sim)))]);
+        }
         if let Some(rb) = &plan.rollback
             && let Some(d) = rb.decide
         {

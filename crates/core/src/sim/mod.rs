@@ -74,6 +74,9 @@ pub struct FailurePoint {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UndoRun {
     pub step: usize,
+    /// When the undos it waits for are done; with crews it may start
+    /// later, when its owner has a free place.
+    pub ready: f64,
     pub start: f64,
     pub finish: f64,
 }
@@ -342,6 +345,73 @@ pub(crate) fn walk_deadline(
     best
 }
 
+/// What a plan's `crew` cost: how much later the steps finish and how much
+/// longer the rollbacks take than with unlimited hands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrewEffect {
+    /// Seconds later the forward plan finishes (0 when the crew never waits).
+    pub forward_longer: f64,
+    /// How many failure points' rollbacks take longer.
+    pub rollbacks_longer: usize,
+    /// The most any rollback takes longer, and from which point (its step).
+    pub most_longer: f64,
+    pub most_longer_at: Option<usize>,
+    /// The plan was too big to schedule every rollback with crews (see
+    /// `limits::MAX_CREW_WORK`): the rollbacks are shown without them.
+    pub rollbacks_without_crews: bool,
+}
+
+impl CrewEffect {
+    /// In words, for the command line and the report: "the steps finish 20
+    /// min later than with unlimited hands; 2 of 3 rollbacks take longer,
+    /// by up to 15 min (failing at step b)".
+    pub fn describe(&self, plan: &Plan, sim: &Simulation) -> String {
+        let forward = if self.forward_longer > 0.0 {
+            format!("the steps finish {} later than with unlimited hands", say(self.forward_longer))
+        } else {
+            "the steps finish as with unlimited hands".to_string()
+        };
+        let rollbacks = if self.rollbacks_without_crews {
+            "; the rollbacks are shown without crews (the plan is too big to schedule each with them)".to_string()
+        } else if let Some(at) = self.most_longer_at {
+            let id = plan.steps.get(at).map_or("", |s| s.id());
+            format!(
+                "; {} of {} rollbacks take longer, by up to {} (failing at step {id})",
+                self.rollbacks_longer,
+                sim.points.len(),
+                say(self.most_longer)
+            )
+        } else {
+            "; no rollback takes longer".to_string()
+        };
+        format!("{forward}{rollbacks}")
+    }
+}
+
+impl Simulation {
+    /// What the plan's `crew` cost; `None` without `crew`.
+    pub fn crew_effect(&self) -> Option<CrewEffect> {
+        let uncrewed = self.uncrewed_forward_finish?;
+        let mut effect = CrewEffect {
+            forward_longer: (self.forward_finish - uncrewed).max(0.0),
+            rollbacks_longer: 0,
+            most_longer: 0.0,
+            most_longer_at: None,
+            rollbacks_without_crews: self.rollback_crews_skipped,
+        };
+        for p in &self.points {
+            let longer = p.uncrewed_chain.map_or(0.0, |u| p.chain - u);
+            if longer > 0.0 {
+                effect.rollbacks_longer += 1;
+                if longer > effect.most_longer {
+                    (effect.most_longer, effect.most_longer_at) = (longer, Some(p.step));
+                }
+            }
+        }
+        Some(effect)
+    }
+}
+
 impl Simulation {
     /// The resources `point`'s rollback leaves off their baseline, by name
     /// (in the order of their symbols). Worked out when asked for, in
@@ -385,7 +455,12 @@ impl Simulation {
         let called = schedule.called;
         let mut undos: Vec<UndoRun> = (0..schedule.undone.len())
             .filter(|&x| schedule.undone[x])
-            .map(|x| UndoRun { step: x, start: called + schedule.start[x], finish: called + schedule.finish[x] })
+            .map(|x| UndoRun {
+                step: x,
+                ready: called + schedule.ready[x],
+                start: called + schedule.start[x],
+                finish: called + schedule.finish[x],
+            })
             .collect();
         crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
         let verify_start = called + point.chain;
