@@ -124,6 +124,9 @@ export function importPasted({ kind, text }) {
   return imported({ name: '', main: name, files: [{ path: name, text }], skipped: 0, alone: null }, from, source);
 }
 
+// The share-link fragment that carries `text` (`{ ok: { fragment } }`).
+export const linkPlan = (text) => ask({ link: { text } });
+
 // Writes the plan `text` as `to` in the worker and offers it as a download.
 export async function exportPlan(text, to) {
   const answer = await ask({ export: { text, to } });

@@ -6,9 +6,9 @@
 // origin (the page's `worker-src 'self'`).
 //
 // Asks: { id, import: { name, main, from, source, alone, skipped, files: [{ path, file | text }] } }
-//    or { id, export: { text, to } }.
+//    or { id, export: { text, to } }, or { id, link: { text } }.
 // Answers: { id, ok } or { id, error }, as `importPlan` and `exportPlan` give.
-import init, { importPlan, exportPlan } from './retreat-import-web.js';
+import init, { importPlan, exportPlan, linkPlan } from './retreat-import-web.js';
 
 const ready = init({ module_or_path: new URL('./retreat-import-web_bg.wasm', import.meta.url) });
 
@@ -25,6 +25,7 @@ async function answer(asked) {
     return importPlan(ask, files.map((f) => f.path), contents);
   }
   if (asked.export) return exportPlan(asked.export.text, asked.export.to);
+  if (asked.link) return linkPlan(asked.link.text);
   return { error: 'unknown request' };
 }
 

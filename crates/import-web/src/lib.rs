@@ -198,6 +198,15 @@ mod wasm {
         }))
     }
 
+    /// `{ ok: { fragment } }`: the share link's fragment that carries
+    /// `text` (the compressor is big, and only "Copy link" needs it).
+    #[wasm_bindgen(js_name = linkPlan)]
+    pub fn link_plan(text: &str) -> JsValue {
+        let o = Object::new();
+        set(&o, "fragment", retreat_core::link::encode(text));
+        answer(Ok(o))
+    }
+
     /// `{ ok: { text, file, mime } }` or `{ error }`.
     #[wasm_bindgen(js_name = exportPlan)]
     pub fn export_plan(text: &str, to: &str) -> JsValue {

@@ -35,3 +35,4 @@ export function pasteToImport(e) {
 export const importTaken = (id, taken) => run(id, (m) => m.importTaken(taken));
 export const importPasted = (id, p) => run(id, (m) => m.importPasted(p));
 export const exportPlan = (id, text, to) => run(id, (m) => m.exportPlan(text, to));
+export const linkPlan = (id, text) => run(id, (m) => m.linkPlan(text));

@@ -46,6 +46,8 @@ extern "C" {
     fn import_pasted(id: u32, paste: &JsValue);
     #[wasm_bindgen(js_name = exportPlan)]
     fn export_plan(id: u32, text: &str, to: &str);
+    #[wasm_bindgen(js_name = linkPlan)]
+    fn link_plan(id: u32, text: &str);
 }
 
 type Waiting = Vec<(u32, Box<dyn FnOnce(JsValue)>)>;
@@ -125,6 +127,13 @@ pub fn import(given: Given, done: impl FnOnce(Result<Imported, String>, String) 
         Given::Taken(taken) => import_taken(id, &taken),
         Given::Pasted(paste) => import_pasted(id, &paste),
     }
+}
+
+/// The share-link fragment that carries `text`, written in the worker (the
+/// link's compressor is not in the first load); `done` gets it or why not.
+pub fn link(text: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    let id = job(Box::new(move |data: JsValue| done(answer(&data).map(|ok| string(&ok, "fragment")))));
+    link_plan(id, text);
 }
 
 /// Writes `text` as `to` (`ics`, `mermaid`, `dot`, `csv`) in the worker,

@@ -1,5 +1,6 @@
 //! Sharing the plan: copy a link that carries the whole text (the address
-//! bar shows it too), or download it: the text as a file, or an export
+//! bar shows it too; written by the on-demand module, whose compressor the
+//! first load leaves out), or download it: the text as a file, or an export
 //! (a calendar, a Mermaid or Graphviz graph, a spreadsheet), which the
 //! import worker writes (`importer::export`, the on-demand module) and
 //! `www/import-page.js` offers as a download.
@@ -10,7 +11,6 @@ use super::importer;
 use super::ptr::Ptr;
 use super::share;
 use super::state::{Notice, NoticeKind};
-use retreat_core::link;
 
 /// Links longer than this may be cut by mail and chat tools.
 const LONG_LINK: usize = 2_000;
@@ -37,12 +37,19 @@ pub fn share_box(props: &ShareProps) -> Html {
     let copy = {
         let url = url.clone();
         let text = props.text.clone();
+        let on_notice = props.on_notice.clone();
         Callback::from(move |_| {
-            let fragment = link::encode(&text);
-            share::set_fragment(&fragment);
-            let full = share::url_with(&fragment);
-            share::copy_to_clipboard(&full);
-            url.set(Some(full));
+            let (url, on_notice) = (url.clone(), on_notice.clone());
+            importer::link(&text, move |fragment| match fragment {
+                Ok(fragment) => {
+                    share::set_fragment(&fragment);
+                    let full = share::url_with(&fragment);
+                    share::copy_to_clipboard(&full);
+                    url.set(Some(full));
+                }
+                Err(why) => on_notice
+                    .emit(Notice { kind: NoticeKind::Error, text: format!("Could not write the link: {why}.") }),
+            });
         })
     };
     let download = {

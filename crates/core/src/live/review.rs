@@ -93,7 +93,7 @@ fn lateness(late: f64) -> String {
 
 fn late(a: &Analysis, f: &Forecast) -> Section {
     let mut late: Vec<_> = f.steps.iter().filter(|s| s.status == Status::Done && s.late >= 60.0).collect();
-    late.sort_by(|x, y| y.late.total_cmp(&x.late).then(x.step.cmp(&y.step)));
+    crate::order::sort_by_key(&mut late, |s| (!crate::order::f64_key(s.late), s.step as u64));
     let blocks = if late.is_empty() {
         vec![Block::Paragraph(vec![t("Nothing that was done ran late.")])]
     } else {

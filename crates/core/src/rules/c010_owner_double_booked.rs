@@ -90,7 +90,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         found.push((clash.later, RULE.diag(later.anchor(), message).step(later.id()).help(help)));
     }
     // In the order of the steps they point at.
-    found.sort_by_key(|(step, _)| *step);
+    crate::order::sort_by_key(&mut found, |(step, _)| (*step as u64, 0));
     out.extend(found.into_iter().map(|(_, d)| d));
 }
 
@@ -106,8 +106,8 @@ struct Clash {
 }
 
 /// `steps` in any order; sorts them by start (ties in list order).
-fn first_overlap(steps: &mut [(Slot, usize)]) -> Option<Clash> {
-    steps.sort_by(|a, b| a.0.start.total_cmp(&b.0.start).then(a.1.cmp(&b.1)));
+fn first_overlap(steps: &mut Vec<(Slot, usize)>) -> Option<Clash> {
+    crate::order::sort_by_key(steps, |(slot, i)| (crate::order::f64_key(slot.start), *i as u64));
     let mut clash: Option<Clash> = None;
     // The step running so far that finishes last.
     let mut longest: Option<(Slot, usize)> = None;

@@ -226,7 +226,7 @@ impl Incremental {
         // Each owner's busy places (free after now), in both.
         let busy = |heap: Vec<u64>, after: f64, by: f64| {
             let mut times: Vec<f64> = heap.into_iter().map(unkey).filter(|&t| t > after).map(|t| t + by).collect();
-            times.sort_by(f64::total_cmp);
+            times.sort_unstable_by_key(|&t| crate::order::f64_key(t));
             times
         };
         let crews_used = self.places.touched().iter().chain(&self.replay_touched).copied().collect::<Vec<u32>>();
