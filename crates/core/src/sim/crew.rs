@@ -97,11 +97,13 @@ pub(crate) struct Scratch {
 
 impl Scratch {
     /// The crews whose places are in use.
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn touched(&self) -> &[u32] {
         &self.touched
     }
 
     /// When crew `c`'s places in use free, as keys.
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn busy(&self, c: u32) -> Vec<u64> {
         self.places.get(c as usize).map_or_else(Vec::new, |p| p.iter().map(|r| r.0.0).collect())
     }
@@ -220,28 +222,34 @@ impl Crews {
     }
 
     /// How many steps the plan has.
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn len(&self) -> usize {
         self.prep.len()
     }
 
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn is_prep(&self, x: usize) -> bool {
         self.prep[x]
     }
 
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn prep_count(&self) -> usize {
         self.prep_count
     }
 
     /// The crew step `x`'s undo takes a place of (`NONE`: not limited).
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn undo_crew(&self, x: usize) -> u32 {
         self.undo_crew[x]
     }
 
     /// How many crews there are, and how many places crew `c` has.
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn crew_count(&self) -> usize {
         self.places.len()
     }
 
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn places_of(&self, c: u32) -> Option<u32> {
         self.places.get(c as usize).copied()
     }
@@ -280,6 +288,7 @@ impl Crews {
     }
 
     /// Frees every place in `s` for the next schedule.
+    #[cfg_attr(not(feature = "incremental-crews"), allow(dead_code))] // used by prefixes.rs
     pub fn reset_places(&self, s: &mut Scratch) {
         self.free_places(s);
     }

@@ -12,6 +12,7 @@ mod leftovers;
 mod model;
 pub mod montecarlo;
 mod pert;
+#[cfg(feature = "incremental-crews")]
 mod prefixes;
 mod progress;
 mod runbook;
@@ -170,7 +171,10 @@ fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, b
             c.want_points(&model, d, &eval, &mut scratch);
             c.want_deadline(&eval, &mut scratch);
             // Whole seconds: each started set's rollback from the last one's.
+            #[cfg(feature = "incremental-crews")]
             let by = &mut prefixes::Incremental::new(c);
+            #[cfg(not(feature = "incremental-crews"))]
+            let by = &mut crew::FromScratch;
             rollback_crews_skipped = !c.chains(d, &model.undone, &eval, &mut scratch, by, budget);
             Some(unlimited)
         }
