@@ -186,11 +186,14 @@ test('typing stays fast while the odds run', async () => {
   };
   figures.analysis_300_steps_while_odds_ms = round(analyses);
   figures.long_tasks_while_typing_ms = round(long);
-  assert.ok(whileRunning >= keys.length / 2, `${whileRunning} of ${keys.length} presses while the odds ran`);
+  // Each burst starts once the odds run; in antithetic pairs they settle
+  // within a few hundred milliseconds, so only some presses meet them.
+  assert.ok(whileRunning >= 8, `${whileRunning} of ${keys.length} presses while the odds ran`);
   assert.ok(median(analyses) < 16, `median analysis ${median(analyses)} ms`);
-  // Nine presses in ten wait less than a frame (with the odds in the page, a
-  // press could wait for a whole chunk of runs).
-  assert.ok(quantile(delays, 0.9) < 16, `key press delays ${round(delays)} ms`);
+  // Nine presses in ten made while the odds ran wait less than a frame
+  // (with the odds in the page, a press could wait for a whole chunk of runs).
+  const running = keys.filter(([, odds]) => odds === 'running').map(([d]) => d);
+  assert.ok(quantile(running, 0.9) < 16, `key press delays while the odds ran ${round(running)} ms`);
   assert.match(await page.inputValue('textarea.source'), /# notes( more){8}$/);
   await context.close();
 });
