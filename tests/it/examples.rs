@@ -34,13 +34,7 @@ fn each_mistake_example_shows_its_mistake() {
     assert!(seen >= 4, "only {seen} mistake examples");
 }
 
-/// The plan of section 1 of the contract, as printed there.
-fn contract_example() -> String {
-    let doc = read("docs/PLAN_FORMAT.md");
-    let start = doc.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
-    let end = start + doc[start..].find("```").expect("block end");
-    doc[start..end].to_string()
-}
+use crate::support::contract_example;
 
 #[test]
 fn the_contract_example_reports_only_what_the_contract_implies() {

@@ -8,10 +8,7 @@ use crate::support::read;
 
 /// The plan of section 1 of the contract, as printed there.
 fn contract_plan() -> (retreat_core::Plan, Option<String>) {
-    let doc = read("docs/PLAN_FORMAT.md");
-    let start = doc.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
-    let end = start + doc[start..].find("```").expect("block end");
-    let parsed = retreat_core::parse(&doc[start..end]);
+    let parsed = retreat_core::parse(&crate::support::contract_example());
     (parsed.plan, parsed.hash)
 }
 

@@ -152,9 +152,7 @@ steps:
 
 #[test]
 fn the_contract_example_gives_the_contracts_figures() {
-    let doc = crate::support::read("docs/PLAN_FORMAT.md");
-    let start = doc.find("```yaml\n").expect("yaml") + 8;
-    let plan = &doc[start..start + doc[start..].find("```").expect("end")];
+    let plan = crate::support::contract_example();
     let file = crate::support::TempFile::new("plan.yaml", plan.as_bytes());
     let run = crate::support::retreat(&["simulate", file.path_str(), "--format", "json"], None, None);
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -108,3 +108,11 @@ impl Drop for TempFile {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The plan of section 1 of the contract, as printed there.
+pub fn contract_example() -> String {
+    let doc = read("docs/PLAN_FORMAT.md");
+    let start = doc.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
+    let end = start + doc[start..].find("```").expect("block end");
+    doc[start..end].to_string()
+}
