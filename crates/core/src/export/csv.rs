@@ -39,7 +39,9 @@ const ALWAYS: usize = 13;
 
 /// The steps of `plan` as CSV (RFC 4180: commas, `"` quoting, CRLF).
 pub fn csv(plan: &Plan) -> String {
-    let rows: Vec<[String; 22]> = plan.steps.iter().map(|s| row(plan, s)).collect();
+    // How an empty `after` is written: `none`, unless a step is called that.
+    let none = if plan.steps.iter().any(|x| x.id().eq_ignore_ascii_case("none")) { "[]" } else { "none" };
+    let rows: Vec<[String; 22]> = plan.steps.iter().map(|s| row(s, none)).collect();
     let used: Vec<usize> =
         (0..COLUMNS.len()).filter(|&c| c < ALWAYS || rows.iter().any(|r| !r[c].is_empty())).collect();
     let mut out = String::new();
@@ -68,7 +70,7 @@ fn cell(text: &str) -> String {
     }
 }
 
-fn row(plan: &Plan, s: &Step) -> [String; 22] {
+fn row(s: &Step, none: &str) -> [String; 22] {
     let (takes, best, likely, worst) = match s.takes {
         Some(Estimate::Fixed { secs }) => (format_duration(secs), String::new(), String::new(), String::new()),
         Some(Estimate::ThreePoint { best, likely, worst }) => {
@@ -78,7 +80,6 @@ fn row(plan: &Plan, s: &Step) -> [String; 22] {
     };
     let undo = s.undo.as_ref();
     let text = |t: &Option<Text>| t.as_ref().map_or(String::new(), |t| t.value.clone());
-    let none = if plan.steps.iter().any(|x| x.id().eq_ignore_ascii_case("none")) { "[]" } else { "none" };
     let after = match &s.after {
         None => String::new(),
         Some(ids) if ids.is_empty() => none.to_string(),
