@@ -83,39 +83,57 @@ fn minutes(secs: f64) -> f64 {
     secs / 60.0
 }
 
+/// The contract's object, written as it is made: one step or point at a
+/// time (a big plan's would otherwise be held whole, twice).
 fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io::Result<()> {
     let id = |x: usize| a.plan.steps.get(x).map_or("", |s| s.id());
-    let steps: Vec<Value> = f
-        .steps
-        .iter()
-        .map(|s| {
-            json!({"step": id(s.step), "status": s.status.as_str(), "start_minutes": minutes(s.start),
-                   "finish_minutes": minutes(s.finish), "late_minutes": minutes(s.late)})
-        })
-        .collect();
-    let points: Vec<Value> = f
-        .points
-        .iter()
-        .map(|p| {
-            json!({"step": id(p.step), "fail_minutes": minutes(p.fail), "rollback_minutes": minutes(p.chain),
-                   "done_minutes": minutes(p.done), "margin_minutes": minutes(p.margin), "fits": p.fits,
-                   "no_way_back": p.no_way_back})
-        })
-        .collect();
+    let field = |w: &mut dyn Write, key: &str, value: &Value| -> io::Result<()> {
+        write!(w, "{}:", Value::from(key))?;
+        serde_json::to_writer(&mut *w, value).map_err(io::Error::from)
+    };
     let r = &f.rollback_now;
-    let value = json!({
-        "as_of_minutes": minutes(f.now),
-        "as_of": sim.clock(f.now),
-        "forward": {"finish_minutes": minutes(f.forward_finish), "fits": f.forward_fits},
-        "rollback_now": {"rollback_minutes": minutes(r.chain), "done_minutes": minutes(r.done),
-                         "margin_minutes": minutes(r.margin), "fits": r.fits, "no_way_back": r.no_way_back},
-        "rollback_deadline_minutes": f.deadline.map(minutes),
-        "minutes_to_deadline": f.to_deadline().map(minutes),
-        "steps": steps,
-        "failure_points": points,
+    let head = [
+        ("as_of_minutes", json!(minutes(f.now))),
+        ("as_of", json!(sim.clock(f.now))),
+        ("forward", json!({"finish_minutes": minutes(f.forward_finish), "fits": f.forward_fits})),
+        (
+            "rollback_now",
+            json!({"rollback_minutes": minutes(r.chain), "done_minutes": minutes(r.done),
+                   "margin_minutes": minutes(r.margin), "fits": r.fits, "no_way_back": r.no_way_back}),
+        ),
+        ("rollback_deadline_minutes", json!(f.deadline.map(minutes))),
+        ("minutes_to_deadline", json!(f.to_deadline().map(minutes))),
+    ];
+    w.write_all(b"{")?;
+    for (key, value) in &head {
+        field(w, key, value)?;
+        w.write_all(b",")?;
+    }
+    let steps = f.steps.iter().map(|s| {
+        json!({"step": id(s.step), "status": s.status.as_str(), "start_minutes": minutes(s.start),
+               "finish_minutes": minutes(s.finish), "late_minutes": minutes(s.late)})
     });
-    serde_json::to_writer(&mut *w, &value)?;
-    w.write_all(b"\n")
+    list(w, "steps", steps)?;
+    w.write_all(b",")?;
+    let points = f.points.iter().map(|p| {
+        json!({"step": id(p.step), "fail_minutes": minutes(p.fail), "rollback_minutes": minutes(p.chain),
+               "done_minutes": minutes(p.done), "margin_minutes": minutes(p.margin), "fits": p.fits,
+               "no_way_back": p.no_way_back})
+    });
+    list(w, "failure_points", points)?;
+    w.write_all(b"}\n")
+}
+
+/// `"key":[item,...]`, each item written as it comes.
+fn list(w: &mut dyn Write, key: &str, items: impl Iterator<Item = Value>) -> io::Result<()> {
+    write!(w, "{}:[", Value::from(key))?;
+    for (k, item) in items.enumerate() {
+        if k > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, &item).map_err(io::Error::from)?;
+    }
+    w.write_all(b"]")
 }
 
 /// The status board: done, running, waiting (with what is late), then the call.
