@@ -311,6 +311,12 @@ pub enum Shape {
 }
 
 impl Step {
+    /// Who undoes the step: `undo.owner`, else the step's own `owner`
+    /// (section 5).
+    pub fn undo_owner(&self) -> Option<&str> {
+        self.undo.as_ref().and_then(|u| u.owner.as_ref()).or(self.owner.as_ref()).map(|o| o.as_str())
+    }
+
     pub fn shape(&self) -> Shape {
         match self.kind {
             Kind::Change if self.irreversible.is_some() => Shape::Irreversible,

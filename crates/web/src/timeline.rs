@@ -123,9 +123,7 @@ impl Chart {
             bars.push(bar(base, p.fail, r.called, "decide", "decide".into(), called));
             for (k, u) in r.undos.iter().enumerate() {
                 let uid = id_of(u.step);
-                let owner = analysis.plan.steps.get(u.step).and_then(|s| {
-                    s.undo.as_ref().and_then(|d| d.owner.as_ref()).or(s.owner.as_ref()).map(|o| o.as_str())
-                });
+                let owner = analysis.plan.steps.get(u.step).and_then(|s| s.undo_owner());
                 let wait = super::rehearse::waits(u.ready, u.start, owner).map_or(String::new(), |w| format!(" ({w})"));
                 let title = format!("undo of {uid}: {} to {}{wait}", sim.clock(u.start), sim.clock(u.finish));
                 bars.push(bar(base + 1 + k, u.start, u.finish, "undo", format!("undo {uid}{wait}"), title));

@@ -120,7 +120,7 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
         })
         .collect();
     let forward_finish = scheduled.iter().map(|&x| finish[x]).fold(0.0f64, f64::max);
-    let prep_irreversible = (0..n).any(|x| !t.scheduled[x] && t.irreversible[x] && is_prep(plan, x));
+    let prep_irreversible = (0..n).any(|x| t.prep[x] && t.irreversible[x]);
 
     // The steps by start (ties in list order), with the running maximum of
     // their undo chains: the chain of every "started before" set.
@@ -177,8 +177,4 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
         steps,
         points,
     })
-}
-
-fn is_prep(plan: &Plan, x: usize) -> bool {
-    plan.steps.get(x).is_some_and(|s| s.phase == crate::model::Phase::Prep)
 }

@@ -185,7 +185,7 @@ impl Crews {
                 step_crew[i] = crew_of(owner);
             }
             if model.undone[i] {
-                undo_crew[i] = crew_of(step.undo.as_ref().and_then(|u| u.owner.as_ref()).map(|o| o.as_str()).or(owner));
+                undo_crew[i] = crew_of(step.undo_owner());
             }
         }
         let limits_forward = keep_limiting(&mut step_crew, &places);

@@ -250,6 +250,7 @@ pub(crate) struct Timing {
     /// The longest chain among the prep steps.
     pub prep_chain: f64,
     pub scheduled: Vec<bool>,
+    pub prep: Vec<bool>,
     /// Irreversible steps outside `post`.
     pub irreversible: Vec<bool>,
     pub decide: f64,
@@ -268,6 +269,7 @@ pub(crate) fn timing(plan: &Plan, graph: &PlanGraph) -> Option<Timing> {
         chain_to: eval.chain_to,
         prep_chain: eval.prep_chain,
         scheduled: std::mem::take(&mut model.scheduled),
+        prep: std::mem::take(&mut model.prep),
         irreversible: std::mem::take(&mut model.irreversible),
         decide: model.likely.decide,
         verify: model.likely.verify,

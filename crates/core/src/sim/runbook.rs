@@ -95,7 +95,7 @@ impl Simulation {
                     start: called + schedule.start[x],
                     end: called + schedule.finish[x],
                     what: text(undo.and_then(|u| u.do_.as_ref())),
-                    owner: text(undo.and_then(|u| u.owner.as_ref()).or(step.owner.as_ref())),
+                    owner: step.undo_owner(),
                 });
             }
         }
