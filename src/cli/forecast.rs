@@ -169,6 +169,12 @@ fn board(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io:
         writeln!(w, "No complete rollback is possible any more: an irreversible step has started.")?;
         return Ok(());
     }
+    if f.rollback_crews_skipped {
+        writeln!(
+            w,
+            "The rollbacks are forecast without crews (the plan is too big to schedule each with them): they may take longer."
+        )?;
+    }
     let end = sim.window_length;
     match f.deadline {
         Some(d) if d >= f.now => writeln!(

@@ -302,3 +302,75 @@ fn simulate_and_report_say_what_the_crews_cost() {
     let v: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
     assert!(v.get("crew").is_none());
 }
+
+/// The DBA's two changes, one place, and a check after both.
+const ONE_DBA_TWO_CHANGES: &str = "steps:
+  - {id: a, after: [], owner: DBA, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 5m}}
+  - {id: b, after: [], owner: DBA, takes: 20m, do: Change thing b, undo: {do: Revert thing b, takes: 10m}}
+  - {id: c, after: [a, b], kind: check, takes: 5m, do: Check both things}
+";
+
+/// `(step, status, start, finish, late)` per step, and `(step, fail,
+/// chain, done, margin)` per point ahead, in minutes.
+type Board = (Vec<(String, &'static str, f64, f64, f64)>, Vec<(String, f64, f64, f64, f64)>);
+
+fn forecast(rest: &str, log: &str) -> (retreat_core::live::Forecast, Board) {
+    let (a, sim) = simulate("4h", rest);
+    let parsed = retreat_core::live::read(log, &a.plan, None);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let graph = a.graph.as_ref().expect("graph");
+    let f = retreat_core::live::forecast(&a.plan, graph, &sim, &parsed.record).expect("a window");
+    let id = |x: usize| a.plan.steps[x].id().to_string();
+    let steps = f.steps.iter().map(|s| (id(s.step), s.status.as_str(), m(s.start), m(s.finish), m(s.late))).collect();
+    let points = f.points.iter().map(|p| (id(p.step), m(p.fail), m(p.chain), m(p.done), m(p.margin))).collect();
+    (f, (steps, points))
+}
+
+#[test]
+fn the_forecast_places_what_is_left_with_the_crews() {
+    // Planned with one DBA: a 0–10, b 10–30, c 30–35. The team started b
+    // first, at 0; at 5, b holds the DBA until 20, so a runs 20–30 and c
+    // 30–35 (without the crew: a 5–15, c 20–25).
+    let log = "as_of: 2026-12-05T22:05:00Z\nevents:\n  - { step: b, started: 2026-12-05T22:00:00Z }\n";
+    let (f, (steps, points)) = forecast(&format!("crew: {{DBA: 1}}\n{ONE_DBA_TWO_CHANGES}"), log);
+    let s = |id: &str, status, start, finish, late| (id.to_string(), status, start, finish, late);
+    assert_eq!(
+        steps,
+        [s("a", "waiting", 20.0, 30.0, 20.0), s("b", "running", 0.0, 20.0, -10.0), s("c", "waiting", 30.0, 35.0, 0.0)]
+    );
+    assert_eq!(m(f.forward_finish), 35.0);
+    // A rollback now undoes b alone: 5 + 10 + 10 + 20.
+    assert_eq!((m(f.rollback_now.chain), m(f.rollback_now.done)), (10.0, 45.0));
+    // Once a has started, its undo and b's are both the DBA's: 5 + 10 = 15,
+    // so the deadline is 240 - 10 - 20 - 15 = 195 (200 without the crew).
+    assert_eq!(f.deadline.map(m), Some(195.0));
+    assert!(!f.rollback_crews_skipped);
+    let p = |id: &str, fail, chain, done, margin| (id.to_string(), fail, chain, done, margin);
+    assert_eq!(
+        points,
+        [p("b", 20.0, 10.0, 60.0, 180.0), p("a", 30.0, 15.0, 75.0, 165.0), p("c", 35.0, 15.0, 80.0, 160.0)]
+    );
+
+    // The same log without the crew: a 5–15, c 20–25, the undos at once.
+    let (f, (steps, points)) = forecast(ONE_DBA_TWO_CHANGES, log);
+    assert_eq!(
+        steps,
+        [s("a", "waiting", 5.0, 15.0, 5.0), s("b", "running", 0.0, 20.0, 0.0), s("c", "waiting", 20.0, 25.0, 0.0)]
+    );
+    assert_eq!(f.deadline.map(m), Some(200.0));
+    assert_eq!(points, [p("a", 15.0, 10.0, 55.0, 185.0), p("b", 20.0, 10.0, 60.0, 180.0), p("c", 25.0, 10.0, 65.0, 175.0)]);
+}
+
+#[test]
+fn a_forecast_where_the_team_ran_more_at_once_than_the_crew_waits_for_enough_to_end() {
+    // A crew of one, but the team runs a and b at once since 0 (a until
+    // 10, b until 20). Planned: a 0–10, b 10–30, d 30–40.
+    let plan = format!(
+        "crew: {{DBA: 1}}\n{ONE_DBA_TWO_CHANGES}  - {{id: d, after: [], owner: DBA, takes: 10m, do: Change thing d, undo: {{do: Revert thing d, takes: 5m}}}}\n"
+    );
+    let log = "as_of: 2026-12-05T22:02:00Z\nevents:\n  - { step: a, started: 2026-12-05T22:00:00Z }\n  - { step: b, started: 2026-12-05T22:00:00Z }\n";
+    let (_, (steps, _)) = forecast(&plan, log);
+    // d waits until both a (10) and b (20) are done: the DBA has one place.
+    assert_eq!(steps[3], ("d".to_string(), "waiting", 20.0, 30.0, -10.0));
+    assert_eq!(steps[2], ("c".to_string(), "waiting", 20.0, 25.0, -10.0));
+}

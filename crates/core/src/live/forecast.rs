@@ -3,13 +3,19 @@
 //! takes, until when a rollback can still be called, and every failure
 //! point still ahead. Linear in steps + edges but for one sort by start.
 //!
-//! Crews (section 5) do not apply yet: the forecast places steps as the
-//! plan without `crew` would.
+//!
+//! With a `crew` (section 5) the steps not started are placed from now on
+//! as the plan's own schedule places them, the running ones holding their
+//! owner's places until they finish, and every rollback is the crews'
+//! schedule of its started set. That is one schedule per failure point,
+//! so the work grows as the square of the plan: past
+//! `limits::MAX_CREW_WORK` undos, the rollbacks go without crews (as the
+//! simulation's do) and [`Forecast::rollback_crews_skipped`] says so.
 
 use super::Record;
 use crate::graph::PlanGraph;
 use crate::model::Plan;
-use crate::sim::{Simulation, timing, walk_deadline};
+use crate::sim::{CrewScratch, Simulation, timing, walk_deadline};
 
 /// Where a step stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +85,9 @@ pub struct Forecast {
     pub steps: Vec<StepForecast>,
     /// Every step not yet done, by fail time (ties in list order).
     pub points: Vec<PointForecast>,
+    /// The crews limit some rollback, but the plan is too big to schedule
+    /// every one with them: the chains are the longest chains of undos.
+    pub rollback_crews_skipped: bool,
 }
 
 impl Forecast {
@@ -111,6 +120,9 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
             }
         };
     }
+    let fixed: Vec<bool> = status.iter().map(|&s| s != Status::Waiting).collect();
+    let running: Vec<bool> = status.iter().map(|&s| s == Status::Running).collect();
+    t.place_with_crews(now, &fixed, &running, &mut start, &mut finish);
     let scheduled: Vec<usize> = (0..n).filter(|&x| t.scheduled[x]).collect();
     let steps: Vec<StepForecast> = scheduled
         .iter()
@@ -132,12 +144,37 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
         running = running.max(t.chain_to[x]);
         prefix.push(running);
     }
-    let chain_of = |k: usize| if k == 0 { t.prep_chain } else { prefix[k - 1] };
+    let ahead = {
+        let mut ahead: Vec<usize> = scheduled.iter().copied().filter(|&x| status[x] != Status::Done).collect();
+        crate::order::sort_by_key(&mut ahead, |&x| (crate::order::f64_key(finish[x]), x as u64));
+        ahead
+    };
+    // With crews, each started set's chain is its own schedule: the
+    // deadline's (one per count started) and the points' (one each) add
+    // up to at most this many undos placed.
+    let sets = (ahead.len() + by_start.len() + 2) as u64;
+    let work = sets.saturating_mul((by_start.len() + t.prep.len()) as u64);
+    let crewed = t.crews_limit_rollbacks() && work <= crate::limits::MAX_CREW_WORK;
+    let mut scratch = CrewScratch::default();
+    let mut crew_chain = |started: &mut dyn Iterator<Item = usize>| {
+        if crewed { t.crew_chain(started, &mut scratch) } else { None }
+    };
+    let counted: Vec<f64> = if crewed {
+        (0..=by_start.len()).map(|k| crew_chain(&mut by_start[..k].iter().copied()).unwrap_or(f64::NAN)).collect()
+    } else {
+        Vec::new()
+    };
+    let chain_of = |k: usize| match counted.get(k) {
+        Some(&c) => c,
+        None if k == 0 => t.prep_chain,
+        None => prefix[k - 1],
+    };
     let first_irreversible = by_start.iter().find(|&&x| t.irreversible[x]).map(|&x| start[x]);
     let done_at = |when: f64, chain: f64| when + t.decide + chain + t.verify;
 
     let started_now: Vec<usize> = scheduled.iter().copied().filter(|&x| status[x] != Status::Waiting).collect();
-    let chain = started_now.iter().map(|&x| t.chain_to[x]).fold(t.prep_chain, f64::max);
+    let chain = crew_chain(&mut started_now.iter().copied())
+        .unwrap_or_else(|| started_now.iter().map(|&x| t.chain_to[x]).fold(t.prep_chain, f64::max));
     let done = done_at(now, chain);
     let no_way_back = prep_irreversible || started_now.iter().any(|&x| t.irreversible[x]);
     let rollback_now = RollbackNow { chain, done, margin: t.window - done, fits: done <= t.window, no_way_back };
@@ -155,14 +192,15 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
         )
     };
 
-    let mut ahead: Vec<usize> = scheduled.iter().copied().filter(|&x| status[x] != Status::Done).collect();
-    crate::order::sort_by_key(&mut ahead, |&x| (crate::order::f64_key(finish[x]), x as u64));
     let points = ahead
         .iter()
         .map(|&x| {
             let fail = finish[x];
             let before = by_start.partition_point(|&y| start[y] < fail);
-            let chain = chain_of(before).max(t.chain_to[x]);
+            let set = &by_start[..before];
+            // `x` has started before it fails unless it takes no time.
+            let with_x = set.iter().copied().chain((start[x] >= fail).then_some(x));
+            let chain = crew_chain(&mut with_x.into_iter()).unwrap_or_else(|| chain_of(before).max(t.chain_to[x]));
             let done = done_at(fail, chain);
             let no_way_back = prep_irreversible || t.irreversible[x] || first_irreversible.is_some_and(|s| s < fail);
             PointForecast { step: x, fail, chain, done, margin: t.window - done, fits: done <= t.window, no_way_back }
@@ -176,5 +214,6 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
         deadline,
         steps,
         points,
+        rollback_crews_skipped: t.crews_limit_rollbacks() && !crewed,
     })
 }

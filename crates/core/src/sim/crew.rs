@@ -275,14 +275,17 @@ impl Crews {
         if places.is_empty() {
             s.touched.push(crew);
         }
-        let (start, waited) = if places.len() < count as usize {
-            (ready, NONE)
-        } else {
+        // More places can be busy than the crew has only in a forecast,
+        // where the team ran more at once than planned: a place is free
+        // once enough of them end.
+        let (mut start, mut waited) = (ready, NONE);
+        while places.len() >= count as usize {
             match places.pop() {
-                Some(Reverse((free, by))) if unkey(free) > ready => (unkey(free), by),
-                _ => (ready, NONE),
+                Some(Reverse((free, by))) if unkey(free) > start => (start, waited) = (unkey(free), by),
+                Some(_) => {}
+                None => break,
             }
-        };
+        }
         places.push(Reverse((key(start + dur), x)));
         (start, waited)
     }
@@ -350,6 +353,72 @@ impl Crews {
             }
         }
         self.free_places(s);
+    }
+
+    /// The forecast's forward plan (contract, section 6) with crews, over
+    /// `start` and `finish`: the steps `fixed` (done or running) stay where
+    /// they are, and those `running` hold a place of their owner's crew
+    /// until they finish; the others are placed from `now` on as
+    /// [`Crews::forward`] places them. Nothing changes when the crews limit
+    /// no step.
+    #[allow(clippy::too_many_arguments)]
+    pub fn forecast(
+        &self,
+        takes: &[f64],
+        now: f64,
+        fixed: &[bool],
+        running: &[bool],
+        start: &mut [f64],
+        finish: &mut [f64],
+        s: &mut Scratch,
+    ) {
+        if !self.limits_forward {
+            return;
+        }
+        let n = self.step_crew.len();
+        self.free_places(s);
+        for x in (0..n).filter(|&x| running[x] && finish[x] > now) {
+            let c = self.step_crew[x];
+            if let Some(p) = s.places.get_mut(c as usize) {
+                if p.is_empty() {
+                    s.touched.push(c);
+                }
+                p.push(Reverse((key(finish[x]), x as u32)));
+            }
+        }
+        s.waiting.clear();
+        s.waiting.extend_from_slice(&self.waits_for);
+        s.ready.clear();
+        s.ready.resize(n, now);
+        for x in (0..n).filter(|&x| self.scheduled[x] && fixed[x]) {
+            for &y in self.after(x) {
+                s.waiting[y as usize] -= 1;
+                s.ready[y as usize] = max(s.ready[y as usize], finish[x]);
+            }
+        }
+        s.forward.clear();
+        for x in (0..n).filter(|&x| self.scheduled[x] && !fixed[x] && s.waiting[x] == 0) {
+            s.forward.push(Reverse((key(s.ready[x]), x as u32)));
+        }
+        while let Some(Reverse((ready, x))) = s.forward.pop() {
+            let xi = x as usize;
+            let (at, _) = self.take_place(self.step_crew[xi], unkey(ready), takes[xi], x, s);
+            (start[xi], finish[xi]) = (at, at + takes[xi]);
+            for &y in self.after(xi) {
+                let y = y as usize;
+                s.ready[y] = max(s.ready[y], finish[xi]);
+                s.waiting[y] -= 1;
+                if s.waiting[y] == 0 && !fixed[y] {
+                    s.forward.push(Reverse((key(s.ready[y]), y as u32)));
+                }
+            }
+        }
+        self.free_places(s);
+    }
+
+    /// Whether any undo waits for a place in some rollback.
+    pub fn limits_rollback(&self) -> bool {
+        self.limits_rollback
     }
 
     /// The rollback of the started set `seq` (a start order's prefix, prep

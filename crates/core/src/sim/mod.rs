@@ -21,6 +21,7 @@ use crate::graph::PlanGraph;
 use crate::limits::MAX_CREW_WORK;
 use crate::model::{Plan, Window};
 use crew::{Crews, Placed, Scratch};
+pub(crate) use crew::Scratch as CrewScratch;
 use leftovers::Trail;
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
@@ -256,6 +257,36 @@ pub(crate) struct Timing {
     pub decide: f64,
     pub verify: f64,
     pub window: f64,
+    /// Who the plan's `crew` limits (`None`: nobody), and what its
+    /// rollbacks need: each undo's time, and which steps have one.
+    crews: Option<Crews>,
+    undo: Vec<f64>,
+    undone: Vec<bool>,
+}
+
+impl Timing {
+    /// The forecast's forward plan with crews over `start` and `finish` (see
+    /// `Crews::forecast`); nothing changes when the crews limit no step.
+    pub fn place_with_crews(&self, now: f64, fixed: &[bool], running: &[bool], start: &mut [f64], finish: &mut [f64]) {
+        if let Some(c) = &self.crews {
+            c.forecast(&self.takes, now, fixed, running, start, finish, &mut Scratch::default());
+        }
+    }
+
+    /// Whether the crews make some rollback wait for an owner.
+    pub fn crews_limit_rollbacks(&self) -> bool {
+        self.crews.as_ref().is_some_and(Crews::limits_rollback)
+    }
+
+    /// The rollback chain, with crews, of the started set: every prep step
+    /// and `started` (scheduled steps, each once); `None` when the crews
+    /// limit no rollback (the chain is then the longest chain of undos).
+    pub fn crew_chain(&self, started: impl Iterator<Item = usize>, scratch: &mut CrewScratch) -> Option<f64> {
+        let c = self.crews.as_ref().filter(|c| c.limits_rollback())?;
+        let mut seq: Vec<u32> = (0..self.prep.len()).filter(|&x| self.prep[x]).map(|x| x as u32).collect();
+        seq.extend(started.map(|x| x as u32));
+        Some(c.rollback(&seq, &self.undo, &self.undone, scratch, None))
+    }
 }
 
 /// [`Timing`] of `plan`; `None` without a window.
@@ -264,7 +295,11 @@ pub(crate) fn timing(plan: &Plan, graph: &PlanGraph) -> Option<Timing> {
     let mut model = Model::new(plan, graph, window, Purpose::Simulate);
     let mut eval = Eval::default();
     model.evaluate(&model.likely, &mut eval);
+    let crews = Crews::new(plan, graph, &model);
     Some(Timing {
+        crews,
+        undo: std::mem::take(&mut model.likely.undo),
+        undone: model.undone.clone(),
         takes: std::mem::take(&mut model.likely.fwd),
         chain_to: eval.chain_to,
         prep_chain: eval.prep_chain,
