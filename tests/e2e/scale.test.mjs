@@ -88,11 +88,14 @@ const middleNode = (page) => page.evaluate(() => {
 
 const viewBox = (page, view) => page.getAttribute(`.${view} .zoom-view svg`, 'viewBox').then((v) => v.split(' ').map(Number));
 
-test('the plans generated here are the core\'s: 300 steps give the app\'s large example', async () => {
+// The crews the large example declares (crates/core/src/examples.rs).
+const LARGE_CREW = 'crew: {Team 0: 2, Team 1: 2, Team 2: 3, Team 3: 4, Team 4: 2, Team 5: 3, Team 6: 2}\n';
+
+test('the plans generated here are the core\'s: 300 steps and its crews give the app\'s large example', async () => {
   const { context, page } = await open(app.browser, app.url);
   await page.selectOption('.examples select', 'large');
   await page.waitForFunction(() => document.querySelector('textarea.source').value.includes('Synthetic plan of 300 steps'));
-  assert.equal(await page.inputValue('textarea.source'), plan(300));
+  assert.equal(await page.inputValue('textarea.source'), plan(300) + LARGE_CREW);
   await context.close();
 });
 

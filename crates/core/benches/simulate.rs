@@ -25,7 +25,7 @@ fn deterministic(bencher: Bencher, steps: usize) {
 /// 10,000 runs of the app's large example (300 steps), on this one thread.
 #[divan::bench(sample_count = 5)]
 fn monte_carlo_10k_runs_large_example(bencher: Bencher) {
-    let plan = parse(&examples::large()).plan;
+    let plan = parse(&synth::plan(examples::LARGE_STEPS, 7)).plan;
     let graph = PlanGraph::build(&plan);
     bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings::exactly(10_000, 1))));
 }
@@ -33,7 +33,7 @@ fn monte_carlo_10k_runs_large_example(bencher: Bencher) {
 /// The default: until every share is known to a point (95%), at most 10,000 runs.
 #[divan::bench(sample_count = 5)]
 fn monte_carlo_default_large_example(bencher: Bencher) {
-    let plan = parse(&examples::large()).plan;
+    let plan = parse(&synth::plan(examples::LARGE_STEPS, 7)).plan;
     let graph = PlanGraph::build(&plan);
     bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings::DEFAULT)));
 }
@@ -62,7 +62,7 @@ fn deterministic_crew_of_one(bencher: Bencher, steps: usize) {
 /// budget), on the large example with a crew of one per owner.
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn monte_carlo_default_large_example_crew_of_one(bencher: Bencher) {
-    let plan = parse(&format!("{}crew: {{\"*\": 1}}\n", examples::large())).plan;
+    let plan = parse(&format!("{}crew: {{\"*\": 1}}\n", synth::plan(examples::LARGE_STEPS, 7))).plan;
     let graph = PlanGraph::build(&plan);
     bencher.bench(|| simulate(black_box(&plan), &graph, Some(Settings::DEFAULT)));
 }

@@ -42,7 +42,12 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
 /// The large example: a generated plan of this many steps.
 pub const LARGE_STEPS: usize = 300;
 
+/// What each team of the large example can run at once: its busiest
+/// moment in the plan's schedule (what C010 suggests), so that opening it
+/// shows no double-booked owner, while the rollbacks still wait for them.
+const LARGE_CREW: &str = "crew: {Team 0: 2, Team 1: 2, Team 2: 3, Team 3: 4, Team 4: 2, Team 5: 3, Team 6: 2}\n";
+
 /// A generated plan of [`LARGE_STEPS`] steps, for trying the app at scale.
 pub fn large() -> String {
-    crate::synth::plan(LARGE_STEPS, 7)
+    crate::synth::plan(LARGE_STEPS, 7) + LARGE_CREW
 }
