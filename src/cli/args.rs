@@ -49,6 +49,9 @@ pub struct ForecastArgs {
     /// `--now`: the moment to forecast from, instead of the log's `as_of`.
     pub now: Option<String>,
     pub json: bool,
+    /// The odds from now on: at most this many Monte Carlo runs, from `seed`.
+    pub runs: u32,
+    pub seed: u64,
 }
 
 pub struct Import {
@@ -236,7 +239,7 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         operands: "FILE",
-        options: &[LOG, NOW, FORMAT_HUMAN_JSON],
+        options: &[LOG, NOW, FORMAT_HUMAN_JSON, RUNS, SEED],
         summary: Some("the live board from a run log: what is late, until when to call a rollback"),
         needs: "a FILE (and --log LOG)",
         ..Spec::new("forecast", forecast)
@@ -447,10 +450,7 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
             Item::Opt("format", v) => json = human_or_json(&v)?,
             // Exactly N runs, however precise the figures are before.
             Item::Opt("runs", v) => {
-                settings.runs =
-                    v.parse().ok().filter(|r| (1..=MAX_RUNS).contains(r)).ok_or_else(|| {
-                        Error::Usage(format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}"))
-                    })?;
+                settings.runs = runs_of(&v)?;
                 settings.precision = None;
             }
             Item::Opt("threads", v) => {
@@ -458,11 +458,7 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
                     Error::Usage(format!("`--threads {v}`: give a whole number from 1 to {MAX_THREADS}"))
                 })?);
             }
-            Item::Opt("seed", v) => {
-                settings.seed = v
-                    .parse()
-                    .map_err(|_| Error::Usage(format!("`--seed {v}`: give a whole number from 0 to {}", u64::MAX)))?;
-            }
+            Item::Opt("seed", v) => settings.seed = seed_of(&v)?,
             Item::Opt("point", step) => points.push(step),
             item => return Err(r.unhandled(item)),
         }
@@ -501,18 +497,38 @@ fn md_or_html(r: &mut Reader) -> Result<bool, Error> {
     Ok(html)
 }
 
+/// `--runs N`: Monte Carlo runs, 1 to [`MAX_RUNS`].
+fn runs_of(v: &str) -> Result<u32, Error> {
+    v.parse()
+        .ok()
+        .filter(|r| (1..=MAX_RUNS).contains(r))
+        .ok_or_else(|| Error::Usage(format!("`--runs {v}`: give a whole number from 1 to {MAX_RUNS}")))
+}
+
+/// `--seed S`: the Monte Carlo seed.
+fn seed_of(v: &str) -> Result<u64, Error> {
+    v.parse().map_err(|_| Error::Usage(format!("`--seed {v}`: give a whole number from 0 to {}", u64::MAX)))
+}
+
+/// The forecast's odds without `--runs`: enough for a share to about three
+/// points either side, quick on any plan a team runs by hand.
+pub const FORECAST_RUNS: u32 = 1_000;
+
 fn forecast(r: &mut Reader) -> Result<Command, Error> {
     let (mut json, mut log, mut now) = (false, None, None);
+    let (mut runs, mut seed) = (FORECAST_RUNS, Settings::DEFAULT.seed);
     while let Some(item) = r.next()? {
         match item {
             Item::Opt("format", v) => json = human_or_json(&v)?,
             Item::Opt("log", v) => log = Some(v),
             Item::Opt("now", v) => now = Some(v),
+            Item::Opt("runs", v) => runs = runs_of(&v)?,
+            Item::Opt("seed", v) => seed = seed_of(&v)?,
             item => return Err(r.unhandled(item)),
         }
     }
     let Fixed([file]) = r.take()?;
-    Ok(Command::Forecast(ForecastArgs { file, log, now, json }))
+    Ok(Command::Forecast(ForecastArgs { file, log, now, json, runs, seed }))
 }
 
 fn link(r: &mut Reader) -> Result<Command, Error> {

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use retreat_core::live::{self, Forecast, Status};
+use retreat_core::live::{self, Forecast, Odds, Status};
 use retreat_core::sim::{Simulation, say};
 use retreat_core::{Analysis, Options};
 use serde_json::{Value, json};
@@ -61,7 +61,15 @@ pub fn run(args: &ForecastArgs, out: &mut super::output::Output) -> Result<u8, E
     let Some(f) = live::forecast(&analysis.plan, graph, sim, &parsed.record) else {
         return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
     };
-    out.stream(|w| if args.json { write_json(w, &analysis, sim, &f) } else { board(w, &analysis, sim, &f) })?;
+    let odds = live::odds(&analysis.plan, graph, sim, &parsed.record, &f, args.runs, args.seed);
+    out.stream(|w| {
+        if args.json {
+            write_json(w, &analysis, sim, &f, odds.as_ref())
+        } else {
+            board(w, &analysis, sim, &f)?;
+            odds.as_ref().map_or(Ok(()), |o| odds_line(w, o))
+        }
+    })?;
     Ok(if errors > 0 { FINDINGS } else { OK })
 }
 
@@ -85,7 +93,20 @@ fn minutes(secs: f64) -> f64 {
 
 /// The contract's object, written as it is made: one step or point at a
 /// time (a big plan's would otherwise be held whole, twice).
-fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io::Result<()> {
+/// The odds from now on, in one sentence.
+fn odds_line(w: &mut dyn Write, o: &Odds) -> io::Result<()> {
+    let pc = |p: f64| format!("{:.0}%", p * 100.0);
+    writeln!(
+        w,
+        "Odds from now ({} runs of what is still to come): the steps finish inside the window in {}, a rollback called now fits in {}, and one can still be called later in {}.",
+        o.runs,
+        pc(o.forward_fits),
+        pc(o.rollback_now_fits),
+        pc(o.deadline_ahead)
+    )
+}
+
+fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast, odds: Option<&Odds>) -> io::Result<()> {
     let id = |x: usize| a.plan.steps.get(x).map_or("", |s| s.id());
     let field = |w: &mut dyn Write, key: &str, value: &Value| -> io::Result<()> {
         write!(w, "{}:", Value::from(key))?;
@@ -121,6 +142,15 @@ fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -
                "no_way_back": p.no_way_back})
     });
     list(w, "failure_points", points)?;
+    if let Some(o) = odds {
+        let shares: serde_json::Map<String, Value> =
+            f.points.iter().zip(&o.points).map(|(p, &share)| (id(p.step).to_string(), json!(share))).collect();
+        w.write_all(b",")?;
+        let mc = json!({"runs": o.runs, "seed": o.seed, "p_forward_fits": o.forward_fits,
+                        "p_rollback_now_fits": o.rollback_now_fits, "p_deadline_ahead": o.deadline_ahead,
+                        "p_rollback_fits": shares});
+        field(w, "monte_carlo", &mc)?;
+    }
     w.write_all(b"}\n")
 }
 

@@ -358,7 +358,10 @@ fn the_forecast_places_what_is_left_with_the_crews() {
         [s("a", "waiting", 5.0, 15.0, 5.0), s("b", "running", 0.0, 20.0, 0.0), s("c", "waiting", 20.0, 25.0, 0.0)]
     );
     assert_eq!(f.deadline.map(m), Some(200.0));
-    assert_eq!(points, [p("a", 15.0, 10.0, 55.0, 185.0), p("b", 20.0, 10.0, 60.0, 180.0), p("c", 25.0, 10.0, 65.0, 175.0)]);
+    assert_eq!(
+        points,
+        [p("a", 15.0, 10.0, 55.0, 185.0), p("b", 20.0, 10.0, 60.0, 180.0), p("c", 25.0, 10.0, 65.0, 175.0)]
+    );
 }
 
 #[test]

@@ -231,6 +231,16 @@ fn retreat_forecast_shows_the_board_and_writes_the_contracts_json() {
         serde_json::json!({"step": "backup", "status": "done", "start_minutes": 15.0, "finish_minutes": 40.0, "late_minutes": 15.0})
     );
     assert_eq!(v["failure_points"][1]["step"], "switch");
+    // The odds from now: 1,000 runs from seed 1 unless told.
+    assert_eq!((v["monte_carlo"]["runs"].as_u64(), v["monte_carlo"]["seed"].as_u64()), (Some(1000), Some(1)));
+    assert_eq!(v["monte_carlo"]["p_rollback_fits"]["switch"], 1.0);
+    let told = crate::support::retreat(
+        &["forecast", "plan.yaml", "--log", "late.yaml", "--format", "json", "--runs", "50", "--seed", "3"],
+        Some(&dir),
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&told.stdout).expect("json");
+    assert_eq!((v["monte_carlo"]["runs"].as_u64(), v["monte_carlo"]["seed"].as_u64()), (Some(50), Some(3)));
     // Later, past the deadline: a rollback now ends after the window.
     let late = crate::support::retreat(
         &["forecast", "plan.yaml", "--log", "late.yaml", "--now", "2026-11-29T03:30:00Z"],
@@ -341,4 +351,44 @@ mod properties {
             }
         }
     }
+}
+
+/// One change whose time is uncertain (10 to 50 min, likely 20), in a
+/// window of 40 min.
+const UNSURE: &str = "title: T\npurpose: p\nreason: r\ncurrent_state: c\nfuture_state: f\nmonitoring: m\n\
+rollback: {decide: 5m, announce: Tell the desk, verify: {do: Check it all, takes: 5m}}\n\
+window: {start: 2026-12-05T22:00:00Z, duration: 40m}\n\
+steps:\n  - {id: a, owner: Ops, takes: [10m, 20m, 50m], do: Change thing a, undo: {do: Revert thing a, takes: 5m}}\n";
+
+fn odds_of(log: &str, seed: u64) -> live::Odds {
+    let analysis = retreat_core::analyze(UNSURE, &retreat_core::Options::default());
+    let (graph, sim) = (analysis.graph.as_ref().expect("graph"), analysis.simulation.as_ref().expect("window"));
+    let parsed = live::read(log, &analysis.plan, None);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let f = live::forecast(&analysis.plan, graph, sim, &parsed.record).expect("forecast");
+    live::odds(&analysis.plan, graph, sim, &parsed.record, &f, 2_000, seed).expect("odds")
+}
+
+#[test]
+fn the_odds_draw_only_what_has_not_finished() {
+    let started = "events:\n  - { step: a, started: 2026-12-05T22:00:00Z";
+    // Done at 45 min: the window is already overrun, whatever the draws.
+    let done = odds_of(&format!("{started}, finished: 2026-12-05T22:45:00Z }}\n"), 1);
+    assert_eq!((done.runs, done.forward_fits), (2_000, 0.0));
+    // Running at 35 min: it fits when its drawn time is at most 40 min
+    // (most runs, not all: the worst case is 50).
+    let running = odds_of(&format!("as_of: 2026-12-05T22:35:00Z\n{started} }}\n"), 1);
+    assert!(running.forward_fits > 0.8 && running.forward_fits < 1.0, "{running:?}");
+    // A rollback called at 35 ends at 35 + 5 + 5 + 5 = 50: never in time.
+    assert_eq!((running.rollback_now_fits, running.deadline_ahead), (0.0, 0.0));
+    // Running at 42 min: past the window already.
+    let late = odds_of(&format!("as_of: 2026-12-05T22:42:00Z\n{started} }}\n"), 1);
+    assert_eq!(late.forward_fits, 0.0);
+    // Not started at 0: called now, nothing to undo (0 + 5 + 0 + 5).
+    let ahead = odds_of("as_of: 2026-12-05T22:00:00Z\nevents: []\n", 1);
+    assert_eq!(ahead.rollback_now_fits, 1.0);
+    assert!(ahead.forward_fits > 0.8 && ahead.forward_fits < 1.0, "{ahead:?}");
+    // One seed, one set of figures; another seed, other draws.
+    assert_eq!(odds_of("as_of: 2026-12-05T22:00:00Z\nevents: []\n", 1), ahead);
+    assert_ne!(odds_of("as_of: 2026-12-05T22:00:00Z\nevents: []\n", 2).forward_fits, ahead.forward_fits);
 }

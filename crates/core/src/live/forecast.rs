@@ -15,7 +15,7 @@
 use super::Record;
 use crate::graph::PlanGraph;
 use crate::model::Plan;
-use crate::sim::{CrewScratch, Simulation, timing, walk_deadline};
+use crate::sim::{CrewScratch, Simulation, Timing, timing, walk_deadline};
 
 /// Where a step stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,9 +100,74 @@ impl Forecast {
 /// The forecast of `plan` (simulated as `sim`) from `record`; `None`
 /// without a window.
 pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Record) -> Option<Forecast> {
+    Some(forecast_with(&timing(plan, graph)?, graph, sim, record))
+}
+
+/// The odds from now on: how often, over Monte Carlo runs that draw every
+/// duration still to come (what has finished stays as it happened; a
+/// running step's draw counts from its actual start), the steps finish
+/// inside the window, a rollback called now fits, a rollback can still be
+/// called later (the deadline is at or after now), and each point ahead
+/// fits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Odds {
+    pub runs: u32,
+    pub seed: u64,
+    pub forward_fits: f64,
+    pub rollback_now_fits: f64,
+    pub deadline_ahead: f64,
+    /// Per failure point of the forecast, in its order: the share of runs
+    /// in which a failure of that step can be rolled back in time.
+    pub points: Vec<f64>,
+}
+
+/// How many undos (and steps) the odds may place in all: the runs are cut
+/// to fit, at least one.
+pub const ODDS_WORK: u64 = 30_000_000;
+
+/// [`Odds`] of `forecast` (the forecast of `plan` from `record`) over at
+/// most `runs` runs from `seed`, fewer when each run is big (see
+/// [`ODDS_WORK`]). `None` without a window.
+pub fn odds(
+    plan: &Plan,
+    graph: &PlanGraph,
+    sim: &Simulation,
+    record: &Record,
+    forecast: &Forecast,
+    runs: u32,
+    seed: u64,
+) -> Option<Odds> {
     let t = timing(plan, graph)?;
+    let steps = forecast.steps.len() as u64;
+    // A run schedules the steps, and with crews a rollback per started set.
+    // (A step costs about as much as 64 undos placed: the forecast sorts.)
+    let per_run = if t.crews_limit_rollbacks() { (steps + 2) * (steps + 2) } else { (steps + 2) * 64 };
+    let runs = runs.min((ODDS_WORK / per_run.max(1)).clamp(1, u64::from(u32::MAX)) as u32);
+    let (mut forward, mut now_fits, mut ahead) = (0u32, 0u32, 0u32);
+    let mut fits = vec![0u32; plan.steps.len()];
+    for t in crate::sim::drawn_timings(plan, graph, runs, seed)? {
+        let f = forecast_with(&t, graph, sim, record);
+        forward += u32::from(f.forward_fits);
+        now_fits += u32::from(f.rollback_now.fits && !f.rollback_now.no_way_back);
+        ahead += u32::from(f.deadline.is_some_and(|d| d >= f.now));
+        for p in f.points.iter().filter(|p| p.fits && !p.no_way_back) {
+            fits[p.step] += 1;
+        }
+    }
+    let share = |hits: u32| if runs == 0 { 0.0 } else { f64::from(hits) / f64::from(runs) };
+    Some(Odds {
+        runs,
+        seed,
+        forward_fits: share(forward),
+        rollback_now_fits: share(now_fits),
+        deadline_ahead: share(ahead),
+        points: forecast.points.iter().map(|p| share(fits[p.step])).collect(),
+    })
+}
+
+fn forecast_with(t: &Timing, graph: &PlanGraph, sim: &Simulation, record: &Record) -> Forecast {
     let now = record.now;
-    let n = plan.steps.len();
+    let n = t.takes.len();
     let (mut start, mut finish) = (vec![0.0f64; n], vec![f64::NEG_INFINITY; n]);
     let mut status = vec![Status::Waiting; n];
     for &x in &graph.order {
@@ -206,7 +271,7 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
             PointForecast { step: x, fail, chain, done, margin: t.window - done, fits: done <= t.window, no_way_back }
         })
         .collect();
-    Some(Forecast {
+    Forecast {
         now,
         forward_finish,
         forward_fits: forward_finish <= t.window,
@@ -215,5 +280,5 @@ pub fn forecast(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
         steps,
         points,
         rollback_crews_skipped: t.crews_limit_rollbacks() && !crewed,
-    })
+    }
 }

@@ -12,7 +12,7 @@ mod review;
 
 use std::collections::HashMap;
 
-pub use forecast::{Forecast, PointForecast, RollbackNow, Status, StepForecast, forecast};
+pub use forecast::{Forecast, ODDS_WORK, Odds, PointForecast, RollbackNow, Status, StepForecast, forecast, odds};
 pub use review::review;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};

@@ -20,8 +20,8 @@ mod runbook;
 use crate::graph::PlanGraph;
 use crate::limits::MAX_CREW_WORK;
 use crate::model::{Plan, Window};
-use crew::{Crews, Placed, Scratch};
 pub(crate) use crew::Scratch as CrewScratch;
+use crew::{Crews, Placed, Scratch};
 use leftovers::Trail;
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
@@ -259,7 +259,7 @@ pub(crate) struct Timing {
     pub window: f64,
     /// Who the plan's `crew` limits (`None`: nobody), and what its
     /// rollbacks need: each undo's time, and which steps have one.
-    crews: Option<Crews>,
+    crews: Option<std::rc::Rc<Crews>>,
     undo: Vec<f64>,
     undone: Vec<bool>,
 }
@@ -275,7 +275,7 @@ impl Timing {
 
     /// Whether the crews make some rollback wait for an owner.
     pub fn crews_limit_rollbacks(&self) -> bool {
-        self.crews.as_ref().is_some_and(Crews::limits_rollback)
+        self.crews.as_ref().is_some_and(|c| c.limits_rollback())
     }
 
     /// The rollback chain, with crews, of the started set: every prep step
@@ -289,13 +289,53 @@ impl Timing {
     }
 }
 
+/// The [`Timing`] of each of `runs` Monte Carlo runs of `plan`, for the
+/// live forecast's odds: every duration drawn as section 2's Monte Carlo
+/// draws it, in its fixed order, from stream 0 of `seed` (the forecast
+/// then keeps what has finished as it happened). `None` without a window.
+pub(crate) fn drawn_timings<'a>(
+    plan: &'a Plan,
+    graph: &'a PlanGraph,
+    runs: u32,
+    seed: u64,
+) -> Option<impl Iterator<Item = Timing> + 'a> {
+    let window = plan.window.as_ref()?.length().0 as f64;
+    let model = Model::new(plan, graph, window, Purpose::MonteCarlo);
+    let crews = Crews::new(plan, graph, &model).map(std::rc::Rc::new);
+    let perts: Vec<_> =
+        model.uncertain.iter().filter_map(|&(draw, est)| Some((draw, montecarlo::distribution(est)?))).collect();
+    let mut draws = pert::Draws::new(seed, 0);
+    let mut d = model.likely.clone();
+    Some((0..runs).map(move |_| {
+        for (draw, p) in &perts {
+            d.set(*draw, draws.pert(p));
+        }
+        let mut eval = Eval::default();
+        model.evaluate(&d, &mut eval);
+        Timing {
+            takes: d.fwd.clone(),
+            chain_to: eval.chain_to,
+            prep_chain: eval.prep_chain,
+            scheduled: model.scheduled.clone(),
+            prep: model.prep.clone(),
+            irreversible: model.irreversible.clone(),
+            decide: d.decide,
+            verify: d.verify,
+            window,
+            crews: crews.clone(),
+            undo: d.undo.clone(),
+            undone: model.undone.clone(),
+        }
+    }))
+}
+
 /// [`Timing`] of `plan`; `None` without a window.
 pub(crate) fn timing(plan: &Plan, graph: &PlanGraph) -> Option<Timing> {
     let window = plan.window.as_ref()?.length().0 as f64;
     let mut model = Model::new(plan, graph, window, Purpose::Simulate);
     let mut eval = Eval::default();
     model.evaluate(&model.likely, &mut eval);
-    let crews = Crews::new(plan, graph, &model);
+    let crews = Crews::new(plan, graph, &model).map(std::rc::Rc::new);
     Some(Timing {
         crews,
         undo: std::mem::take(&mut model.likely.undo),

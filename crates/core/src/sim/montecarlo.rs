@@ -264,7 +264,7 @@ impl Role {
 /// ([`Model::evaluate_chains_lanes`]).
 const LANES: usize = 4;
 
-fn distribution(e: Est) -> Option<Pert> {
+pub(super) fn distribution(e: Est) -> Option<Pert> {
     match e {
         Est::Fixed(_) => None,
         Est::Pert { best, likely, worst } => Pert::new(best, likely, worst),
