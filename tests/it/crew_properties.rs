@@ -339,4 +339,27 @@ proptest! {
             prop_assert_eq!(*share, if p.fits { 1.0 } else { 0.0 }, "point {}", point_id(&a, p));
         }
     }
+
+    #[test]
+    fn a_log_as_planned_gives_the_crewed_plans_figures(steps in plan(), owners in owners(), share in 0.0f64..1.2) {
+        let a = analysis(&with_crew(&steps, &owners, &crew_of(&owners), false), 1, 1);
+        let (graph, sim) = (a.graph.as_ref().expect("graph"), a.simulation.as_ref().expect("window"));
+        let cut = (sim.forward_finish * share).floor();
+        let record = crate::live::properties::as_planned(sim, a.plan.steps.len(), cut);
+        let f = retreat_core::live::forecast(&a.plan, graph, sim, &record).expect("forecast");
+        for s in &f.steps {
+            let planned = sim.slots[s.step].expect("scheduled");
+            prop_assert_eq!((s.start, s.finish), (planned.start, planned.finish), "step {}", s.step);
+        }
+        prop_assert_eq!(f.forward_finish, sim.forward_finish);
+        // Every point ahead is the plan's own, its rollback the crews'.
+        for p in &f.points {
+            let planned = sim.points.iter().find(|q| q.step == p.step).expect("a point");
+            prop_assert_eq!((p.fail, p.chain, p.done), (planned.fail, planned.chain, planned.done), "step {}", p.step);
+        }
+        if !f.rollback_now.no_way_back {
+            let set = started_at(sim, cut, true);
+            prop_assert_eq!(f.rollback_now.chain, chain_by_hand(&a, sim, &set));
+        }
+    }
 }

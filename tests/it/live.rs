@@ -288,7 +288,7 @@ fn retreat_review_reads_like_a_post_implementation_review() {
     assert!(html.stdout.starts_with("<!doctype html>") && html.stdout.contains("<h1>Post-implementation review: "));
 }
 
-mod properties {
+pub(crate) mod properties {
     use proptest::prelude::*;
     use retreat_core::graph::PlanGraph;
     use retreat_core::live::{self, Actual, Record, Status};
@@ -297,7 +297,7 @@ mod properties {
 
     /// The plan's own schedule as a log up to `cut` seconds: steps planned
     /// to finish by then done, those planned to start by then running.
-    fn as_planned(sim: &retreat_core::sim::Simulation, n: usize, cut: f64) -> Record {
+    pub(crate) fn as_planned(sim: &retreat_core::sim::Simulation, n: usize, cut: f64) -> Record {
         let steps = (0..n)
             .map(|x| match sim.slots[x] {
                 Some(s) if s.finish <= cut => Actual { started: Some(s.start), finished: Some(s.finish) },

@@ -201,8 +201,17 @@ fn forecast_with(t: &Timing, graph: &PlanGraph, sim: &Simulation, record: &Recor
 
     // The steps by start (ties in list order), with the running maximum of
     // their undo chains: the chain of every "started before" set.
+    // Ties in topological order, as the simulation's start order.
+    let mut rank = vec![0u64; n];
+    for (k, &x) in graph.order.iter().enumerate() {
+        rank[x] = k as u64;
+    }
     let mut by_start = scheduled.clone();
-    crate::order::sort_by_key(&mut by_start, |&x| (crate::order::f64_key(start[x]), x as u64));
+    crate::order::sort_by_key(&mut by_start, |&x| (crate::order::f64_key(start[x]), rank[x]));
+    let mut place = vec![0u32; n];
+    for (k, &x) in by_start.iter().enumerate() {
+        place[x] = k as u32;
+    }
     let mut prefix = Vec::with_capacity(by_start.len());
     let mut running = t.prep_chain;
     for &x in &by_start {
@@ -261,11 +270,12 @@ fn forecast_with(t: &Timing, graph: &PlanGraph, sim: &Simulation, record: &Recor
         .iter()
         .map(|&x| {
             let fail = finish[x];
-            let before = by_start.partition_point(|&y| start[y] < fail);
-            let set = &by_start[..before];
-            // `x` has started before it fails unless it takes no time.
-            let with_x = set.iter().copied().chain((start[x] >= fail).then_some(x));
-            let chain = crew_chain(&mut with_x.into_iter()).unwrap_or_else(|| chain_of(before).max(t.chain_to[x]));
+            // What started before the failure, and `x` with the steps that
+            // start with it and come first (a step that takes no time
+            // fails as it starts), as the simulation counts them.
+            let started = by_start.partition_point(|&y| start[y] < fail).max(place[x] as usize + 1);
+            let set = &by_start[..started];
+            let chain = crew_chain(&mut set.iter().copied()).unwrap_or_else(|| chain_of(started));
             let done = done_at(fail, chain);
             let no_way_back = prep_irreversible || t.irreversible[x] || first_irreversible.is_some_and(|s| s < fail);
             PointForecast { step: x, fail, chain, done, margin: t.window - done, fits: done <= t.window, no_way_back }

@@ -388,8 +388,10 @@ impl Crews {
         }
         s.waiting.clear();
         s.waiting.extend_from_slice(&self.waits_for);
+        // The order is by ready time as in the plan's own schedule (so a
+        // log as planned gives the plan's figures); none starts before now.
         s.ready.clear();
-        s.ready.resize(n, now);
+        s.ready.resize(n, 0.0);
         for x in (0..n).filter(|&x| self.scheduled[x] && fixed[x]) {
             for &y in self.after(x) {
                 s.waiting[y as usize] -= 1;
@@ -402,7 +404,7 @@ impl Crews {
         }
         while let Some(Reverse((ready, x))) = s.forward.pop() {
             let xi = x as usize;
-            let (at, _) = self.take_place(self.step_crew[xi], unkey(ready), takes[xi], x, s);
+            let (at, _) = self.take_place(self.step_crew[xi], max(now, unkey(ready)), takes[xi], x, s);
             (start[xi], finish[xi]) = (at, at + takes[xi]);
             for &y in self.after(xi) {
                 let y = y as usize;
