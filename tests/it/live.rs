@@ -392,3 +392,43 @@ fn the_odds_draw_only_what_has_not_finished() {
     assert_eq!(odds_of("as_of: 2026-12-05T22:00:00Z\nevents: []\n", 1), ahead);
     assert_ne!(odds_of("as_of: 2026-12-05T22:00:00Z\nevents: []\n", 2).forward_fits, ahead.forward_fits);
 }
+
+/// What the log says, without where it says it.
+fn events_of(parsed: &live::ParsedLog) -> Vec<[Option<String>; 6]> {
+    let text = |t: &Option<retreat_core::model::Text>| t.as_ref().map(|t| t.value.clone());
+    let time = |s: &Option<live::Stamp>| s.as_ref().map(|s| (s.at.unix, s.at.offset)).map(|t| format!("{t:?}"));
+    parsed
+        .log
+        .events
+        .iter()
+        .map(|e| {
+            [text(&e.step), text(&e.undo), time(&e.started), time(&e.finished), time(&e.rollback_called), text(&e.note)]
+        })
+        .collect()
+}
+
+#[test]
+fn a_log_written_out_reads_back_as_it_was() {
+    let (plan, hash) = contract_plan();
+    let tricky = format!(
+        "plan_hash: {}\nas_of: 2026-11-28T23:50:00+01:00\nevents:\n  - {{ step: stop-feed, started: 2026-11-28T22:31:00Z, finished: 2026-11-28T22:44:00Z }}\n  - {{ rollback_called: 2026-11-28T22:50:00Z, note: \"ORU: dropped # 3, \\\"all\\\" of them, Zürich 🚑\" }}\n  - {{ undo: stop-feed, started: 2026-11-28T22:52:00Z }}\n",
+        hash.as_deref().expect("hash")
+    );
+    let mut logs = vec![tricky, "events: []\n".to_string()];
+    for f in ["late.yaml", "rolled-back.yaml"] {
+        logs.push(read(&format!("tests/fixtures/live/{f}")));
+    }
+    for text in &logs {
+        let first = live::read(text, &plan, hash.as_deref());
+        assert!(first.diagnostics.is_empty(), "{text}: {:?}", first.diagnostics);
+        let written = live::write(&first.log);
+        let again = live::read(&written, &plan, hash.as_deref());
+        assert!(again.diagnostics.is_empty(), "{written}: {:?}", again.diagnostics);
+        assert_eq!(again.record, first.record, "{written}");
+        assert_eq!(events_of(&again), events_of(&first), "{written}");
+        assert_eq!(live::write(&again.log), written, "writing is stable");
+    }
+    // A value that could not be read is left out; the rest is kept.
+    let bad = live::read("events:\n  - { step: switch, started: soon }\n", &plan, hash.as_deref());
+    assert_eq!(live::write(&bad.log), "events:\n  - { step: switch }\n");
+}

@@ -36,6 +36,7 @@ pub mod synth;
 mod text;
 pub mod units;
 mod yaml;
+pub use yaml::scalar as yaml_scalar;
 
 pub use diagnostic::{Data, Diagnostic, LineCol, LineIndex, Severity, Span, Summary, is_hidden_char, show_invisible};
 pub use lint::{Analysis, MonteCarloRuns, Options, Suppressed, add_monte_carlo, analyze, analyze_bytes, explain_stale};

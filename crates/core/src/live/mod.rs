@@ -9,11 +9,13 @@
 
 mod forecast;
 mod review;
+mod write;
 
 use std::collections::HashMap;
 
 pub use forecast::{Forecast, ODDS_WORK, Odds, PointForecast, RollbackNow, Status, StepForecast, forecast, odds};
 pub use review::review;
+pub use write::write;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 pub use crate::model::{Event, RunLog, Stamp};

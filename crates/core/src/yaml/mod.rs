@@ -8,8 +8,10 @@
 
 mod fast;
 mod tree;
+mod write;
 
 pub(crate) use tree::{NodeId, NodeKind, Resolved, Scalar, Seen, Tree, pairs};
+pub use write::scalar;
 
 /// Reads `src` as one YAML document. Never fails: problems are in `errors`.
 /// Most plans take the fast reader; the rest, and every text with an error,
