@@ -34,6 +34,8 @@ pub enum Command {
     Export(Export),
     Forecast(ForecastArgs),
     Review(ReviewArgs),
+    /// `retreat lsp`: the language server, with lint's severity settings.
+    Lsp(retreat_core::Options),
 }
 
 pub struct ReviewArgs {
@@ -296,6 +298,11 @@ pub const COMMANDS: &[Spec] = &[
         })
     },
     Spec {
+        options: &[SEVERITY],
+        summary: Some("the language server, over stdio, for editors"),
+        ..Spec::new("lsp", lsp)
+    },
+    Spec {
         summary: Some("every rule with its code, name and default severity"),
         ..Spec::new("rules", |r| r.fixed::<0>().map(|_| Command::Rules))
     },
@@ -425,6 +432,18 @@ fn lint(r: &mut Reader) -> Result<Command, Error> {
         }
     }
     Ok(Command::Lint(Lint { files: r.operands()?, format, deny_warnings, options, approved }))
+}
+
+fn lsp(r: &mut Reader) -> Result<Command, Error> {
+    let mut options = Options::default();
+    while let Some(item) = r.next()? {
+        match item {
+            Item::Opt("severity", setting) => options.set_severity(&setting).map_err(Error::Usage)?,
+            item => return Err(r.unhandled(item)),
+        }
+    }
+    r.fixed::<0>()?;
+    Ok(Command::Lsp(options))
 }
 
 fn diff(r: &mut Reader) -> Result<Command, Error> {

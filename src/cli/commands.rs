@@ -33,6 +33,9 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
         Command::Export(args) => return convert::export(&args, out),
         Command::Forecast(args) => return super::forecast::run(&args, out),
         Command::Review(args) => return super::forecast::review(&args, out),
+        Command::Lsp(options) => {
+            super::lsp::serve(options).map_err(|e| Error::Unreadable(format!("the language server stopped: {e}")))?
+        }
     }
     Ok(OK)
 }

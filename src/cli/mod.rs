@@ -16,6 +16,7 @@ mod forecast;
 mod human;
 mod input;
 mod json;
+mod lsp;
 mod montecarlo;
 mod output;
 mod rules;

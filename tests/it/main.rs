@@ -16,6 +16,7 @@ mod import;
 mod import_bad;
 mod import_props;
 mod live;
+mod lsp;
 mod montecarlo;
 mod parse;
 mod properties;
