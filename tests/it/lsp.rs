@@ -217,6 +217,28 @@ fn the_server_shows_what_lint_shows_and_answers_hover_definition_completion() {
     let after = c.diagnostics();
     assert!(!codes(&after).contains(&"G003".to_string()), "{:?}", codes(&after));
 
+    // Inlay hints: when each scheduled step runs, after its id.
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": URI},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 999, "character": 0}}}),
+    );
+    let labels: Vec<&str> = hints["result"].as_array().unwrap().iter().map(|h| h["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"22:30–22:45"), "{labels:?}");
+
+    // The C005 fix puts the plan's hash into the approval: C005 goes.
+    let c005 = after.iter().find(|d| d["code"] == "C005").expect("the contract example's placeholder hash");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": c005["range"], "context": {"diagnostics": [c005]}}),
+    );
+    let approved = apply(&fixed, &actions["result"][0]["edit"]["changes"][URI][0]);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": approved}]}),
+    );
+    assert!(!codes(&c.diagnostics()).contains(&"C005".to_string()), "{approved}");
+
     // Document symbols: the steps.
     let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
     assert_eq!(symbols["result"].as_array().unwrap().len(), 10, "{symbols}");

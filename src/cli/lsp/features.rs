@@ -18,6 +18,7 @@ pub fn capabilities() -> Value {
         "completionProvider": {"triggerCharacters": ["[", ",", " "]},
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
         "documentSymbolProvider": true,
+        "inlayHintProvider": true,
     })
 }
 
@@ -150,7 +151,8 @@ pub fn completion(doc: &Doc, _at: usize) -> Value {
 }
 
 /// The quick fixes of the findings that meet `[start, end]`: remove a
-/// redundant `after` entry (G003), add an `undo` skeleton (R001).
+/// redundant `after` entry (G003), add an `undo` skeleton (R001), put the
+/// plan's hash into a stale approval (C005).
 pub fn code_actions(doc: &Doc, uri: &str, start: usize, end: usize) -> Value {
     let Some(a) = &doc.analysis else { return json!([]) };
     let lines = Lines::new(&doc.text);
@@ -165,6 +167,7 @@ pub fn code_actions(doc: &Doc, uri: &str, start: usize, end: usize) -> Value {
             "G003" => {
                 remove_entry(&doc.text, s, e).map(|(s, e)| ("Remove the redundant `after` entry", s, e, String::new()))
             }
+            "C005" => a.hash.clone().map(|hash| ("Approve this version: put its hash in the approval", s, e, hash)),
             "R001" => d
                 .step
                 .as_deref()
@@ -227,4 +230,22 @@ pub fn symbols(doc: &Doc) -> Value {
         })
         .collect();
     json!(symbols)
+}
+
+/// After each scheduled step's id, when it runs.
+pub fn inlay_hints(doc: &Doc) -> Value {
+    let (Some(a), lines) = (&doc.analysis, Lines::new(&doc.text)) else { return json!([]) };
+    let Some(sim) = &a.simulation else { return json!([]) };
+    let hints: Vec<Value> = a
+        .plan
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(x, s)| {
+            let slot = sim.slots.get(x).copied().flatten()?;
+            let label = format!("{}–{}", sim.clock(slot.start), sim.clock(slot.finish));
+            Some(json!({"position": lines.position(s.id.span.end as usize), "label": label, "paddingLeft": true}))
+        })
+        .collect();
+    json!(hints)
 }

@@ -7,7 +7,7 @@
 //! - `text.rs`: byte offsets to LSP positions (UTF-16 code units) and back,
 //!   and edits applied to a document;
 //! - `features.rs`: diagnostics, hover, definition, references, completion,
-//!   code actions, document symbols, each from an [`Analysis`].
+//!   code actions, document symbols, inlay hints, each from an [`Analysis`].
 //!
 //! Documents are synced in full; a change that carries a range is applied
 //! too, and one whose range lies outside the text is refused with an error
@@ -129,7 +129,8 @@ impl Server {
                 | r::References::METHOD
                 | r::Completion::METHOD
                 | r::CodeActionRequest::METHOD
-                | r::DocumentSymbolRequest::METHOD => failure(id, ErrorCode::InvalidParams, "the document is not open"),
+                | r::DocumentSymbolRequest::METHOD
+                | r::InlayHintRequest::METHOD => failure(id, ErrorCode::InvalidParams, "the document is not open"),
                 _ => failure(id, ErrorCode::MethodNotFound, &format!("`{method}` is not served")),
             };
         };
@@ -144,6 +145,7 @@ impl Server {
                 range.map(|(s, e)| features::code_actions(doc, &uri, s, e))
             }
             r::DocumentSymbolRequest::METHOD => Some(features::symbols(doc)),
+            r::InlayHintRequest::METHOD => Some(features::inlay_hints(doc)),
             _ => return failure(id, ErrorCode::MethodNotFound, &format!("`{method}` is not served")),
         };
         match answer {
