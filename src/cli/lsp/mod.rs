@@ -97,7 +97,7 @@ impl Server {
                 self.docs.insert(uri.clone(), Doc { text, analysis });
             }
             n::DidChangeTextDocument::METHOD => {
-                let Some(doc) = self.docs.get_mut(&uri) else { return Vec::new() };
+                let Some(doc) = self.docs.get(&uri) else { return Vec::new() };
                 let changes = note.params.get("contentChanges").and_then(Value::as_array).cloned().unwrap_or_default();
                 let mut next = doc.text.clone();
                 for change in &changes {
@@ -106,8 +106,8 @@ impl Server {
                         Err(why) => return vec![show_error(&format!("retreat: a change to {uri} was refused: {why}"))],
                     }
                 }
-                let analysis = (next.len() <= MAX_DOCUMENT).then(|| retreat_core::analyze(&next, &self.options));
-                *doc = Doc { text: next, analysis };
+                let analysis = self.analyse(&next);
+                self.docs.insert(uri.clone(), Doc { text: next, analysis });
             }
             n::DidCloseTextDocument::METHOD => {
                 self.docs.remove(&uri);

@@ -223,10 +223,10 @@ fn forecast_with(t: &Timing, graph: &PlanGraph, sim: &Simulation, record: &Recor
         crate::order::sort_by_key(&mut ahead, |&x| (crate::order::f64_key(finish[x]), x as u64));
         ahead
     };
-    // With crews, each started set's chain is its own schedule: the
-    // deadline's (one per count started) and the points' (one each) add
-    // up to at most this many undos placed.
-    let sets = (ahead.len() + by_start.len() + 2) as u64;
+    // With crews, each started set's chain is its own schedule, one per
+    // count started (the deadline's and the points' sets are all such
+    // prefixes), and one for a rollback now: at most this many undos placed.
+    let sets = (by_start.len() + 2) as u64;
     let work = sets.saturating_mul((by_start.len() + t.prep.len()) as u64);
     let crewed = t.crews_limit_rollbacks() && work <= crate::limits::MAX_CREW_WORK;
     let mut scratch = CrewScratch::default();
@@ -274,8 +274,7 @@ fn forecast_with(t: &Timing, graph: &PlanGraph, sim: &Simulation, record: &Recor
             // start with it and come first (a step that takes no time
             // fails as it starts), as the simulation counts them.
             let started = by_start.partition_point(|&y| start[y] < fail).max(place[x] as usize + 1);
-            let set = &by_start[..started];
-            let chain = crew_chain(&mut set.iter().copied()).unwrap_or_else(|| chain_of(started));
+            let chain = chain_of(started);
             let done = done_at(fail, chain);
             let no_way_back = prep_irreversible || t.irreversible[x] || first_irreversible.is_some_and(|s| s < fail);
             PointForecast { step: x, fail, chain, done, margin: t.window - done, fits: done <= t.window, no_way_back }
