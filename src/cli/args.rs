@@ -29,13 +29,23 @@ pub enum Command {
     Explain {
         code: String,
     },
-    Rules,
     Import(Import),
     Export(Export),
     Forecast(ForecastArgs),
     Review(ReviewArgs),
-    /// `retreat lsp`: the language server, with lint's severity settings.
-    Lsp(retreat_core::Options),
+    /// `retreat lsp`: the language server, with lint's settings.
+    Lsp(LspArgs),
+    /// `retreat rules`, as a list or (`markdown`) as the rules' docs page.
+    Rules {
+        markdown: bool,
+    },
+}
+
+pub struct LspArgs {
+    /// The `--severity` settings, over those of `retreat.toml`.
+    pub options: Options,
+    /// `--config`: the settings file, instead of the one found.
+    pub config: Option<String>,
 }
 
 pub struct ReviewArgs {
@@ -83,6 +93,8 @@ pub struct Lint {
     pub options: Options,
     /// `--approved`: the approved version, a file or a link.
     pub approved: Option<String>,
+    /// `--config`: the settings file, instead of the `retreat.toml` found.
+    pub config: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -194,6 +206,8 @@ impl Spec {
 const FORMAT_LINT: Opt = Opt::new("format", "human|json|sarif").short('f');
 const DENY: Opt = Opt::new("deny", "warnings");
 const SEVERITY: Opt = Opt::new("severity", "CODE=LEVEL").short('s').repeats();
+const CONFIG: Opt = Opt::new("config", "FILE").note("the settings, instead of the nearest retreat.toml");
+const FORMAT_RULES: Opt = Opt::new("format", "text|markdown").short('f');
 const APPROVED: Opt = Opt::new("approved", "FILE|LINK").note("what changed since that approved version");
 const FORMAT_HUMAN_JSON: Opt = Opt::new("format", "human|json").short('f');
 const RUNS: Opt = Opt::new("runs", "N");
@@ -213,7 +227,7 @@ const NOW: Opt = Opt::new("now", "TIME").note("instead of the log's `as_of`");
 pub const COMMANDS: &[Spec] = &[
     Spec {
         operands: "FILE...",
-        options: &[FORMAT_LINT, DENY, SEVERITY, APPROVED],
+        options: &[FORMAT_LINT, DENY, SEVERITY, CONFIG, APPROVED],
         needs: "at least one FILE",
         help: true,
         ..Spec::new("lint", lint)
@@ -298,13 +312,14 @@ pub const COMMANDS: &[Spec] = &[
         })
     },
     Spec {
-        options: &[SEVERITY],
+        options: &[SEVERITY, CONFIG],
         summary: Some("the language server, over stdio, for editors"),
         ..Spec::new("lsp", lsp)
     },
     Spec {
+        options: &[FORMAT_RULES],
         summary: Some("every rule with its code, name and default severity"),
-        ..Spec::new("rules", |r| r.fixed::<0>().map(|_| Command::Rules))
+        ..Spec::new("rules", rules)
     },
 ];
 
@@ -411,10 +426,12 @@ fn lint(r: &mut Reader) -> Result<Command, Error> {
     let mut deny_warnings = false;
     let mut options = Options::default();
     let mut approved = None;
+    let mut config = None;
     while let Some(item) = r.next()? {
         match item {
             Item::Help => return Ok(Command::Usage),
             Item::Opt("approved", source) => approved = Some(source),
+            Item::Opt("config", file) => config = Some(file),
             Item::Opt("format", v) => {
                 format = match v.as_str() {
                     "human" => LintFormat::Human,
@@ -431,19 +448,39 @@ fn lint(r: &mut Reader) -> Result<Command, Error> {
             item => return Err(r.unhandled(item)),
         }
     }
-    Ok(Command::Lint(Lint { files: r.operands()?, format, deny_warnings, options, approved }))
+    Ok(Command::Lint(Lint { files: r.operands()?, format, deny_warnings, options, approved, config }))
 }
 
 fn lsp(r: &mut Reader) -> Result<Command, Error> {
     let mut options = Options::default();
+    let mut config = None;
     while let Some(item) = r.next()? {
         match item {
             Item::Opt("severity", setting) => options.set_severity(&setting).map_err(Error::Usage)?,
+            Item::Opt("config", file) => config = Some(file),
             item => return Err(r.unhandled(item)),
         }
     }
     r.fixed::<0>()?;
-    Ok(Command::Lsp(options))
+    Ok(Command::Lsp(LspArgs { options, config }))
+}
+
+fn rules(r: &mut Reader) -> Result<Command, Error> {
+    let mut markdown = false;
+    while let Some(item) = r.next()? {
+        match item {
+            Item::Opt("format", v) => {
+                markdown = match v.as_str() {
+                    "text" => false,
+                    "markdown" => true,
+                    other => return Err(Error::Usage(format!("unknown format `{other}`; use text or markdown"))),
+                }
+            }
+            item => return Err(r.unhandled(item)),
+        }
+    }
+    r.fixed::<0>()?;
+    Ok(Command::Rules { markdown })
 }
 
 fn diff(r: &mut Reader) -> Result<Command, Error> {

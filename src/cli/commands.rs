@@ -9,7 +9,7 @@ use super::error::{Error, FINDINGS, OK, TROUBLE};
 use super::input::{Linted, load_plan, read};
 use super::montecarlo::{self, Runs};
 use super::output::{Output, text_into, warn};
-use super::{convert, diff, human, json, rules as rule_text, sarif, simulate, usage};
+use super::{config, convert, diff, human, json, rules as rule_text, sarif, simulate, usage};
 
 /// Runs `command`, writing on `out`; returns the exit status.
 pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
@@ -28,13 +28,14 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
                 .ok_or_else(|| Error::Usage(format!("`{code}` is no rule; `retreat rules` lists them")))?;
             out.write(&rule_text::explain(rule))?;
         }
-        Command::Rules => out.write(&rule_text::list())?,
+        Command::Rules { markdown: false } => out.write(&rule_text::list())?,
+        Command::Rules { markdown: true } => out.write(&rule_text::markdown())?,
         Command::Import(args) => convert::import(&args, out)?,
         Command::Export(args) => return convert::export(&args, out),
         Command::Forecast(args) => return super::forecast::run(&args, out),
         Command::Review(args) => return super::forecast::review(&args, out),
-        Command::Lsp(options) => {
-            super::lsp::serve(options).map_err(|e| Error::Unreadable(format!("the language server stopped: {e}")))?
+        Command::Lsp(args) => {
+            super::lsp::serve(args).map_err(|e| Error::Unreadable(format!("the language server stopped: {e}")))?
         }
     }
     Ok(OK)
@@ -43,8 +44,10 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
 /// Lints every file, even after one cannot be read: each unreadable file is
 /// told on standard error, and the status is then 2.
 fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
+    let here = std::env::current_dir().unwrap_or_default();
+    let options = config::load(lint.config.as_deref(), &here, &lint.options)?.options;
     let approved = match &lint.approved {
-        Some(source) => Some(analyze_bytes(&load_plan(source)?, &lint.options).1),
+        Some(source) => Some(analyze_bytes(&load_plan(source)?, &options).1),
         None => None,
     };
     let mut unreadable = false;
@@ -52,7 +55,7 @@ fn lint(lint: Lint, out: &mut Output) -> Result<u8, Error> {
     for path in lint.files {
         match read(&path) {
             Ok(bytes) => {
-                let (text, mut analysis) = analyze_bytes(&bytes, &lint.options);
+                let (text, mut analysis) = analyze_bytes(&bytes, &options);
                 if let Some(approved) = &approved {
                     retreat_core::explain_stale(&mut analysis, approved);
                 }

@@ -4,10 +4,12 @@
 //! `json.rs`, `sarif.rs`, `simulate.rs`, `diff.rs`, `rules.rs`); Monte Carlo
 //! runs on every core (`montecarlo.rs`). `import` and `export` are
 //! `convert.rs`, which reads what `import` is given through `files.rs`;
-//! `forecast` (the live board from a run log) is `forecast.rs`.
+//! `forecast` (the live board from a run log) is `forecast.rs`; `lsp/` is
+//! the language server; `config.rs` reads `retreat.toml` for lint and lsp.
 
 mod args;
 mod commands;
+mod config;
 mod convert;
 mod diff;
 mod error;

@@ -1,6 +1,7 @@
 //! The `retreat` command: exit codes, the contract's JSON, SARIF, and the
 //! rule docs commands.
 
+use crate::support;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
@@ -271,6 +272,7 @@ fn samples(value: &str) -> Vec<&str> {
         "STEP" => "switch",
         "LOG" => "no/such/log.yaml",
         "TIME" => "2026-11-28T23:00:00Z",
+        "FILE" => "docs/retreat.example.toml",
         other => panic!("the usage text shows a value `{other}`: add an example of it here"),
     };
     vec![sample]
@@ -309,6 +311,10 @@ fn the_usage_text_lists_exactly_what_the_parser_reads() {
                     // Taken: the arguments are read in full, then the plans.
                     for sample in samples(value) {
                         let (run, args) = run_with(&flag, sample);
+                        if command.name == "rules" {
+                            assert_eq!(run.status, 0, "{args}: {}", run.stderr);
+                            continue;
+                        }
                         if command.operands.is_empty() {
                             // `lsp`: taken, then the server stops as stdin is closed.
                             assert!(run.stderr.contains("the language server stopped"), "{args}: {}", run.stderr);
@@ -396,4 +402,50 @@ fn a_closed_pipe_ends_the_output_quietly_with_the_usual_status() {
     // An unreadable file is still told, and still makes the status 2.
     let (status, stderr) = with_output_closed_early(&["lint", path, "no/such/plan.yaml"]);
     assert_eq!((status, stderr.as_str()), (2, "retreat: cannot read `no/such/plan.yaml`: no such file\n"));
+}
+
+#[test]
+fn lint_reads_retreat_toml_and_the_command_line_wins() {
+    let plan = include_str!("../fixtures/rules/C010/fires.yaml");
+    let settings = "[severity]\nC010 = \"error\"\nC009 = \"off\"\n";
+    let file = support::TempFile::new("retreat.toml", settings.as_bytes());
+    std::fs::write(file.dir.join("plan.yaml"), plan).expect("plan");
+    let codes = |run: &support::Run| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["code"].as_str().unwrap().into(), d["severity"].as_str().unwrap().into()))
+            .collect()
+    };
+    // Found in the working directory: C010 is an error now, C009 is off.
+    let found = support::retreat(&["lint", "plan.yaml", "--format", "json"], Some(&file.dir), None);
+    assert_eq!(found.status, 1, "{}", found.stderr);
+    assert!(codes(&found).contains(&("C010".into(), "error".into())), "{:?}", codes(&found));
+    assert!(!codes(&found).iter().any(|(c, _)| c == "C009"), "{:?}", codes(&found));
+    // `--severity` over the file.
+    let flag = support::retreat(&["lint", "plan.yaml", "-f", "json", "-s", "C010=info"], Some(&file.dir), None);
+    assert!(codes(&flag).contains(&("C010".into(), "info".into())), "{:?}", codes(&flag));
+    // `--config` names another file; a bad one stops lint with its place.
+    let bad = support::TempFile::new("strict.toml", b"[severity]\nC010 = \"loud\"\n");
+    let run = support::retreat(&["lint", "plan.yaml", "--config", bad.path_str()], Some(&file.dir), None);
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("strict.toml:2:1: `loud` is no severity"), "{}", run.stderr);
+    let typo = support::TempFile::new("retreat.toml", b"[severty]\n");
+    let run = support::retreat(&["lint", "plan.yaml", "--config", typo.path_str()], Some(&file.dir), None);
+    assert!(run.status == 2 && run.stderr.contains("retreat.toml:1:"), "{}", run.stderr);
+}
+
+#[test]
+fn docs_rules_md_is_every_rules_docs() {
+    let run = support::retreat(&["rules", "--format", "markdown"], None, None);
+    let written = std::fs::read_to_string(support::root().join("docs/rules.md")).expect("docs/rules.md");
+    assert!(
+        written == run.stdout,
+        "docs/rules.md is not the registry's: run `cargo run -q -- rules --format markdown > docs/rules.md`"
+    );
+    for rule in retreat_core::RULES {
+        assert!(written.contains(&format!("\n## {} {}\n", rule.code, rule.name)), "{}", rule.code);
+    }
 }

@@ -17,6 +17,11 @@ struct Client {
 
 impl Client {
     fn start(args: &[&str]) -> Client {
+        Client::start_in(args, Value::Null)
+    }
+
+    /// A server for the workspace at `root` (a `file://` URI, or null).
+    fn start_in(args: &[&str], root: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_retreat"))
             .arg("lsp")
             .args(args)
@@ -54,7 +59,7 @@ impl Client {
             }
         });
         let mut client = Client { child, stdin, from, next: 1 };
-        let init = client.request("initialize", json!({"capabilities": {}, "processId": null, "rootUri": null}));
+        let init = client.request("initialize", json!({"capabilities": {}, "processId": null, "rootUri": root}));
         assert_eq!(init["result"]["capabilities"]["hoverProvider"], true, "{init}");
         client.notify("initialized", json!({}));
         client
@@ -63,6 +68,17 @@ impl Client {
     fn send(&mut self, message: Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// Several messages in one write, as a fast typist's editor sends them.
+    fn send_all(&mut self, messages: &[Value]) {
+        let mut all = String::new();
+        for m in messages {
+            let body = m.to_string();
+            all.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        }
+        self.stdin.write_all(all.as_bytes()).expect("write");
         self.stdin.flush().expect("flush");
     }
 
@@ -301,6 +317,128 @@ fn bad_input_gets_an_error_and_the_server_keeps_serving() {
         json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": plan()}]}),
     );
     assert!(!c.diagnostics().is_empty());
+    c.stop();
+}
+
+/// `text` with the quick fix titled with `title` of the first finding of
+/// `code` applied.
+fn fixed_by(c: &mut Client, text: &str, diags: &[Value], code: &str, title: &str) -> String {
+    let d = diags.iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("{code} in {:?}", codes(diags)));
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let fix = actions["result"].as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().contains(title));
+    apply(text, &fix.unwrap_or_else(|| panic!("`{title}` in {actions}"))["edit"]["changes"][URI][0])
+}
+
+fn change(c: &mut Client, version: u32, text: &str) -> Vec<Value> {
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+    );
+    c.diagnostics()
+}
+
+#[test]
+fn the_irreversible_and_crew_fixes_leave_plans_lint_clean_of_their_finding() {
+    let mut c = Client::start(&[]);
+    // R001's second fix: `irreversible`, with a reason to fill in.
+    let text =
+        plan().replace("    undo: { do: Resume the inbound HL7 feed, takes: 5m, sets: { hl7-feed: flowing } }\n", "");
+    let diags = c.open(&text);
+    let fixed = fixed_by(&mut c, &text, &diags, "R001", "irreversible");
+    assert!(fixed.contains("    irreversible: Write why this step cannot be undone\n"), "{fixed}");
+    assert!(!codes(&change(&mut c, 2, &fixed)).contains(&"R001".to_string()), "{fixed}");
+    // C010 without a `crew`: one is declared above `steps:`.
+    let text = include_str!("../fixtures/rules/C010/fires.yaml").to_string();
+    let diags = change(&mut c, 3, &text);
+    let fixed = fixed_by(&mut c, &text, &diags, "C010", "crew");
+    assert!(fixed.contains("crew: {DBA on call: 2}\nsteps:"), "{fixed}");
+    assert!(!codes(&change(&mut c, 4, &fixed)).contains(&"C010".to_string()), "{fixed}");
+    // With a `crew` that leaves the owner out: the entry joins it.
+    let text = text.replace("steps:\n", "crew: {Lab systems manager: 1}\nsteps:\n");
+    let diags = change(&mut c, 5, &text);
+    let fixed = fixed_by(&mut c, &text, &diags, "C010", "crew");
+    assert!(fixed.contains("crew: {Lab systems manager: 1, DBA on call: 2}\n"), "{fixed}");
+    assert!(!codes(&change(&mut c, 6, &fixed)).contains(&"C010".to_string()), "{fixed}");
+    // Written as a block, the entry is a line below the last one.
+    let text = text.replace("crew: {Lab systems manager: 1}\n", "crew:\n  Lab systems manager: 1\n");
+    let diags = change(&mut c, 7, &text);
+    let fixed = fixed_by(&mut c, &text, &diags, "C010", "crew");
+    assert!(fixed.contains("crew:\n  Lab systems manager: 1\n  DBA on call: 2\nsteps:"), "{fixed}");
+    assert!(!codes(&change(&mut c, 8, &fixed)).contains(&"C010".to_string()), "{fixed}");
+    c.stop();
+}
+
+#[test]
+fn field_names_complete_where_a_key_is_written() {
+    let mut c = Client::start(&[]);
+    let text = plan();
+    c.open(&text);
+    let labels = |c: &mut Client, line: u32, ch: u32| -> Vec<String> {
+        let r = c.request("textDocument/completion", at(line, ch));
+        r["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    // In a step (under `- id: ...`), the step's fields.
+    let (l, _) = find(&text, "    undo: { do: Resume the inbound HL7 feed");
+    let step = labels(&mut c, l, 4);
+    assert!(step.contains(&"takes".into()) && step.contains(&"irreversible".into()), "{step:?}");
+    assert!(!step.contains(&"window".into()), "{step:?}");
+    // At the top level, the plan's fields.
+    let (l, _) = find(&text, "steps:");
+    let top = labels(&mut c, l, 0);
+    assert!(top.contains(&"window".into()) && top.contains(&"crew".into()), "{top:?}");
+    // After a key's colon: values (the step ids), not fields.
+    let (l, col) = find(&text, "after: [smoke");
+    let value = labels(&mut c, l, col + 8);
+    assert!(value.contains(&"smoke".into()) && !value.contains(&"takes".into()), "{value:?}");
+    // In a block `undo:` under a step, the undo's fields.
+    let block = text.replacen(
+        "    undo: { do: Resume the inbound HL7 feed, takes: 5m, sets: { hl7-feed: flowing } }\n",
+        "    undo:\n      do: Resume the inbound HL7 feed\n      \n",
+        1,
+    );
+    assert_ne!(block, text);
+    change(&mut c, 2, &block);
+    let (l, _) = find(&block, "      do: Resume the inbound HL7 feed\n");
+    let fields = labels(&mut c, l + 1, 6);
+    assert!(fields.contains(&"needs".into()) && !fields.contains(&"phase".into()), "{fields:?}");
+    c.stop();
+}
+
+#[test]
+fn retreat_toml_sets_severities_and_links_codes_to_their_docs_and_typing_is_debounced() {
+    let settings = "docs-url = \"https://example.org/rules.md\"\n\n[severity]\nG003 = \"off\"\n";
+    let dir = crate::support::TempFile::new("retreat.toml", settings.as_bytes());
+    let root = format!("file://{}", dir.dir.display());
+    let mut c = Client::start_in(&[], json!(root));
+    let diags = c.open(&plan());
+    assert!(!codes(&diags).contains(&"G003".to_string()), "the file's severity applies: {:?}", codes(&diags));
+    let r = diags.iter().find(|d| d["code"] == "C005").expect("C005");
+    assert_eq!(r["codeDescription"]["href"], "https://example.org/rules.md#c005-stale-approval", "{r}");
+    // Three changes in one burst: the server analyses the last one only.
+    let with_g001 = plan().replace("after: [smoke, go-no-go]", "after: [smoke, nowhere]");
+    let without_undo =
+        plan().replace("    undo: { do: Resume the inbound HL7 feed, takes: 5m, sets: { hl7-feed: flowing } }\n", "");
+    let changes: Vec<Value> = [with_g001.as_str(), &plan(), &without_undo]
+        .iter()
+        .enumerate()
+        .map(|(v, t)| {
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                   "params": {"textDocument": {"uri": URI, "version": v + 2}, "contentChanges": [{"text": t}]}})
+        })
+        .collect();
+    c.send_all(&changes);
+    let first = codes(&c.diagnostics());
+    assert!(first.contains(&"R001".to_string()) && !first.contains(&"G001".to_string()), "{first:?}");
+    c.stop();
+    // A bad file: the editor is told where, and the server still serves.
+    let bad = crate::support::TempFile::new("retreat.toml", b"[severity]\nR999 = \"off\"\n");
+    let mut c = Client::start_in(&[], json!(format!("file://{}", bad.dir.display())));
+    let said = c.notification("window/showMessage");
+    assert!(said["message"].as_str().unwrap().contains("retreat.toml:2:1: `R999` is no rule"), "{said}");
+    assert!(!c.open(&plan()).is_empty());
     c.stop();
 }
 

@@ -85,6 +85,14 @@ pub enum Data {
         /// The plan's hash now.
         current: String,
     },
+    /// C010: an owner who runs more steps at once than one.
+    DoubleBooked {
+        /// The owner, as the steps name it.
+        owner: String,
+        /// The most of its steps that run at the same moment: the crew
+        /// count that would cover them.
+        peak: u32,
+    },
 }
 
 /// Puts diagnostics in source order, then by code; equal ones keep their order.

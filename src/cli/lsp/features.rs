@@ -1,11 +1,12 @@
 //! What the server answers, each from the document's [`Analysis`]: plain
 //! JSON in the protocol's shapes.
 
-use retreat_core::Severity;
+use retreat_core::format::{Field, Fields, PLAN_FIELDS, Type};
 use retreat_core::model::{Plan, Text};
-use retreat_core::rules;
+use retreat_core::{Data, Severity, rules, yaml_scalar};
 use serde_json::{Value, json};
 
+use super::super::config::rule_link;
 use super::Doc;
 use super::text::Lines;
 
@@ -22,8 +23,9 @@ pub fn capabilities() -> Value {
     })
 }
 
-/// The findings of `retreat lint`, at the same places.
-pub fn diagnostics(doc: &Doc) -> Vec<Value> {
+/// The findings of `retreat lint`, at the same places; each code links to
+/// its rule's docs when `docs_url` says where they are.
+pub fn diagnostics(doc: &Doc, docs_url: Option<&str>) -> Vec<Value> {
     let lines = Lines::new(&doc.text);
     let Some(analysis) = &doc.analysis else {
         let message = format!("the document is over {} MB: retreat does not analyse it", super::MAX_DOCUMENT >> 20);
@@ -42,8 +44,12 @@ pub fn diagnostics(doc: &Doc) -> Vec<Value> {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
             };
-            json!({"range": lines.range(d.span.start as usize, d.span.end as usize), "severity": severity,
-                   "code": d.code, "source": "retreat", "message": message})
+            let mut diagnostic = json!({"range": lines.range(d.span.start as usize, d.span.end as usize),
+                   "severity": severity, "code": d.code, "source": "retreat", "message": message});
+            if let Some(href) = docs_url.and_then(|url| rule_link(url, d.code)) {
+                diagnostic["codeDescription"] = json!({ "href": href });
+            }
+            diagnostic
         })
         .collect()
 }
@@ -133,7 +139,16 @@ pub fn references(doc: &Doc, uri: &str, at: usize) -> Value {
     json!(found)
 }
 
-pub fn completion(doc: &Doc, _at: usize) -> Value {
+/// Where a key is being written, the fields of the mapping it goes in;
+/// elsewhere, step ids, kinds and phases.
+pub fn completion(doc: &Doc, at: usize) -> Value {
+    if let Some(fields) = fields_at(&doc.text, at) {
+        let items: Vec<Value> = fields
+            .iter()
+            .map(|f| json!({"label": f.name, "kind": 10, "detail": f.about, "insertText": format!("{}: ", f.name)}))
+            .collect();
+        return json!(items);
+    }
     let mut items: Vec<Value> = Vec::new();
     if let Some(a) = &doc.analysis {
         for s in &a.plan.steps {
@@ -150,33 +165,134 @@ pub fn completion(doc: &Doc, _at: usize) -> Value {
     json!(items)
 }
 
+/// One line of a block-style YAML text, as far as keys go.
+struct KeyLine<'t> {
+    /// Column of the line's first character (the `-` of a list item).
+    indent: usize,
+    /// Column of its key.
+    key_col: usize,
+    dash: bool,
+    key: Option<&'t str>,
+}
+
+fn key_line(line: &str) -> KeyLine<'_> {
+    let t = line.trim_start_matches(' ');
+    let indent = line.len() - t.len();
+    let (dash, rest) = match t.strip_prefix('-').filter(|r| r.is_empty() || r.starts_with(' ')) {
+        Some(r) => (true, r.trim_start_matches(' ')),
+        None => (false, t),
+    };
+    let key_col = line.len() - rest.len();
+    let key = rest.split_once(':').map(|(k, _)| k).filter(|k| !k.is_empty() && k.chars().all(is_id_char));
+    KeyLine { indent, key_col, dash, key }
+}
+
+/// The fields that fit where the cursor at `at` writes a key: the line so
+/// far is indentation, maybe `- `, and part of a word. The mapping is found
+/// by indentation, from the keys above it, and its fields from the format's
+/// own tables (the ones the parser and the schema use).
+fn fields_at(text: &str, at: usize) -> Option<Vec<Field>> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let here = key_line(&text[line_start..at]);
+    let head = &text[line_start..at];
+    if head.contains(':') || !head[here.key_col..].chars().all(is_id_char) {
+        return None;
+    }
+    // Walk up: `path` gets each enclosing key, innermost first.
+    let mut path: Vec<&str> = Vec::new();
+    let (mut col, mut list) = (here.key_col, here.dash.then_some(here.indent));
+    for line in text[..line_start].lines().rev() {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let l = key_line(line);
+        match list {
+            // In a list item: the list's key is the first key line at or
+            // left of the dashes (YAML allows `steps:` then `- id:` below it).
+            Some(dashes) => {
+                if !l.dash && l.indent <= dashes {
+                    path.push(l.key?);
+                    (col, list) = (l.indent, None);
+                } else if l.indent < dashes {
+                    return None;
+                }
+            }
+            None => {
+                if l.dash && l.key_col == col {
+                    list = Some(l.indent);
+                } else if l.dash && l.key_col < col {
+                    path.push(l.key?);
+                    (col, list) = (l.key_col, Some(l.indent));
+                } else if !l.dash && l.indent < col {
+                    path.push(l.key?);
+                    col = l.indent;
+                }
+            }
+        }
+        if col == 0 && list.is_none() {
+            break;
+        }
+    }
+    if col != 0 || list.is_some() {
+        return None;
+    }
+    let mut fields: &dyn Fields = PLAN_FIELDS;
+    for key in path.iter().rev() {
+        fields = match fields.find(key)?.ty {
+            Type::Object(f) | Type::ListOf(f) | Type::TextOr(f) => f,
+            _ => return None,
+        };
+    }
+    Some(fields.fields())
+}
+
 /// The quick fixes of the findings that meet `[start, end]`: remove a
-/// redundant `after` entry (G003), add an `undo` skeleton (R001), put the
-/// plan's hash into a stale approval (C005).
-pub fn code_actions(doc: &Doc, uri: &str, start: usize, end: usize) -> Value {
+/// redundant `after` entry (G003), add an `undo` skeleton or mark the step
+/// `irreversible` (R001), put the plan's hash into a stale approval (C005),
+/// declare the owner's crew (C010).
+pub fn code_actions(doc: &Doc, uri: &str, start: usize, end: usize, docs_url: Option<&str>) -> Value {
     let Some(a) = &doc.analysis else { return json!([]) };
     let lines = Lines::new(&doc.text);
-    let diags = diagnostics(doc);
+    let diags = diagnostics(doc, docs_url);
     let mut actions = Vec::new();
     for (k, d) in a.diagnostics.iter().enumerate() {
         let (s, e) = (d.span.start as usize, d.span.end as usize);
         if e < start || s > end {
             continue;
         }
-        let edit = match d.code {
-            "G003" => {
-                remove_entry(&doc.text, s, e).map(|(s, e)| ("Remove the redundant `after` entry", s, e, String::new()))
-            }
-            "C005" => a.hash.clone().map(|hash| ("Approve this version: put its hash in the approval", s, e, hash)),
-            "R001" => d
-                .step
-                .as_deref()
-                .and_then(|id| step_named(&a.plan, id))
-                .and_then(|(_, step)| undo_skeleton(&doc.text, &step.id))
-                .map(|(at, text)| ("Add an `undo` to fill in", at, at, text)),
-            _ => None,
+        let step_id = || d.step.as_deref().and_then(|id| step_named(&a.plan, id)).map(|(_, step)| &step.id);
+        let edits = match d.code {
+            "G003" => remove_entry(&doc.text, s, e)
+                .map(|(s, e)| ("Remove the redundant `after` entry", s, e, String::new()))
+                .into_iter()
+                .collect(),
+            "C005" => a
+                .hash
+                .clone()
+                .map(|hash| ("Approve this version: put its hash in the approval", s, e, hash))
+                .into_iter()
+                .collect(),
+            "R001" => step_id()
+                .and_then(|id| {
+                    let undo = step_line(&doc.text, id, "undo: {do: Write how to undo this step, takes: 15m}")?;
+                    let never = step_line(&doc.text, id, "irreversible: Write why this step cannot be undone")?;
+                    Some(vec![
+                        ("Add an `undo` to fill in", undo.0, undo.0, undo.1),
+                        ("Mark it `irreversible`, with a reason to fill in", never.0, never.0, never.1),
+                    ])
+                })
+                .unwrap_or_default(),
+            "C010" => match d.data.as_deref() {
+                Some(Data::DoubleBooked { owner, peak }) => crew_entry(&doc.text, &a.plan, owner, *peak)
+                    .map(|(at, text)| ("Declare the crew that runs these steps at once", at, at, text))
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
         };
-        if let Some((title, s, e, new_text)) = edit {
+        for (title, s, e, new_text) in edits {
             let change = json!({"range": lines.range(s, e), "newText": new_text});
             actions.push(json!({"title": title, "kind": "quickfix", "diagnostics": [diags[k]],
                                 "edit": {"changes": {uri: [change]}}}));
@@ -199,9 +315,9 @@ fn remove_entry(text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
     if comma { Some((s - back - 1, e)) } else { Some((s, e)) }
 }
 
-/// Where and what to insert for an `undo` of the block-style step whose id
-/// is `id`: a line under `id:`, at its indentation.
-fn undo_skeleton(text: &str, id: &Text) -> Option<(usize, String)> {
+/// Where and what to insert for a new field `line` of the block-style
+/// step whose id is `id`: a line under `id:`, at its indentation.
+fn step_line(text: &str, id: &Text, line: &str) -> Option<(usize, String)> {
     let at = id.span.start as usize;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let head = &text[line_start..at];
@@ -211,7 +327,26 @@ fn undo_skeleton(text: &str, id: &Text) -> Option<(usize, String)> {
     }
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let indent = " ".repeat(head[..key].chars().count());
-    Some((line_end, format!("\n{indent}undo: {{do: Write how to undo this step, takes: 15m}}")))
+    Some((line_end, format!("\n{indent}{line}")))
+}
+
+/// Where and what to insert to give `owner` a crew of `peak`: an entry in
+/// the plan's `crew` (flow or block), or a `crew` line above `steps:`.
+fn crew_entry(text: &str, plan: &Plan, owner: &str, peak: u32) -> Option<(usize, String)> {
+    let entry = format!("{}: {peak}", yaml_scalar(owner));
+    let Some(crew) = &plan.crew else {
+        let steps = if text.starts_with("steps:") { 0 } else { text.find("\nsteps:")? + 1 };
+        return Some((steps, format!("crew: {{{entry}}}\n")));
+    };
+    let last = crew.entries.last()?;
+    let after = last.span.end as usize;
+    let between = text.get(crew.span.end as usize..last.owner.span.start as usize)?;
+    if between.contains('{') {
+        return Some((after, format!(", {entry}")));
+    }
+    let owner_at = last.owner.span.start as usize;
+    let column = owner_at - text[..owner_at].rfind('\n').map_or(0, |i| i + 1);
+    Some((after, format!("\n{}{entry}", " ".repeat(column))))
 }
 
 /// The steps as symbols, with what each does.

@@ -67,3 +67,26 @@ pub fn apply(text: &str, change: &Value) -> Result<String, String> {
     let (start, end) = range_offsets(text, range).ok_or("its range lies outside the document")?;
     Ok(format!("{}{new}{}", &text[..start], &text[end..]))
 }
+
+/// The path a `file://` URI names (percent-escapes decoded); `None` for any
+/// other scheme.
+pub fn file_path(uri: &str) -> Option<std::path::PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(std::path::PathBuf::from(String::from_utf8(out).ok()?))
+}

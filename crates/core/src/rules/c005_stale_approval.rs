@@ -59,7 +59,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// The message of a stale approval; with `since`, what changed since the
 /// approved version (see `crate::explain_stale`).
 pub(crate) fn stale_message(data: &Data, since: Option<&str>) -> String {
-    let Data::StaleApproval { by, .. } = data;
+    let by = match data {
+        Data::StaleApproval { by, .. } => by.as_str(),
+        _ => "someone",
+    };
     match since {
         None => format!("the approval by {by} was given for another version of the plan: it has changed since"),
         Some(since) => format!("the approval by {by} was given for another version of the plan; since then, {since}"),

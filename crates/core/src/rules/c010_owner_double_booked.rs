@@ -8,7 +8,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use super::{Context, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Data, Diagnostic, Severity};
 use crate::model::Crew;
 use crate::sim::Slot;
 
@@ -87,7 +87,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             yaml_key(owner),
             clash.peak
         );
-        found.push((clash.later, RULE.diag(later.anchor(), message).step(later.id()).help(help)));
+        let data = Data::DoubleBooked { owner: owner.to_string(), peak: u32::try_from(clash.peak).unwrap_or(u32::MAX) };
+        found.push((clash.later, RULE.diag(later.anchor(), message).step(later.id()).help(help).data(data)));
     }
     // In the order of the steps they point at.
     crate::order::sort_by_key(&mut found, |(step, _)| (*step as u64, 0));
