@@ -255,9 +255,16 @@ fn the_server_shows_what_lint_shows_and_answers_hover_definition_completion() {
     );
     assert!(!codes(&c.diagnostics()).contains(&"C005".to_string()), "{approved}");
 
-    // Document symbols: the steps.
+    // Document symbols: the steps, under their phases.
     let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
-    assert_eq!(symbols["result"].as_array().unwrap().len(), 10, "{symbols}");
+    let phases = symbols["result"].as_array().unwrap();
+    let names: Vec<&str> = phases.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["prep", "implement", "verify", "post"], "{symbols}");
+    let steps: usize = phases.iter().map(|p| p["children"].as_array().unwrap().len()).sum();
+    assert_eq!(steps, 10, "{symbols}");
+    let verify: Vec<&str> =
+        phases[2]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert!(verify.contains(&"tidy"), "{verify:?}");
     c.stop();
 }
 

@@ -2,7 +2,7 @@
 //! JSON in the protocol's shapes.
 
 use retreat_core::format::{Field, Fields, PLAN_FIELDS, Type};
-use retreat_core::model::{Plan, Text};
+use retreat_core::model::{Phase, Plan, Step, Text};
 use retreat_core::{Data, Severity, rules, yaml_scalar};
 use serde_json::{Value, json};
 
@@ -65,7 +65,7 @@ fn word_at(text: &str, at: usize) -> (usize, &str) {
     (start, &text[start..end])
 }
 
-fn step_named<'p>(plan: &'p Plan, id: &str) -> Option<(usize, &'p retreat_core::model::Step)> {
+fn step_named<'p>(plan: &'p Plan, id: &str) -> Option<(usize, &'p Step)> {
     plan.steps.iter().enumerate().find(|(_, s)| s.id() == id)
 }
 
@@ -98,7 +98,7 @@ pub fn hover(doc: &Doc, at: usize) -> Value {
 }
 
 /// Step `x`'s schedule: when it runs, what it waits for, its failure point.
-fn schedule(a: &retreat_core::Analysis, x: usize, step: &retreat_core::model::Step) -> String {
+fn schedule(a: &retreat_core::Analysis, x: usize, step: &Step) -> String {
     let mut value = format!("**{}**", step.id());
     if let Some(d) = &step.do_ {
         value.push_str(&format!(": {}", d.as_str()));
@@ -349,22 +349,33 @@ fn crew_entry(text: &str, plan: &Plan, owner: &str, peak: u32) -> Option<(usize,
     Some((after, format!("\n{}{entry}", " ".repeat(column))))
 }
 
-/// The steps as symbols, with what each does.
+/// The steps as symbols, under their phases (in the format's phase order).
 pub fn symbols(doc: &Doc) -> Value {
     let Some(a) = &doc.analysis else { return json!([]) };
     let lines = Lines::new(&doc.text);
-    let symbols: Vec<Value> = a
-        .plan
-        .steps
-        .iter()
-        .map(|s| {
-            let id = lines.range(s.id.span.start as usize, s.id.span.end as usize);
-            let whole = lines.range(s.span.start as usize, s.span.end as usize);
-            let detail = format!("{:?}", s.phase).to_lowercase();
-            json!({"name": s.id(), "detail": detail, "kind": 24, "range": whole, "selectionRange": id})
-        })
-        .collect();
-    json!(symbols)
+    let mut out = Vec::new();
+    for (name, phase) in Phase::ALL {
+        let steps: Vec<&Step> = a.plan.steps.iter().filter(|s| s.phase == phase).collect();
+        let (Some(first), Some(start), Some(end)) =
+            (steps.first(), steps.iter().map(|s| s.span.start).min(), steps.iter().map(|s| s.span.end).max())
+        else {
+            continue;
+        };
+        let children: Vec<Value> = steps
+            .iter()
+            .map(|s| {
+                let id = lines.range(s.id.span.start as usize, s.id.span.end as usize);
+                let whole = lines.range(s.span.start as usize, s.span.end as usize);
+                let detail = s.do_.as_ref().map_or("", |d| d.as_str());
+                json!({"name": s.id(), "detail": detail, "kind": 24, "range": whole, "selectionRange": id})
+            })
+            .collect();
+        let first_id = lines.range(first.id.span.start as usize, first.id.span.end as usize);
+        out.push(json!({"name": name, "detail": format!("{} steps", steps.len()), "kind": 3,
+                        "range": lines.range(start as usize, end as usize), "selectionRange": first_id,
+                        "children": children}));
+    }
+    json!(out)
 }
 
 /// After each scheduled step's id, when it runs.
