@@ -432,3 +432,105 @@ fn a_log_written_out_reads_back_as_it_was() {
     let bad = live::read("events:\n  - { step: switch, started: soon }\n", &plan, hash.as_deref());
     assert_eq!(live::write(&bad.log), "events:\n  - { step: switch }\n");
 }
+
+/// The contract plan's rollback as the log records it.
+fn rollback_of(log: &str) -> (retreat_core::Plan, live::LiveRollback) {
+    let (plan, hash) = contract_plan();
+    let graph = retreat_core::graph::PlanGraph::build(&plan);
+    let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+    let parsed = live::read(log, &plan, hash.as_deref());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let r = live::rollback(&plan, &graph, &sim, &parsed.record).expect("a rollback was called");
+    (plan, r)
+}
+
+#[test]
+fn a_rollback_under_way_is_forecast_from_its_actual_undos() {
+    // Called at 23:30 (90 min): its undos may begin at 100 (decide is
+    // 10 min). By the plan: switch's undo 100-120, then stop-feed's
+    // 120-125, verified by 145. Switch's undo actually started at 91 and
+    // it is 23:40: it ends at 91 + 20 = 111, and stop-feed's follows it,
+    // 111-116, so the rollback is done at 116 + 20 = 136 (00:16).
+    let log = include_str!("../fixtures/live/rolled-back.yaml");
+    let running = log.replace("finished: 2026-11-28T23:58:00Z }\n", "}\n");
+    let running: String = running.lines().take(8).map(|l| format!("{l}\n")).collect();
+    let (plan, r) = rollback_of(&format!("as_of: 2026-11-28T23:40:00Z\n{running}"));
+    assert_eq!(r.called, 90.0 * M);
+    let rows: Vec<(&str, live::Status, f64, f64, f64, f64)> = r
+        .undos
+        .iter()
+        .map(|u| {
+            let id = plan.steps[u.step].id();
+            (id, u.status, u.planned_start / M, u.planned_finish / M, u.start / M, u.finish / M)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("switch", live::Status::Running, 100.0, 120.0, 91.0, 111.0),
+            ("stop-feed", live::Status::Waiting, 120.0, 125.0, 111.0, 116.0)
+        ]
+    );
+    assert_eq!((r.planned_done / M, r.done / M, r.margin / M), (145.0, 136.0, 224.0));
+    assert!(!r.undone && !r.no_way_back);
+    // Both undos done: switch's 91-118, stop-feed's 118-123; verified by 143.
+    let (_, done) = rollback_of(log);
+    assert!(done.undone);
+    assert_eq!((done.done / M, done.margin / M), (143.0, 217.0));
+    // No call, no rollback.
+    let (plan, hash) = contract_plan();
+    let graph = retreat_core::graph::PlanGraph::build(&plan);
+    let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+    let none = live::read("events: []\n", &plan, hash.as_deref());
+    assert!(live::rollback(&plan, &graph, &sim, &none.record).is_none());
+}
+
+#[test]
+fn each_click_changes_only_what_it_is_about() {
+    use live::edit::{self, Mark, Subject};
+    let (plan, hash) = contract_plan();
+    let at = |t: &str| retreat_core::units::parse_timestamp(t).expect("time");
+    let feed = Subject { step: "stop-feed", undo: false };
+    let mut log = edit::fresh(hash.as_deref());
+    edit::record(&mut log, Subject { step: "notify", undo: false }, Mark::Finished, at("2026-11-28T22:05:00Z"));
+    edit::record(&mut log, feed, Mark::Started, at("2026-11-28T22:31:00Z"));
+    let read = |log: &retreat_core::live::RunLog| {
+        let parsed = live::read(&live::write(log), &plan, hash.as_deref());
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        parsed.record
+    };
+    let r = read(&log);
+    // A finish without a start: started then too.
+    assert_eq!(r.steps[step(&plan, "notify")], Actual { started: Some(300.0), finished: Some(300.0) });
+    assert_eq!(r.steps[step(&plan, "stop-feed")], Actual { started: Some(31.0 * M), finished: None });
+    edit::record(&mut log, feed, Mark::Finished, at("2026-11-28T22:36:00Z"));
+    edit::record(&mut log, Subject { step: "stop-feed", undo: true }, Mark::Started, at("2026-11-28T22:50:00Z"));
+    edit::call_rollback(&mut log, at("2026-11-28T22:49:00Z"), Some(" the feed would not pause "));
+    let r = read(&log);
+    assert_eq!(r.steps[step(&plan, "stop-feed")], Actual { started: Some(31.0 * M), finished: Some(36.0 * M) });
+    assert_eq!(r.undos[step(&plan, "stop-feed")], Actual { started: Some(50.0 * M), finished: None });
+    assert_eq!((r.rollback_called, r.rollback_note.as_deref()), (Some(49.0 * M), Some("the feed would not pause")));
+    // Taken back: the finish, then the start; notify is untouched.
+    edit::clear(&mut log, feed, Mark::Finished);
+    assert_eq!(read(&log).steps[step(&plan, "stop-feed")], Actual { started: Some(31.0 * M), finished: None });
+    edit::clear(&mut log, feed, Mark::Started);
+    let r = read(&log);
+    assert_eq!(r.steps[step(&plan, "stop-feed")], Actual::default());
+    assert_eq!(r.steps[step(&plan, "notify")], Actual { started: Some(300.0), finished: Some(300.0) });
+    assert_eq!(r.undos[step(&plan, "stop-feed")], Actual { started: Some(50.0 * M), finished: None });
+}
+
+#[test]
+fn a_typed_time_is_the_one_nearest_the_time_it_replaces() {
+    use live::edit::at_clock;
+    let near = retreat_core::units::parse_timestamp("2026-11-28T23:50:00Z").expect("time").unix;
+    let iso = |t: Option<retreat_core::model::Timestamp>| t.map(retreat_core::units::format_timestamp);
+    // Past midnight: the next day.
+    assert_eq!(iso(at_clock("00:05", 0, near)).as_deref(), Some("2026-11-29T00:05:00Z"));
+    assert_eq!(iso(at_clock("23:41", 0, near)).as_deref(), Some("2026-11-28T23:41:00Z"));
+    // On the window's own clock (+01:00: 00:40 there is 23:40Z).
+    assert_eq!(iso(at_clock("00:40", 3600, near)).as_deref(), Some("2026-11-29T00:40:00+01:00"));
+    for bad in ["24:00", "12:60", "noon", "", "-1:30"] {
+        assert_eq!(at_clock(bad, 0, near), None, "{bad}");
+    }
+}

@@ -7,14 +7,17 @@
 //! sense, a second event for one step) is a diagnostic with its span, while
 //! the events that are sound are kept.
 
+pub mod edit;
 mod forecast;
 mod review;
+mod rollback;
 mod write;
 
 use std::collections::HashMap;
 
 pub use forecast::{Forecast, ODDS_WORK, Odds, PointForecast, RollbackNow, Status, StepForecast, forecast, odds};
 pub use review::review;
+pub use rollback::{LiveRollback, LiveUndo, rollback};
 pub use write::write;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};

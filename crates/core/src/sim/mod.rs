@@ -551,12 +551,36 @@ impl Simulation {
     /// The rollback from `point` indexed by step, for [`Simulation::rollback`]
     /// and [`Simulation::runbook`]. Linear in steps + edges.
     fn schedule(&self, graph: &PlanGraph, point: &FailurePoint) -> Schedule {
+        self.schedule_of(graph, self.started(point), point.fail + self.decide)
+    }
+
+    /// The rollback of the steps `started` (in the order they started),
+    /// called so that its undos may begin at `called`: as
+    /// [`Simulation::rollback`] from a failure point, for any started set
+    /// (the live window's, whose set is what actually ran).
+    pub fn rollback_of(&self, graph: &PlanGraph, started: &[usize], called: f64) -> RollbackRun {
+        let schedule = self.schedule_of(graph, started, called);
+        let mut undos: Vec<UndoRun> = (0..schedule.undone.len())
+            .filter(|&x| schedule.undone[x])
+            .map(|x| UndoRun {
+                step: x,
+                ready: called + schedule.ready[x],
+                start: called + schedule.start[x],
+                finish: called + schedule.finish[x],
+            })
+            .collect();
+        crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
+        let verify_start = undos.iter().map(|u| u.finish).fold(called, f64::max);
+        RollbackRun { waves: schedule.waves, undos, called, verify_start, done: verify_start + self.verify }
+    }
+
+    fn schedule_of(&self, graph: &PlanGraph, started: &[usize], called: f64) -> Schedule {
         if let Some(crews) = &self.crews {
-            return self.crew_schedule(crews, point);
+            return self.crew_schedule(crews, started, called);
         }
         let n = self.undo_time.len();
         let mut in_set = vec![false; n];
-        for &s in self.started(point) {
+        for &s in started {
             in_set[s] = true;
         }
         let undone: Vec<bool> = (0..n).map(|x| in_set[x] && self.undone[x]).collect();
@@ -596,16 +620,16 @@ impl Simulation {
         }
         waves.retain(|w| !w.is_empty());
         let start = ready.clone();
-        Schedule { undone, ready, start, finish, waves, called: point.fail + self.decide }
+        Schedule { undone, ready, start, finish, waves, called }
     }
 
     /// [`Simulation::schedule`] with crews: each undo where the crew
     /// schedule puts it, and as waves the undos that start at one moment
     /// (a wave of undos ordered only by a wait for a place would not be one
     /// that can run at the same time).
-    fn crew_schedule(&self, crews: &Crews, point: &FailurePoint) -> Schedule {
+    fn crew_schedule(&self, crews: &Crews, started: &[usize], called: f64) -> Schedule {
         let n = self.undo_time.len();
-        let seq: Vec<u32> = self.started(point).iter().map(|&x| x as u32).collect();
+        let seq: Vec<u32> = started.iter().map(|&x| x as u32).collect();
         let mut placed = Placed { ready: vec![0.0; n], start: vec![0.0; n], finish: vec![0.0; n] };
         crews.rollback(&seq, &self.undo_time, &self.undone, &mut Scratch::default(), Some(&mut placed));
         let mut undone = vec![false; n];
@@ -623,7 +647,7 @@ impl Simulation {
             }
         }
         let Placed { ready, start, finish } = placed;
-        Schedule { undone, ready, start, finish, waves, called: point.fail + self.decide }
+        Schedule { undone, ready, start, finish, waves, called }
     }
 }
 
