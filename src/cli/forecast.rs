@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use retreat_core::live::{self, Forecast, Odds, Status};
-use retreat_core::sim::{Simulation, say};
+use retreat_core::sim::Simulation;
 use retreat_core::{Analysis, Options};
 use serde_json::{Value, json};
 
@@ -61,12 +61,18 @@ pub fn run(args: &ForecastArgs, out: &mut super::output::Output) -> Result<u8, E
     let Some(f) = live::forecast(&analysis.plan, graph, sim, &parsed.record) else {
         return Err(Error::Unreadable(format!("`{}` has no `window`: nothing to forecast against", args.file)));
     };
-    let odds = live::odds(&analysis.plan, graph, sim, &parsed.record, &f, args.runs, args.seed);
+    // Once a rollback is called, the odds of the steps ahead say nothing.
+    let called = live::rollback(&analysis.plan, graph, sim, &parsed.record);
+    let odds = match called {
+        Some(_) => None,
+        None => live::odds(&analysis.plan, graph, sim, &parsed.record, &f, args.runs, args.seed),
+    };
     out.stream(|w| {
         if args.json {
-            write_json(w, &analysis, sim, &f, odds.as_ref())
+            write_json(w, &analysis, sim, &f, odds.as_ref(), called.as_ref())
         } else {
-            board(w, &analysis, sim, &f)?;
+            let note = parsed.record.rollback_note.as_deref();
+            board(w, &analysis, sim, &f, called.as_ref().map(|r| (r, note)))?;
             odds.as_ref().map_or(Ok(()), |o| odds_line(w, o))
         }
     })?;
@@ -106,7 +112,14 @@ fn odds_line(w: &mut dyn Write, o: &Odds) -> io::Result<()> {
     )
 }
 
-fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast, odds: Option<&Odds>) -> io::Result<()> {
+fn write_json(
+    w: &mut dyn Write,
+    a: &Analysis,
+    sim: &Simulation,
+    f: &Forecast,
+    odds: Option<&Odds>,
+    called: Option<&live::LiveRollback>,
+) -> io::Result<()> {
     let id = |x: usize| a.plan.steps.get(x).map_or("", |s| s.id());
     let field = |w: &mut dyn Write, key: &str, value: &Value| -> io::Result<()> {
         write!(w, "{}:", Value::from(key))?;
@@ -151,6 +164,23 @@ fn write_json(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast, o
                         "p_rollback_fits": shares});
         field(w, "monte_carlo", &mc)?;
     }
+    if let Some(r) = called {
+        let undos: Vec<Value> = r
+            .undos
+            .iter()
+            .map(|u| {
+                json!({"step": id(u.step), "status": u.status.as_str(), "start_minutes": minutes(u.start),
+                       "finish_minutes": minutes(u.finish), "planned_start_minutes": minutes(u.planned_start),
+                       "planned_finish_minutes": minutes(u.planned_finish)})
+            })
+            .collect();
+        let rollback = json!({"called_minutes": minutes(r.called), "done_minutes": minutes(r.done),
+                              "planned_done_minutes": minutes(r.planned_done), "margin_minutes": minutes(r.margin),
+                              "fits": r.margin >= 0.0, "undone": r.undone, "no_way_back": r.no_way_back,
+                              "undos": undos});
+        w.write_all(b",")?;
+        field(w, "rollback_called", &rollback)?;
+    }
     w.write_all(b"}\n")
 }
 
@@ -166,8 +196,16 @@ fn list(w: &mut dyn Write, key: &str, items: impl Iterator<Item = Value>) -> io:
     w.write_all(b"]")
 }
 
-/// The status board: done, running, waiting (with what is late), then the call.
-fn board(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io::Result<()> {
+/// The status board: done, running, waiting (with what is late), then the
+/// call, or how the rollback under way goes (the sentences are the core's,
+/// the same as the app's Live tab).
+fn board(
+    w: &mut dyn Write,
+    a: &Analysis,
+    sim: &Simulation,
+    f: &Forecast,
+    called: Option<(&live::LiveRollback, Option<&str>)>,
+) -> io::Result<()> {
     let id = |x: usize| retreat_core::show_invisible(a.plan.steps.get(x).map_or("", |s| s.id())).into_owned();
     writeln!(w, "As of {}:", sim.clock(f.now))?;
     for (status, title) in [(Status::Done, "Done"), (Status::Running, "Running"), (Status::Waiting, "Waiting")] {
@@ -175,58 +213,28 @@ fn board(w: &mut dyn Write, a: &Analysis, sim: &Simulation, f: &Forecast) -> io:
         if rows.is_empty() {
             continue;
         }
+        if called.is_some() && status == Status::Waiting {
+            let ids: Vec<String> = rows.iter().map(|s| id(s.step)).collect();
+            writeln!(w, "  Not run (the rollback was called): {}", ids.join(", "))?;
+            continue;
+        }
         writeln!(w, "  {title}:")?;
         for s in rows {
-            let late = if s.late >= 60.0 {
-                format!(", {} late", say(s.late))
-            } else if s.late <= -60.0 {
-                format!(", {} early", say(-s.late))
-            } else {
-                String::new()
-            };
-            let when = match status {
-                Status::Done => format!("{}–{}", sim.clock(s.start), sim.clock(s.finish)),
-                Status::Running => format!("since {}, expected done {}", sim.clock(s.start), sim.clock(s.finish)),
-                Status::Waiting => format!("expected {}–{}", sim.clock(s.start), sim.clock(s.finish)),
-            };
-            writeln!(w, "    {:<24} {when}{late}", id(s.step))?;
+            writeln!(w, "    {:<24} {}{}", id(s.step), live::say::when(sim, s), live::say::late(s.late))?;
         }
     }
-    let fits = if f.forward_fits { "inside the window" } else { "after the window closes" };
-    writeln!(w, "The steps are expected done at {}, {fits}.", sim.clock(f.forward_finish))?;
-    let r = &f.rollback_now;
-    if r.no_way_back {
-        writeln!(w, "No complete rollback is possible any more: an irreversible step has started.")?;
+    if let Some((r, note)) = called {
+        writeln!(w, "{}", live::say::rollback(sim, r, note))?;
+        for u in &r.undos {
+            let s = live::StepForecast { step: u.step, status: u.status, start: u.start, finish: u.finish, late: 0.0 };
+            let late = live::say::late(u.finish - u.planned_finish);
+            writeln!(w, "    undo {:<19} {}{late}", id(u.step), live::say::when(sim, &s))?;
+        }
         return Ok(());
     }
-    if f.rollback_crews_skipped {
-        writeln!(
-            w,
-            "The rollbacks are forecast without crews (the plan is too big to schedule each with them): they may take longer."
-        )?;
+    writeln!(w, "{}", live::say::finish(sim, f))?;
+    for line in live::say::call(sim, f) {
+        writeln!(w, "{line}")?;
     }
-    let end = sim.window_length;
-    match f.deadline {
-        Some(d) if d >= f.now => writeln!(
-            w,
-            "Call a rollback by {} (in {}): called now, it is done at {}, {} before the window closes.",
-            sim.clock(d),
-            say(d - f.now),
-            sim.clock(r.done),
-            say(end - r.done)
-        ),
-        Some(d) => writeln!(
-            w,
-            "The rollback deadline passed {} ago ({}): a rollback now ends at {}, {} after the window.",
-            say(f.now - d),
-            sim.clock(d),
-            sim.clock(r.done),
-            say(r.done - end)
-        ),
-        None => writeln!(
-            w,
-            "No moment of the window leaves room for a complete rollback: called now, it ends at {}.",
-            sim.clock(r.done)
-        ),
-    }
+    Ok(())
 }

@@ -534,3 +534,27 @@ fn a_typed_time_is_the_one_nearest_the_time_it_replaces() {
         assert_eq!(at_clock(bad, 0, near), None, "{bad}");
     }
 }
+
+#[test]
+fn retreat_forecast_follows_a_called_rollback_undo_by_undo() {
+    let dir = crate::support::root().join("tests/fixtures/live");
+    let board = crate::support::retreat(&["forecast", "plan.yaml", "--log", "rolled-back.yaml"], Some(&dir), None);
+    assert_eq!(board.status, 0, "{}", board.stderr);
+    insta::assert_snapshot!("forecast_rolled_back_board", board.stdout);
+    assert!(!board.stdout.contains("Odds from now"), "no odds of steps a rollback stopped");
+    let run = crate::support::retreat(
+        &["forecast", "plan.yaml", "--log", "rolled-back.yaml", "--format", "json"],
+        Some(&dir),
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let r = &v["rollback_called"];
+    assert_eq!((r["called_minutes"].as_f64(), r["done_minutes"].as_f64()), (Some(90.0), Some(143.0)));
+    assert_eq!((r["planned_done_minutes"].as_f64(), r["undone"].as_bool()), (Some(145.0), Some(true)));
+    assert_eq!(
+        r["undos"][0],
+        serde_json::json!({"step": "switch", "status": "done", "start_minutes": 91.0, "finish_minutes": 118.0,
+                           "planned_start_minutes": 100.0, "planned_finish_minutes": 120.0})
+    );
+    assert!(v.get("monte_carlo").is_none());
+}

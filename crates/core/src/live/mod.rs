@@ -11,6 +11,7 @@ pub mod edit;
 mod forecast;
 mod review;
 mod rollback;
+pub mod say;
 mod write;
 
 use std::collections::HashMap;
