@@ -124,6 +124,17 @@ export function importPasted({ kind, text }) {
   return imported({ name: '', main: name, files: [{ path: name, text }], skipped: 0, alone: null }, from, source);
 }
 
+// A rule's docs (Markdown), for the Findings panel (crates/web/src/findings.rs).
+export const docsOf = (code) => ask({ docs: { code } });
+
+// The Report tab's approval document (crates/web/src/report.rs).
+export const reportOf = (text, mc) => ask({ report: { text, mc } });
+
+// The Live tab (crates/web/src/live.rs): one click or look at the board.
+export const liveAsk = (q) => ask({ live: q });
+// The link that carries the plan and its run log (`{ ok: { fragment } }`).
+export const linkLive = (plan, log) => ask({ linkLive: { plan, log } });
+
 // The share-link fragment that carries `text` (`{ ok: { fragment } }`).
 export const linkPlan = (text) => ask({ link: { text } });
 

@@ -6,9 +6,11 @@
 // origin (the page's `worker-src 'self'`).
 //
 // Asks: { id, import: { name, main, from, source, alone, skipped, files: [{ path, file | text }] } }
-//    or { id, export: { text, to } }, or { id, link: { text } }.
+//    or { id, export: { text, to } }, or { id, link: { text } },
+//    or { id, live: { plan, log, now, act, ... } }, or { id, linkLive: { plan, log } },
+//    or { id, report: { text, mc } }, or { id, docs: { code } }.
 // Answers: { id, ok } or { id, error }, as `importPlan` and `exportPlan` give.
-import init, { importPlan, exportPlan, linkPlan } from './retreat-import-web.js';
+import init, { importPlan, exportPlan, linkPlan, livePlan, linkLive, reportPlan, ruleDocs } from './retreat-import-web.js';
 
 const ready = init({ module_or_path: new URL('./retreat-import-web_bg.wasm', import.meta.url) });
 
@@ -26,6 +28,10 @@ async function answer(asked) {
   }
   if (asked.export) return exportPlan(asked.export.text, asked.export.to);
   if (asked.link) return linkPlan(asked.link.text);
+  if (asked.live) return livePlan(asked.live);
+  if (asked.report) return reportPlan(asked.report.text, asked.report.mc ?? null);
+  if (asked.docs) return ruleDocs(asked.docs.code);
+  if (asked.linkLive) return linkLive(asked.linkLive.plan, asked.linkLive.log);
   return { error: 'unknown request' };
 }
 

@@ -8,6 +8,40 @@
 //! it. The words of the app's panel of guesses are written here too, so the
 //! page carries none of them.
 
+pub mod live;
+
+/// The approval document of a plan, as the Report tab shows it: the
+/// page's body, the Markdown to copy and the page to download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub body: String,
+    pub markdown: String,
+    pub page: String,
+}
+
+/// The approval document of `text`, with the Monte Carlo figures the app's
+/// odds came to (`None` until they have): the analysis the app shows, so
+/// the document says what its other tabs say. `Err` when the plan does not
+/// parse.
+pub fn report(text: &str, mc: Option<retreat_core::sim::MonteCarlo>) -> Result<Report, String> {
+    let mut analysis = analyze(text, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+    if analysis.graph.is_none() {
+        return Err("the plan does not parse: fix its errors first".into());
+    }
+    if analysis.hash.is_none() {
+        analysis.hash = retreat_core::parse(text).hash;
+    }
+    if let Some(mc) = mc {
+        retreat_core::add_monte_carlo(&mut analysis, mc, &Options::default());
+    }
+    let doc = retreat_core::report::document(&analysis, text);
+    Ok(Report {
+        body: retreat_core::report::html_body(&doc),
+        markdown: retreat_core::report::markdown(&doc),
+        page: retreat_core::report::html(&doc),
+    })
+}
+
 use retreat_core::report::html_escape;
 use retreat_core::{MonteCarloRuns, Options, analyze};
 use retreat_import::{Format, Input, NoteKind, Source};
@@ -207,6 +241,92 @@ mod wasm {
         answer(Ok(o))
     }
 
+    /// The Live tab: `ask` is `{ plan, log, now, act }` (`now` in unix
+    /// seconds; `act` one of `look`, `start`, `start-step`, `done`, `time`,
+    /// `call`, with `step`, `undo`, `mark`, `hhmm`, `note` as it needs).
+    /// `{ ok: { log, board, deadline, deadlineClock, called } }` or `{ error }`.
+    #[wasm_bindgen(js_name = livePlan)]
+    pub fn live_plan(ask: JsValue) -> JsValue {
+        use retreat_core::live::edit::Mark;
+        let get = |k: &str| field(&ask, k).unwrap_or_default();
+        let (plan, log, act, step, hhmm, note) =
+            (get("plan"), get("log"), get("act"), get("step"), get("hhmm"), get("note"));
+        let now = Reflect::get(&ask, &"now".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i64;
+        let undo = Reflect::get(&ask, &"undo".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+        let mark = if get("mark") == "finished" { Mark::Finished } else { Mark::Started };
+        let act = match act.as_str() {
+            "start" => super::live::Act::Start,
+            "start-step" => super::live::Act::Mark { step: &step, undo, mark: Mark::Started },
+            "done" => super::live::Act::Mark { step: &step, undo, mark: Mark::Finished },
+            "time" => super::live::Act::Time { step: &step, undo, mark, hhmm: &hhmm },
+            "call" => super::live::Act::Call { note: &note },
+            "download" => {
+                return answer(super::live::download(&plan, &log, now).map(|text| {
+                    let o = Object::new();
+                    set(&o, "log", text);
+                    o
+                }));
+            }
+            _ => super::live::Act::Look,
+        };
+        answer(super::live::live(&plan, &log, act, now).map(|b| {
+            let o = Object::new();
+            set(&o, "log", b.log);
+            set(&o, "board", b.html);
+            set(&o, "deadline", b.deadline.map_or(JsValue::NULL, |d| JsValue::from_f64(d as f64)));
+            set(&o, "deadlineClock", b.deadline_clock);
+            set(&o, "called", b.called);
+            o
+        }))
+    }
+
+    /// `{ ok: { body, markdown, page } }` or `{ error }`: the approval
+    /// document of `text`; `mc` is `{ runs, seed, halfWidth, pForward,
+    /// pRollback }` once the app's odds are in, else null.
+    #[wasm_bindgen(js_name = reportPlan)]
+    pub fn report_plan(text: &str, mc: JsValue) -> JsValue {
+        let num = |k: &str| Reflect::get(&mc, &k.into()).ok().and_then(|v| v.as_f64());
+        let mc = num("runs").map(|runs| retreat_core::sim::MonteCarlo {
+            runs: runs as u32,
+            seed: num("seed").unwrap_or(0.0) as u64,
+            half_width: num("halfWidth").unwrap_or(0.0),
+            p_forward_fits: num("pForward").unwrap_or(0.0),
+            p_rollback_fits: Reflect::get(&mc, &"pRollback".into())
+                .map(|a| js_sys::Float64Array::new(&a).to_vec())
+                .unwrap_or_default(),
+            done_histograms: Vec::new(),
+            forward_histogram: Vec::new(),
+        });
+        answer(super::report(text, mc).map(|r| {
+            let o = Object::new();
+            set(&o, "body", r.body);
+            set(&o, "markdown", r.markdown);
+            set(&o, "page", r.page);
+            o
+        }))
+    }
+
+    /// `{ ok: docs }`: rule `code`'s docs (Markdown), which the page's own
+    /// registry leaves out; `{ error }` for no such rule.
+    #[wasm_bindgen(js_name = ruleDocs)]
+    pub fn rule_docs(code: &str) -> JsValue {
+        let o = Object::new();
+        match retreat_core::rules::find(code) {
+            Some(rule) => set(&o, "ok", rule.docs),
+            None => set(&o, "error", format!("no rule `{code}`")),
+        }
+        o.into()
+    }
+
+    /// `{ ok: { fragment } }`: the link that carries the plan and its run
+    /// log (`<plan link>&log=<log link>`, see `retreat_core::link`).
+    #[wasm_bindgen(js_name = linkLive)]
+    pub fn link_live(plan: &str, log: &str) -> JsValue {
+        let o = Object::new();
+        set(&o, "fragment", retreat_core::link::encode_with_log(plan, log));
+        answer(Ok(o))
+    }
+
     /// `{ ok: { text, file, mime } }` or `{ error }`.
     #[wasm_bindgen(js_name = exportPlan)]
     pub fn export_plan(text: &str, to: &str) -> JsValue {
@@ -255,6 +375,17 @@ mod tests {
         );
         let csv = Imported { format: "csv", ..imported };
         assert!(!panel(&csv, "x", Some(Alone::Picked), 0, "").1.contains("directory"));
+    }
+
+    #[test]
+    fn the_report_is_the_command_lines_document() {
+        let r = report(retreat_core::EXAMPLE_PLAN, None).expect("a report");
+        let analysis =
+            analyze(retreat_core::EXAMPLE_PLAN, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
+        let doc = retreat_core::report::document(&analysis, retreat_core::EXAMPLE_PLAN);
+        assert_eq!(r.markdown, retreat_core::report::markdown(&doc));
+        assert!(r.page.contains(&r.body), "the page holds the body");
+        assert!(report("steps: [", None).is_err());
     }
 
     #[test]

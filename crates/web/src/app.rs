@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -17,6 +17,7 @@ use super::findings::{Findings, summary_line};
 use super::graph::GraphView;
 use super::guesses::guesses_panel;
 use super::importer::{self, Given};
+use super::live::{self, Click, Countdown, LiveView};
 use super::notice_bar::notice_bar;
 use super::odds::{OddsView, Report, Runner};
 use super::ptr::Ptr;
@@ -83,6 +84,51 @@ impl Handlers {
 /// The text in the editor, read when an import comes back.
 type Current = Rc<RefCell<Ptr<String>>>;
 
+/// The plan and the live log as they are now, read when a click or an
+/// answer of the live module comes.
+#[derive(Clone)]
+struct LiveNow {
+    plan: Ptr<String>,
+    log: Option<Ptr<String>>,
+    busy: bool,
+}
+
+type LiveCtx = Rc<RefCell<LiveNow>>;
+
+/// Hands `click` to the live module; its answer becomes the state's
+/// (a look's only if the log has not changed since it was asked).
+fn live_click(dispatch: UseReducerDispatcher<State>, ctx: LiveCtx, click: Click) {
+    let now = ctx.borrow().clone();
+    let log = now.log.as_deref().map_or(String::new(), |l| (*l).clone());
+    if click.act != "look" && (now.busy || (now.log.is_none() && click.act != "start")) {
+        return;
+    }
+    let act = click.act;
+    if act == "download" {
+        live::ask(&now.plan, &log, &click, move |answer| match answer {
+            Ok((text, _)) => share::download_as("run-log.yaml", "application/yaml", &text),
+            Err(why) => dispatch.dispatch(Action::LiveFailed(why)),
+        });
+        return;
+    }
+    if act != "look" {
+        dispatch.dispatch(Action::LiveBusy);
+    }
+    let asked = log.clone();
+    live::ask(&now.plan, &log, &click, move |answer| match answer {
+        Ok((log, board)) => {
+            let current = ctx.borrow().log.as_deref().map(|l| (*l).clone());
+            if act == "start" {
+                dispatch.dispatch(Action::LiveOpen(log.clone()));
+            } else if act == "look" && current.as_deref() != Some(asked.as_str()) {
+                return;
+            }
+            dispatch.dispatch(Action::LiveAnswer { log, board });
+        }
+        Err(why) => dispatch.dispatch(Action::LiveFailed(why)),
+    });
+}
+
 /// Whether `text` is the user's own (kept aside when something is opened
 /// over it), not empty and not an example as it came.
 fn own(text: &str) -> bool {
@@ -137,11 +183,86 @@ fn run_import(dispatch: UseReducerDispatcher<State>, current: Current, given: Gi
 pub fn app() -> Html {
     let state = use_reducer(|| {
         let (text, aside, notice) = startup::opening();
-        State::new(analysed(text), aside, notice)
+        let mut state = State::new(analysed(text), aside, notice);
+        let (log, live_notice) = startup::live_opening();
+        if let Some(log) = log {
+            state.live = Some(super::state::Live {
+                log: Ptr::new(log),
+                board: None,
+                history: Vec::new(),
+                busy: false,
+                error: None,
+            });
+            state.tab = Tab::Live;
+        }
+        state.notice = live_notice.or(state.notice);
+        state
     });
     let on = use_memo(state.dispatcher(), Handlers::new);
     let current: Current = use_mut_ref(|| state.text.clone());
     current.replace(state.text.clone());
+    let live_ctx: LiveCtx = use_mut_ref(|| LiveNow { plan: state.text.clone(), log: None, busy: false });
+    live_ctx.replace(LiveNow {
+        plan: state.text.clone(),
+        log: state.live.as_ref().map(|l| l.log.clone()),
+        busy: state.live.as_ref().is_some_and(|l| l.busy),
+    });
+    let live_on = {
+        let (dispatch, ctx) = (state.dispatcher(), live_ctx.clone());
+        use_memo((), move |()| {
+            let click = {
+                let (dispatch, ctx) = (dispatch.clone(), ctx.clone());
+                Callback::from(move |c: Click| live_click(dispatch.clone(), ctx.clone(), c))
+            };
+            let undo = dispatch.to_callback().reform(|()| Action::LiveUndo);
+            let end = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |()| {
+                    let sure = web_sys::window().and_then(|w| {
+                        w.confirm_with_message("End the live window? Its run log is forgotten in this browser: download it first to keep it.").ok()
+                    });
+                    if sure == Some(true) {
+                        share::LIVE.clear();
+                        dispatch.dispatch(Action::LiveEnd);
+                    }
+                })
+            };
+            let share_link = {
+                let (dispatch, ctx) = (dispatch.clone(), ctx.clone());
+                Callback::from(move |()| {
+                    let now = ctx.borrow().clone();
+                    let Some(log) = now.log else { return };
+                    let dispatch = dispatch.clone();
+                    live::link(&now.plan, &log, move |made| {
+                        let notice = match made {
+                            Ok(fragment) => {
+                                share::copy_to_clipboard(&share::url_with(&fragment));
+                                Notice { kind: NoticeKind::Info, text: "Copied a link that carries the plan and its run log: whoever opens it sees this board.".into() }
+                            }
+                            Err(why) => {
+                                Notice { kind: NoticeKind::Error, text: format!("Could not make the link: {why}") }
+                            }
+                        };
+                        dispatch.dispatch(Action::Notify(Some(notice)));
+                    });
+                })
+            };
+            let load = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |e: Event| {
+                    let input = e.target().map(JsValue::from).unwrap_or_default();
+                    let dispatch = dispatch.clone();
+                    live::read_file(&input, move |read| match read {
+                        Ok(log) => dispatch.dispatch(Action::LiveOpen(log)),
+                        Err(why) => {
+                            dispatch.dispatch(Action::Notify(Some(Notice { kind: NoticeKind::Error, text: why })))
+                        }
+                    });
+                })
+            };
+            (click, undo, end, share_link, load)
+        })
+    };
     // Imports: a paste the editor hands over, a drop on the editor, a file picked.
     let on_paste = {
         let (dispatch, current) = (state.dispatcher(), current.clone());
@@ -233,6 +354,40 @@ pub fn app() -> Html {
         });
     }
 
+    // Live: the board follows the log and the plan, and the clock (a look
+    // every 20 s); the log is saved as it is written, as drafts are.
+    {
+        let (dispatch, ctx) = (state.dispatcher(), live_ctx.clone());
+        let log = state.live.as_ref().map(|l| l.log.clone());
+        use_effect_with((log, state.text.clone()), move |(log, _)| {
+            let tick = log.as_ref().map(|_| {
+                live_click(dispatch.clone(), ctx.clone(), Click::look());
+                Interval::new(20_000, move || live_click(dispatch.clone(), ctx.clone(), Click::look()))
+            });
+            move || drop(tick)
+        });
+    }
+    {
+        let dispatch = state.dispatcher();
+        let seen = use_mut_ref(|| None::<Ptr<String>>);
+        let log = state.live.as_ref().map(|l| l.log.clone());
+        use_effect_with(log, move |log| {
+            let Some(log) = log else { return };
+            let before = seen.borrow_mut().replace(log.clone());
+            if before.is_none_or(|b| *b == **log) {
+                return;
+            }
+            let problem = match share::LIVE.save(log, None, false) {
+                Saved::Shared => None,
+                Saved::Apart => Some("Another tab changed the saved run log. This tab's log is saved apart, so neither overwrites the other.".to_string()),
+                Saved::Failed(e) => Some(format!("The run log could not be saved in this browser ({e}): download it to keep it.")),
+            };
+            if let Some(text) = problem {
+                dispatch.dispatch(Action::Notify(Some(Notice { kind: NoticeKind::Error, text })));
+            }
+        });
+    }
+
     let analysis = &state.analysis;
     let panel = match state.tab {
         Tab::Findings => {
@@ -255,7 +410,15 @@ pub fn app() -> Html {
         Tab::Compare => {
             html! { <CompareView analysis={analysis.clone()} text={state.text.clone()} aside={state.aside.clone()} /> }
         }
-        Tab::Report => html! { <ReportView analysis={analysis.clone()} text={state.text.clone()} /> },
+        Tab::Report => {
+            html! { <ReportView analysis={analysis.clone()} text={state.text.clone()} odds={state.odds.clone()} /> }
+        }
+        Tab::Live => {
+            let (click, undo, end, share_link, load) = (*live_on).clone();
+            let can_start = analysis.simulation.is_some() && analysis.graph.is_some();
+            html! { <LiveView live={state.live.clone()} {can_start} on_click={click} on_undo={undo} on_end={end}
+            on_share={share_link} on_load={load} /> }
+        }
     };
     html! {
         <main class="app" data-analysis-ms={format!("{:.3}", state.analysis_ms)} data-odds={odds_flag(&state.odds)}
@@ -269,6 +432,9 @@ pub fn app() -> Html {
                     <input type="file" multiple=true onchange={onpick} aria-label="Import a plan from a file" />
                 </label>
                 <ShareBox text={state.text.clone()} on_notice={on.notify.clone()} />
+                if let Some(l) = &state.live {
+                    <Countdown board={l.board.clone()} />
+                }
             </header>
             if let Some(notice) = &state.notice {
                 { notice_bar(notice, state.aside.as_ref(), &on.restore, &on.dismiss) }

@@ -1,13 +1,28 @@
 //! The findings panel: a summary line, then the diagnostics by severity, each
 //! with its code, message, step and place, and the rule's docs on demand.
 
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use super::importer::{answer, job};
 use super::markdown;
 use super::ptr::Ptr;
 use retreat_core::rules::find;
 use retreat_core::sim::{Simulation, say};
 use retreat_core::{Analysis, Diagnostic, LineIndex, Severity, Span, show_invisible};
+
+#[wasm_bindgen(module = "/src/importer.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = docsOf)]
+    fn docs_of(id: u32, code: &str);
+}
+
+/// Asks the on-demand module for rule `code`'s docs: the page's registry
+/// carries none (the core's `rule-docs` feature is off in the first load).
+fn fetch_docs(code: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    let id = job(Box::new(move |data: JsValue| done(answer(&data).map(|ok| ok.as_string().unwrap_or_default()))));
+    docs_of(id, code);
+}
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
@@ -44,7 +59,8 @@ fn fits_line(sim: &Simulation) -> String {
 
 #[function_component(Findings)]
 pub fn findings(props: &FindingsProps) -> Html {
-    let open_docs = use_state(|| None::<&'static str>);
+    // The rule whose docs are open, and its docs once they have come.
+    let open_docs = use_state(|| None::<(&'static str, Option<Result<String, String>>)>);
     let index = LineIndex::new(&props.text);
     let analysis = &props.analysis;
     let groups = [(Severity::Error, "Errors"), (Severity::Warning, "Warnings"), (Severity::Info, "Infos")];
@@ -57,10 +73,19 @@ pub fn findings(props: &FindingsProps) -> Html {
             Callback::from(move |_| on_jump.emit((span, step)))
         };
         let code = d.code;
-        let docs_open = *open_docs == Some(code);
+        let docs = open_docs.as_ref().filter(|(c, _)| *c == code).map(|(_, d)| d);
+        let docs_open = docs.is_some();
         let toggle = {
             let open_docs = open_docs.clone();
-            Callback::from(move |_| open_docs.set(if docs_open { None } else { Some(code) }))
+            Callback::from(move |_| {
+                if docs_open {
+                    open_docs.set(None);
+                    return;
+                }
+                open_docs.set(Some((code, None)));
+                let open_docs = open_docs.clone();
+                fetch_docs(code, move |d| open_docs.set(Some((code, Some(d)))));
+            })
         };
         let rule = find(code);
         html! {
@@ -78,10 +103,14 @@ pub fn findings(props: &FindingsProps) -> Html {
                 <button class="link-button" onclick={toggle} aria-expanded={docs_open.to_string()}>
                     { if docs_open { "Hide the rule's docs" } else { "Why? The rule's docs" } }
                 </button>
-                { for rule.filter(|_| docs_open).map(|r| html! {
+                { for rule.zip(docs).map(|(r, d)| html! {
                     <div class="docs">
                         <h4>{ format!("{} {}", r.code, r.name) }</h4>
-                        { markdown::render(r.docs) }
+                        { match d {
+                            Some(Ok(text)) => markdown::render(text),
+                            Some(Err(why)) => html! { <p class="muted">{ why.as_str() }</p> },
+                            None => html! { <p class="muted" role="status">{ "Loading the rule's docs…" }</p> },
+                        } }
                     </div>
                 }) }
             </li>

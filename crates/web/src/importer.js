@@ -36,3 +36,16 @@ export const importTaken = (id, taken) => run(id, (m) => m.importTaken(taken));
 export const importPasted = (id, p) => run(id, (m) => m.importPasted(p));
 export const exportPlan = (id, text, to) => run(id, (m) => m.exportPlan(text, to));
 export const linkPlan = (id, text) => run(id, (m) => m.linkPlan(text));
+export const liveAsk = (id, q) => run(id, (m) => m.liveAsk(q));
+export const linkLive = (id, plan, log) => run(id, (m) => m.linkLive(plan, log));
+export function readPicked(id, input) {
+  const f = input.files?.[0];
+  input.value = '';
+  if (f) f.text().then((t) => reply(id, { ok: t }), (e) => reply(id, { error: `the file could not be read (${e})` }));
+}
+export function notify(text) {
+  try { if (window.Notification?.permission === 'granted') new Notification('Retreat', { body: text }); } catch (e) { /* no notifications here */ }
+}
+export const askToNotify = () => window.Notification?.requestPermission?.();
+export const reportOf = (id, text, mc) => run(id, (m) => m.reportOf(text, mc));
+export const docsOf = (id, code) => run(id, (m) => m.docsOf(code));

@@ -60,7 +60,7 @@ thread_local! {
 }
 
 /// A new job's id; `done` gets its answer.
-fn job(done: Box<dyn FnOnce(JsValue)>) -> u32 {
+pub(crate) fn job(done: Box<dyn FnOnce(JsValue)>) -> u32 {
     WAITING.with_borrow_mut(|(next, waiting, callback)| {
         if callback.is_none() {
             let reply = Reply::new(|id: u32, answer: JsValue| {
@@ -80,16 +80,16 @@ fn job(done: Box<dyn FnOnce(JsValue)>) -> u32 {
     })
 }
 
-fn get(o: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn string(o: &JsValue, key: &str) -> String {
+pub(crate) fn string(o: &JsValue, key: &str) -> String {
     get(o, key).as_string().unwrap_or_default()
 }
 
 /// An answer's `ok`, or its `error`.
-fn answer(data: &JsValue) -> Result<JsValue, String> {
+pub(crate) fn answer(data: &JsValue) -> Result<JsValue, String> {
     let error = get(data, "error");
     if error.is_undefined() { Ok(get(data, "ok")) } else { Err(error.as_string().unwrap_or_default()) }
 }

@@ -19,6 +19,7 @@ mod findings;
 mod graph;
 mod guesses;
 mod importer;
+mod live;
 mod markdown;
 mod notice_bar;
 mod odds;

@@ -99,45 +99,76 @@ pub fn tab_id() -> String {
     id
 }
 
-fn own_key() -> String {
-    format!("{DRAFT_KEY}.{}", tab_id())
+/// Where one kind of autosaved text lives, with the same guarantees for
+/// each: the plan's draft, and the live window's run log.
+#[derive(Clone, Copy)]
+pub struct Slot {
+    key: &'static str,
+    /// Per tab: the stamp of the shared text it last saved or loaded.
+    seen: &'static str,
 }
 
-/// The draft to start from: this tab's own one if it had to keep one apart,
-/// else the shared one.
-pub fn load_draft() -> Option<Draft> {
-    let local = Store::local();
-    let own = local.get(&own_key()).and_then(|s| Draft::decode(&s));
-    let shared = local.get(DRAFT_KEY).and_then(|s| Draft::decode(&s));
-    if let Some(d) = &shared {
-        let _ = Store::session().set(SEEN_KEY, &d.stamp.to_string());
-    }
-    own.or(shared)
-}
+pub const DRAFT: Slot = Slot { key: DRAFT_KEY, seen: SEEN_KEY };
+pub const LIVE: Slot = Slot { key: "retreat.live", seen: "retreat.live.seen" };
 
-/// Saves `text` as the draft (see [`Saved`]). `force` overwrites another
-/// tab's draft: the user chose to.
-pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
-    let me = tab_id();
-    let (local, session) = (Store::local(), Store::session());
-    let seen: f64 = session.get(SEEN_KEY).and_then(|s| s.parse().ok()).unwrap_or(0.0);
-    let shared = local.get(DRAFT_KEY).and_then(|s| Draft::decode(&s));
-    let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
-    let draft = Draft { text: text.to_string(), link, tab: me, stamp: epoch_ms() };
-    if theirs.is_some() && !force {
-        return match local.set(&own_key(), &draft.encode()) {
-            Ok(()) => Saved::Apart,
-            Err(e) => Saved::Failed(e),
-        };
+impl Slot {
+    fn own_key(self) -> String {
+        format!("{}.{}", self.key, tab_id())
     }
-    match local.set(DRAFT_KEY, &draft.encode()) {
-        Ok(()) => {
-            local.remove(&own_key());
-            let _ = session.set(SEEN_KEY, &draft.stamp.to_string());
-            Saved::Shared
+
+    /// The text to start from: this tab's own one if it had to keep one
+    /// apart, else the shared one.
+    pub fn load(self) -> Option<Draft> {
+        let local = Store::local();
+        let own = local.get(&self.own_key()).and_then(|s| Draft::decode(&s));
+        let shared = local.get(self.key).and_then(|s| Draft::decode(&s));
+        if let Some(d) = &shared {
+            let _ = Store::session().set(self.seen, &d.stamp.to_string());
         }
-        Err(e) => Saved::Failed(e),
+        own.or(shared)
     }
+
+    /// Saves `text` (see [`Saved`]). `force` overwrites another tab's
+    /// text: the user chose to.
+    pub fn save(self, text: &str, link: Option<String>, force: bool) -> Saved {
+        let me = tab_id();
+        let (local, session) = (Store::local(), Store::session());
+        let seen: f64 = session.get(self.seen).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+        let shared = local.get(self.key).and_then(|s| Draft::decode(&s));
+        let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
+        let draft = Draft { text: text.to_string(), link, tab: me, stamp: epoch_ms() };
+        if theirs.is_some() && !force {
+            return match local.set(&self.own_key(), &draft.encode()) {
+                Ok(()) => Saved::Apart,
+                Err(e) => Saved::Failed(e),
+            };
+        }
+        match local.set(self.key, &draft.encode()) {
+            Ok(()) => {
+                local.remove(&self.own_key());
+                let _ = session.set(self.seen, &draft.stamp.to_string());
+                Saved::Shared
+            }
+            Err(e) => Saved::Failed(e),
+        }
+    }
+
+    /// Forgets the text (the user ended what it was for).
+    pub fn clear(self) {
+        let local = Store::local();
+        local.remove(self.key);
+        local.remove(&self.own_key());
+    }
+}
+
+/// The draft to start from (see [`Slot::load`]).
+pub fn load_draft() -> Option<Draft> {
+    DRAFT.load()
+}
+
+/// Saves `text` as the draft (see [`Slot::save`]).
+pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
+    DRAFT.save(text, link, force)
 }
 
 pub fn load_aside() -> Option<String> {

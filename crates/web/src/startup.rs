@@ -1,7 +1,7 @@
 //! What the app opens with, read from the address bar and storage before
 //! the first render (the reducer's initial state is made from it).
 
-use super::share::{fragment, load_aside, load_draft, save_aside, save_draft};
+use super::share::{LIVE, fragment, load_aside, load_draft, save_aside, save_draft};
 use super::state::{Notice, NoticeKind};
 use retreat_core::link;
 
@@ -20,7 +20,8 @@ pub fn opening() -> (String, Option<String>, Option<Notice>) {
             _ => (example(), load_aside(), None),
         };
     }
-    match link::decode(&fragment) {
+    let (plan_part, _) = link::split_log(&fragment);
+    match link::decode(plan_part) {
         Ok(text) => match draft {
             // A reload of the link this draft came from: keep the edits.
             Some(d) if d.link.as_deref() == Some(fragment.as_str()) && d.text != text => {
@@ -56,4 +57,32 @@ pub fn opening() -> (String, Option<String>, Option<Notice>) {
 
 fn info(text: &str) -> Notice {
     Notice { kind: NoticeKind::Info, text: text.to_string() }
+}
+
+/// The live window to open with: the run log a link carries, else the one
+/// this browser was recording. A link's log never replaces a different one
+/// being recorded here: that one is kept, and the notice says so.
+pub fn live_opening() -> (Option<String>, Option<Notice>) {
+    let kept = LIVE.load().map(|d| d.text).filter(|t| !t.trim().is_empty());
+    let fragment = fragment();
+    let Some(part) = link::split_log(&fragment).1 else { return (kept, None) };
+    match link::decode(part) {
+        Ok(log) => match kept {
+            Some(mine) if mine != log => (
+                Some(mine),
+                Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: "This link carries a run log, but this browser is recording another one: yours is kept. End your window (after downloading its log) to open the link's.".into(),
+                }),
+            ),
+            _ => {
+                let _ = LIVE.save(&log, None, false);
+                (Some(log), Some(info("Opened the shared live window: the plan and its run log.")))
+            }
+        },
+        Err(e) => (
+            kept,
+            Some(Notice { kind: NoticeKind::Error, text: format!("Could not open the link's run log: {e}. Nothing was replaced.") }),
+        ),
+    }
 }

@@ -24,10 +24,11 @@ pub enum Tab {
     Odds,
     Compare,
     Report,
+    Live,
 }
 
 impl Tab {
-    pub const ALL: [(Tab, &'static str); 7] = [
+    pub const ALL: [(Tab, &'static str); 8] = [
         (Tab::Findings, "Findings"),
         (Tab::Graph, "Graph"),
         (Tab::Timeline, "Timeline"),
@@ -35,6 +36,7 @@ impl Tab {
         (Tab::Odds, "Odds"),
         (Tab::Compare, "Compare"),
         (Tab::Report, "Report"),
+        (Tab::Live, "Live"),
     ];
 }
 
@@ -69,6 +71,33 @@ pub struct Guesses {
     /// The list's `<li>` items, every text in them escaped by the importer
     /// (`retreat_import_web::panel`).
     pub list_html: String,
+}
+
+/// The live window: the run log as recorded, and its board as the
+/// on-demand module last drew it (`retreat_import_web::live`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Live {
+    pub log: Ptr<String>,
+    pub board: Option<Ptr<Board>>,
+    /// The logs before each change, for "Undo" (newest last).
+    pub history: Vec<Ptr<String>>,
+    /// A click is with the module: the next waits for its answer.
+    pub busy: bool,
+    pub error: Option<String>,
+}
+
+/// How many changes "Undo" can take back.
+pub const LIVE_HISTORY: usize = 100;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Board {
+    /// With every plan text escaped by the module.
+    pub html: String,
+    /// Unix seconds; `None` once the rollback is called, or when no moment fits.
+    pub deadline: Option<f64>,
+    /// `HH:MM` on the window's clock.
+    pub deadline_clock: String,
+    pub called: bool,
 }
 
 /// Where the Monte Carlo simulation is.
@@ -127,6 +156,8 @@ pub struct State {
     pub ticks: BTreeMap<usize, f64>,
     /// Rehearsal: when the clock was started (`performance.now()`, ms).
     pub clock_started: Option<f64>,
+    /// The live window, from "Start the window" until it is ended.
+    pub live: Option<Live>,
 }
 
 pub enum Action {
@@ -175,6 +206,20 @@ pub enum Action {
     /// The rehearsal clock started at `performance.now()` = this many ms.
     StartClock(f64),
     ResetClock,
+    /// A run log to go live with: started, loaded from a file or a link,
+    /// or restored from storage (the board follows).
+    LiveOpen(String),
+    /// A click was handed to the module.
+    LiveBusy,
+    /// The module's answer: the log after the click, and its board.
+    LiveAnswer {
+        log: String,
+        board: Board,
+    },
+    LiveFailed(String),
+    /// Take the last change to the log back.
+    LiveUndo,
+    LiveEnd,
 }
 
 impl State {
@@ -195,6 +240,7 @@ impl State {
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
+            live: None,
         }
     }
 
@@ -218,6 +264,7 @@ impl State {
             jump: None,
             ticks: BTreeMap::new(),
             clock_started: None,
+            live: self.live.clone(),
         }
     }
 }
@@ -298,6 +345,43 @@ impl Reducible for State {
                         next.clock_started = None;
                         next.ticks.clear();
                     }
+                    Action::LiveOpen(log) => {
+                        let mut history = next.live.take().map(|l| l.history).unwrap_or_default();
+                        if let Some(old) = self.live.as_ref().map(|l| l.log.clone()).filter(|old| **old != log) {
+                            history.push(old);
+                        }
+                        next.live = Some(Live { log: Ptr::new(log), board: None, history, busy: false, error: None });
+                        next.tab = Tab::Live;
+                    }
+                    Action::LiveBusy => {
+                        if let Some(l) = &mut next.live {
+                            l.busy = true;
+                        }
+                    }
+                    Action::LiveAnswer { log, board } => {
+                        let Some(l) = &mut next.live else { return self };
+                        if *l.log != log {
+                            l.history.push(l.log.clone());
+                            if l.history.len() > LIVE_HISTORY {
+                                l.history.remove(0);
+                            }
+                            l.log = Ptr::new(log);
+                        }
+                        (l.board, l.busy, l.error) = (Some(Ptr::new(board)), false, None);
+                    }
+                    Action::LiveFailed(why) => {
+                        if let Some(l) = &mut next.live {
+                            (l.busy, l.error) = (false, Some(why));
+                        }
+                    }
+                    Action::LiveUndo => {
+                        if let Some(l) = &mut next.live
+                            && let Some(before) = l.history.pop()
+                        {
+                            l.log = before;
+                        }
+                    }
+                    Action::LiveEnd => next.live = None,
                     Action::Edit(_) | Action::Load { .. } | Action::RestoreAside(_) => {}
                 }
                 next
@@ -400,6 +484,29 @@ mod tests {
             guesses: None,
         });
         assert!(example.guesses.is_none());
+    }
+
+    fn board(deadline: Option<f64>) -> Board {
+        Board { html: "<p>board</p>".into(), deadline, deadline_clock: "23:47".into(), called: false }
+    }
+
+    #[test]
+    fn each_change_to_the_live_log_can_be_taken_back_and_a_look_is_not_a_change() {
+        let live = opened().reduce(Action::LiveOpen("events: []\n".into()));
+        assert_eq!(live.tab, Tab::Live);
+        let busy = live.reduce(Action::LiveBusy);
+        assert!(busy.live.as_ref().is_some_and(|l| l.busy));
+        let one = busy.reduce(Action::LiveAnswer { log: "events: [a]\n".into(), board: board(Some(1.0)) });
+        let looked = one.clone().reduce(Action::LiveAnswer { log: "events: [a]\n".into(), board: board(Some(2.0)) });
+        let l = looked.live.as_ref().expect("live");
+        assert_eq!((l.log.as_str(), l.history.len(), l.busy), ("events: [a]\n", 1, false));
+        assert_eq!(l.board.as_ref().and_then(|b| b.deadline), Some(2.0));
+        let undone = looked.reduce(Action::LiveUndo);
+        assert_eq!(undone.live.as_ref().map(|l| l.log.as_str()), Some("events: []\n"));
+        // An edit of the plan keeps the window live; ending it does not.
+        let edited = undone.reduce(Action::Edit(analysed("title: Edited\n")));
+        assert!(edited.live.is_some());
+        assert!(edited.reduce(Action::LiveEnd).live.is_none());
     }
 
     #[test]

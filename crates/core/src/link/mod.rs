@@ -19,6 +19,24 @@ use crate::limits::MAX_LINK_BYTES;
 /// The version prefix of links this build writes.
 pub const PREFIX: &str = "v1.";
 
+/// Between a plan's link and its run log's, in a link that carries both
+/// (the live window shared: `v1.<plan>&log=v1.<log>`). `&` is not in
+/// base64url, so a plan link never holds it.
+pub const LOG_PART: &str = "&log=";
+
+/// The link that carries `plan` and its run log `log`.
+pub fn encode_with_log(plan: &str, log: &str) -> String {
+    format!("{}{LOG_PART}{}", encode(plan), encode(log))
+}
+
+/// A fragment's plan part and, if it carries one, its run log's part.
+pub fn split_log(fragment: &str) -> (&str, Option<&str>) {
+    match fragment.split_once(LOG_PART) {
+        Some((plan, log)) => (plan, Some(log)),
+        None => (fragment, None),
+    }
+}
+
 /// The words that prime the compressor. Part of the `v1` format: never edit.
 pub const DICTIONARY_V1: &[u8] = include_bytes!("dictionary-v1.txt");
 

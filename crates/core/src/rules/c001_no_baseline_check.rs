@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "no-baseline-check",
     severity: Severity::Warning,
     summary: "no `check` step before the first `change` (check the system before changing it)",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

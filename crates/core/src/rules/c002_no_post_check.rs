@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "no-post-check",
     severity: Severity::Warning,
     summary: "no `check` step after the last scheduled `change`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

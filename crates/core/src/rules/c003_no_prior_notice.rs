@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "no-prior-notice",
     severity: Severity::Warning,
     summary: "no `notify` step before the first scheduled `change`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

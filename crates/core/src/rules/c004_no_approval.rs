@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "no-approval",
     severity: Severity::Warning,
     summary: "`approvals` is empty",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "stale-approval",
     severity: Severity::Error,
     summary: "an approval's `plan_hash` differs from the plan's hash",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "missing-narrative",
     severity: Severity::Warning,
     summary: "any of `purpose`, `reason`, `current_state`, `future_state`, `monitoring` is missing (one diagnostic, listing them)",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

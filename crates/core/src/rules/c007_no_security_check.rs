@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "no-security-check",
     severity: Severity::Warning,
     summary: "no `prep` step tagged `security`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "vague-step",
     severity: Severity::Warning,
     summary: "`do` has under 3 words, or says TBD, TODO, \"as needed\", \"if required\", \"etc\", or ends in `?`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "no-owner",
     severity: Severity::Info,
     summary: "a scheduled step has no `owner`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     name: "owner-double-booked",
     severity: Severity::Warning,
     summary: "two scheduled steps of one owner overlap and no `crew` entry covers that owner (section 5)",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "unknown-step",
     severity: Severity::Error,
     summary: "`after` or `undo.needs` names no step",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "cycle",
     severity: Severity::Error,
     summary: "the dependencies form a cycle; names it, step by step",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

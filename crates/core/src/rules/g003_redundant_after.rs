@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "redundant-after",
     severity: Severity::Info,
     summary: "an `after` entry is already implied through another",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -59,6 +59,13 @@ pub struct Context<'a> {
 
 pub type CheckFn = fn(&Context<'_>, &mut Vec<Diagnostic>);
 
+/// A rule's docs as the registry carries them: the text itself, or, in a
+/// build without the `rule-docs` feature (the browser app's first load,
+/// which fetches them from its on-demand module), nothing.
+pub const fn docs(text: &'static str) -> &'static str {
+    if cfg!(feature = "rule-docs") { text } else { "" }
+}
+
 /// A rule's identity, docs and check.
 pub struct Rule {
     /// Stable code, such as `R001`.
@@ -68,7 +75,8 @@ pub struct Rule {
     pub severity: Severity,
     /// When it fires, in one line.
     pub summary: &'static str,
-    /// Markdown with the sections What it checks, Why it matters, Example, Fix.
+    /// Markdown with the sections What it checks, Why it matters, Example,
+    /// Fix (empty without the `rule-docs` feature, see [`docs`]).
     pub docs: &'static str,
     /// `None` for the P-codes, which the parser reports.
     pub check: Option<CheckFn>,

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "syntax",
     severity: Severity::Error,
     summary: "the text is not valid YAML/JSON; points at line:column",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: None,
 };
 

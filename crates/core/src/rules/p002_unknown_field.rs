@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "unknown-field",
     severity: Severity::Error,
     summary: "a key the format lacks; suggests the closest known key",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: None,
 };
 

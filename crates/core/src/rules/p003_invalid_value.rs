@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "invalid-value",
     severity: Severity::Error,
     summary: "wrong type or form: duration, timestamp, id, confidence",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: None,
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "duplicate-id",
     severity: Severity::Error,
     summary: "two steps share an id",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: None,
 };
 

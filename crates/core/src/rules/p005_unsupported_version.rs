@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "unsupported-version",
     severity: Severity::Error,
     summary: "`version` is not 1",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: None,
 };
 

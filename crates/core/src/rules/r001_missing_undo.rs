@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "missing-undo",
     severity: Severity::Error,
     summary: "a `change` step has neither `undo` nor `irreversible`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

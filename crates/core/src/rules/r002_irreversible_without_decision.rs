@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "irreversible-without-decision",
     severity: Severity::Error,
     summary: "an `irreversible` step depends on no `decision` step (directly or not)",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

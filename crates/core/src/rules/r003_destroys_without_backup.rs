@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "destroys-without-backup",
     severity: Severity::Error,
     summary: "a `destroys` resource is not backed up by a `backup` step this step depends on (directly or not)",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

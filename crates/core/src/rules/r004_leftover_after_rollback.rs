@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "leftover-after-rollback",
     severity: Severity::Error,
     summary: "some failure point leaves a resource off its baseline; reported on the step that set it",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "undo-needs-unfinished",
     severity: Severity::Error,
     summary: "`undo.needs` names a step this step does not depend on (so it may not have run)",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

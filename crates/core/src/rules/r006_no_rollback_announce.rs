@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "no-rollback-announce",
     severity: Severity::Warning,
     summary: "`rollback.announce` is missing",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "no-rollback-verify",
     severity: Severity::Warning,
     summary: "`rollback.verify` is missing",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "window-overrun",
     severity: Severity::Error,
     summary: "the scheduled steps finish after the window ends",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

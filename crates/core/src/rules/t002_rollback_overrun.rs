@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "rollback-overrun",
     severity: Severity::Error,
     summary: "from some failure point a complete rollback ends after the window",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

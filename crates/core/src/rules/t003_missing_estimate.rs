@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "missing-estimate",
     severity: Severity::Warning,
     summary: "a scheduled step or an undo has no `takes`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "low-confidence",
     severity: Severity::Warning,
     summary: "Monte Carlo: some failure point fits in fewer runs than `rollback.confidence`",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

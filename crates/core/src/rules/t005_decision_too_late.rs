@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "decision-too-late",
     severity: Severity::Error,
     summary: "a `decision` step finishes after the rollback deadline",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "no-window",
     severity: Severity::Warning,
     summary: "no `window`: timing checks are skipped",
-    docs: DOCS,
+    docs: super::docs(DOCS),
     check: Some(check),
 };
 
