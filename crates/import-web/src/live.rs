@@ -217,7 +217,8 @@ fn step_table(h: &mut String, a: &Analysis, sim: &Simulation, f: &Forecast, call
                 let _ = write!(h, "expected {}–{}", sim.clock(s.start), sim.clock(s.finish));
             }
         }
-        let _ = write!(h, "</td><td>{}</td><td>", late_cell(s.late));
+        let late = if called && s.status == Status::Waiting { String::new() } else { late_cell(s.late) };
+        let _ = write!(h, "</td><td>{late}</td><td>");
         match s.status {
             _ if called => {}
             Status::Waiting => {

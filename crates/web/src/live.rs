@@ -221,17 +221,16 @@ fn level(left: f64) -> &'static str {
 /// amber 15 minutes before, red after; a notification at each change.
 #[function_component(Countdown)]
 pub fn countdown(props: &CountdownProps) -> Html {
-    let now = use_state(js_sys::Date::now);
-    {
-        let now = now.clone();
-        use_effect_with((), move |()| {
-            let tick = Interval::new(1000, move || now.set(js_sys::Date::now()));
-            move || drop(tick)
-        });
-    }
+    // A tick a second to draw again; the time is read as it is drawn.
+    let redraw = use_force_update();
+    use_effect_with((), move |()| {
+        let tick = Interval::new(1000, move || redraw.force_update());
+        move || drop(tick)
+    });
+    let now = js_sys::Date::now() / 1000.0;
     let board = props.board.as_ref();
     let deadline = board.and_then(|b| b.deadline);
-    let left = deadline.map(|d| d - *now / 1000.0);
+    let left = deadline.map(|d| d - now);
     let lvl = left.map_or("calm", level);
     {
         let clock = board.map(|b| b.deadline_clock.clone()).unwrap_or_default();
