@@ -164,6 +164,17 @@ test('a live window: recorded, re-forecast, counted down, reloaded, rolled back 
   assert.match(final, /rollback_called: 2026-12-06T02:25:00Z, note: the baseline checks ran an hour long/);
   assert.match(final, new RegExp(`\\{ undo: ${first}, started: 2026-12-06T02:36:00Z, finished: 2026-12-06T02:41:00Z \\}`));
   await shot(page, 'live-rollback');
+
+  // The downloaded log, loaded in a fresh browser, gives the same board.
+  const fresh = await app.browser.newContext();
+  const loaded = await fresh.newPage();
+  await loaded.clock.setFixedTime(at('02:41', '2026-12-06'));
+  await loaded.goto(app.url);
+  await tab(loaded, 'Live');
+  await loaded.setInputFiles('input[aria-label="Load a run log"]', join(ARTIFACTS, 'live-rolled-back.yaml'));
+  await loaded.waitForSelector('.live-board[data-state="called"]');
+  assert.deepEqual(await says(loaded), await says(page));
+  await fresh.close();
   assert.deepEqual(errors, []);
   await context.close();
 });
