@@ -9,7 +9,9 @@
 //! `retreat forecast`'s: the page and the command line agree by
 //! construction, and the end-to-end test checks it on a downloaded log.
 
+use std::cell::RefCell;
 use std::fmt::Write;
+use std::rc::Rc;
 
 use retreat_core::live::edit::{self, Mark, Subject};
 use retreat_core::live::{self, Forecast, LiveRollback, ParsedLog, Status, say};
@@ -47,18 +49,33 @@ pub struct Board {
     pub called: bool,
 }
 
-fn analysed(plan: &str) -> Result<(Analysis, Simulation), String> {
+/// A plan analysed for the board, kept for the next click: the plan
+/// rarely changes while the window runs, and a big one takes longer to
+/// analyse than its log to read.
+type Analysed = Rc<(Analysis, Simulation)>;
+
+thread_local! {
+    static LAST: RefCell<Option<(String, Analysed)>> = const { RefCell::new(None) };
+}
+
+fn analysed(plan: &str) -> Result<Analysed, String> {
+    if let Some(hit) = LAST.with_borrow(|last| last.as_ref().filter(|(p, _)| p == plan).map(|(_, a)| a.clone())) {
+        return Ok(hit);
+    }
     let mut analysis = analyze(plan, &Options { monte_carlo: MonteCarloRuns::Skip, ..Options::default() });
     let sim = analysis.simulation.take().ok_or("the plan has no `window`: a live window needs one to count from")?;
     if analysis.graph.is_none() {
         return Err("the plan does not parse: fix its errors first".into());
     }
-    Ok((analysis, sim))
+    let a = Rc::new((analysis, sim));
+    LAST.with_borrow_mut(|last| *last = Some((plan.to_string(), a.clone())));
+    Ok(a)
 }
 
 /// The log after `act` at `now` (unix seconds), and its board.
 pub fn live(plan: &str, log: &str, act: Act<'_>, now: i64) -> Result<Board, String> {
-    let (analysis, sim) = analysed(plan)?;
+    let a = analysed(plan)?;
+    let (analysis, sim) = (&a.0, &a.1);
     let at = Timestamp { unix: now, offset: sim.window.start.offset };
     let hash = analysis.hash.as_deref();
     let mut parsed = match (log.trim().is_empty(), act) {
@@ -86,13 +103,14 @@ pub fn live(plan: &str, log: &str, act: Act<'_>, now: i64) -> Result<Board, Stri
     if changed {
         parsed = live::read(&text, &analysis.plan, hash);
     }
-    Ok(board(&analysis, &sim, &parsed, text, now, act == Act::Start))
+    Ok(board(analysis, sim, &parsed, text, now, act == Act::Start))
 }
 
 /// The log as it is now, for download: `as_of` set to `now`, so that
 /// `retreat forecast` on the file gives the figures the page showed.
 pub fn download(plan: &str, log: &str, now: i64) -> Result<String, String> {
-    let (analysis, sim) = analysed(plan)?;
+    let a = analysed(plan)?;
+    let (analysis, sim) = (&a.0, &a.1);
     let mut parsed = live::read(log, &analysis.plan, analysis.hash.as_deref());
     let at = Timestamp { unix: now, offset: sim.window.start.offset };
     parsed.log.as_of = Some(retreat_core::model::Stamp { at, span: Default::default() });
@@ -186,11 +204,48 @@ fn late_cell(late: f64) -> String {
     }
 }
 
+/// The most rows a table of the board draws: past it, the rows that
+/// matter now (every running one, the next waiting ones, the last done
+/// ones), and a line that counts the rest.
+pub const MAX_ROWS: usize = 400;
+
+/// Which of `statuses` (in list order, with their starts) the board draws:
+/// all of them, or past [`MAX_ROWS`] every running one, the 300 waiting
+/// ones that start first and the 50 done ones that started last.
+fn shown(statuses: &[(Status, f64)]) -> Vec<bool> {
+    if statuses.len() <= MAX_ROWS {
+        return vec![true; statuses.len()];
+    }
+    let mut keep: Vec<bool> = statuses.iter().map(|(s, _)| *s == Status::Running).collect();
+    for (status, take, latest) in [(Status::Waiting, 300, false), (Status::Done, 50, true)] {
+        let mut of: Vec<usize> = (0..statuses.len()).filter(|&k| statuses[k].0 == status).collect();
+        of.sort_by(|&x, &y| statuses[x].1.total_cmp(&statuses[y].1).then(x.cmp(&y)));
+        if latest {
+            of.reverse();
+        }
+        for k in of.into_iter().take(take) {
+            keep[k] = true;
+        }
+    }
+    keep
+}
+
+fn rest(h: &mut String, keep: &[bool]) {
+    let hidden = keep.iter().filter(|k| !**k).count();
+    if hidden > 0 {
+        let _ = write!(
+            h,
+            "<p class=\"muted\">{hidden} more rows not drawn: the board shows what is running, the next to start and the last done. The downloaded log with `retreat forecast` lists every one.</p>"
+        );
+    }
+}
+
 /// The steps, in list order: planned, actual or forecast, and the button
 /// for what comes next (none once the rollback is called).
 fn step_table(h: &mut String, a: &Analysis, sim: &Simulation, f: &Forecast, called: bool) {
     h.push_str("<table class=\"live-steps\"><thead><tr><th>Step</th><th>Owner</th><th>Planned</th><th>Actual or expected</th><th>Late</th><th></th></tr></thead><tbody>");
-    for s in &f.steps {
+    let keep = shown(&f.steps.iter().map(|s| (s.status, s.start)).collect::<Vec<_>>());
+    for s in f.steps.iter().zip(&keep).filter(|(_, k)| **k).map(|(s, _)| s) {
         let Some(step) = a.plan.steps.get(s.step) else { continue };
         let id = esc(step.id());
         let status = s.status.as_str();
@@ -232,6 +287,7 @@ fn step_table(h: &mut String, a: &Analysis, sim: &Simulation, f: &Forecast, call
         h.push_str("</td></tr>");
     }
     h.push_str("</tbody></table>");
+    rest(h, &keep);
 }
 
 /// The rollback's runbook on the real clock: every undo of what ran, in
@@ -242,7 +298,8 @@ fn undo_table(h: &mut String, a: &Analysis, sim: &Simulation, r: &LiveRollback) 
         let _ = write!(h, "<p>Announce: {}</p>", esc(announce.as_str()));
     }
     h.push_str("<table class=\"live-undos\"><thead><tr><th>Undo</th><th>Owner</th><th>Planned</th><th>Actual or expected</th><th>Late</th><th></th></tr></thead><tbody>");
-    for u in &r.undos {
+    let keep = shown(&r.undos.iter().map(|u| (u.status, u.start)).collect::<Vec<_>>());
+    for u in r.undos.iter().zip(&keep).filter(|(_, k)| **k).map(|(u, _)| u) {
         let Some(step) = a.plan.steps.get(u.step) else { continue };
         let id = esc(step.id());
         let what = step.undo.as_ref().and_then(|u| u.do_.as_ref()).map_or(String::new(), |d| esc(d.as_str()));
@@ -282,6 +339,7 @@ fn undo_table(h: &mut String, a: &Analysis, sim: &Simulation, r: &LiveRollback) 
         h.push_str("</td></tr>");
     }
     h.push_str("</tbody></table>");
+    rest(h, &keep);
     if let Some(v) = a.plan.rollback.as_ref().and_then(|r| r.verify.as_ref()).and_then(|v| v.do_.as_ref()) {
         let last = r.undos.iter().map(|u| u.finish).fold(r.called + sim.decide, f64::max);
         let _ = write!(h, "<p>Then verify, {}–{}: {}</p>", sim.clock(last), sim.clock(r.done), esc(v.as_str()));
@@ -363,6 +421,29 @@ mod tests {
         assert!(undo.log.contains("{ undo: switch, started: 2026-11-28T22:41:00Z }"), "{}", undo.log);
         let file = download(PLAN, &undo.log, OPENS + 45 * MIN).expect("a log");
         assert!(file.contains("as_of: 2026-11-28T22:45:00Z\n"), "{file}");
+    }
+
+    #[test]
+    fn a_big_plans_board_draws_the_rows_that_matter_now() {
+        let plan = retreat_core::synth::plan(2000, 7);
+        let opens = retreat_core::parse(&plan).plan.window.map(|w| w.start.unix).expect("a window");
+        let start = live(&plan, "", Act::Start, opens).expect("board");
+        let first = retreat_core::parse(&plan)
+            .plan
+            .steps
+            .iter()
+            .find(|s| s.phase != retreat_core::model::Phase::Prep)
+            .map(|s| s.id().to_string())
+            .expect("a step");
+        let b = live(&plan, &start.log, Act::Mark { step: &first, undo: false, mark: Mark::Started }, opens)
+            .expect("board");
+        let rows = b.html.matches("<tr class=\"live-").count();
+        assert!(rows <= MAX_ROWS && rows >= 300, "{rows} rows");
+        assert!(
+            b.html.contains(&format!("<tr class=\"live-running\" data-step=\"{first}\">")),
+            "the running step is drawn"
+        );
+        assert!(b.html.contains("more rows not drawn"), "the rest is counted");
     }
 
     #[test]
