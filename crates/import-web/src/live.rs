@@ -438,7 +438,7 @@ mod tests {
         let b = live(&plan, &start.log, Act::Mark { step: &first, undo: false, mark: Mark::Started }, opens)
             .expect("board");
         let rows = b.html.matches("<tr class=\"live-").count();
-        assert!(rows <= MAX_ROWS && rows >= 300, "{rows} rows");
+        assert!((300..=MAX_ROWS).contains(&rows), "{rows} rows");
         assert!(
             b.html.contains(&format!("<tr class=\"live-running\" data-step=\"{first}\">")),
             "the running step is drawn"
