@@ -178,3 +178,30 @@ test('a live window: recorded, re-forecast, counted down, reloaded, rolled back 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('two tabs recording one window never overwrite each other', async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const one = await context.newPage();
+  await one.clock.setFixedTime(at('22:00')); // the context's clock: both tabs'
+  await one.goto(app.url);
+  await tab(one, 'Live');
+  await one.click('button:has-text("Start the window")');
+  await one.waitForSelector('.live-board');
+  // A second tab opens the same window from storage.
+  const two = await context.newPage();
+  await two.goto(app.url);
+  await two.waitForSelector('.live-board');
+  // Each records something else: the second's log is kept apart, and said.
+  await one.click('button[aria-label="Start open-bridge"]');
+  await status(one, 'open-bridge', 'running');
+  await two.click('button[aria-label="Start baseline"]');
+  await status(two, 'baseline', 'running');
+  await two.waitForSelector('.notice:has-text("Another tab changed the saved run log")');
+  // Each tab's log survives its own reload.
+  for (const [page, mine, theirs] of [[one, 'open-bridge', 'baseline'], [two, 'baseline', 'open-bridge']]) {
+    await page.reload();
+    await page.waitForSelector(`tr.live-running[data-step="${mine}"]`);
+    assert.equal(await page.locator(`tr.live-running[data-step="${theirs}"]`).count(), 0, mine);
+  }
+  await context.close();
+});

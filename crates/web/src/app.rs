@@ -369,12 +369,15 @@ pub fn app() -> Html {
     }
     {
         let dispatch = state.dispatcher();
-        let seen = use_mut_ref(|| None::<Ptr<String>>);
+        // The log the page opened with is in storage already; every later
+        // one (a new window's first) is saved.
+        let opened = state.live.as_ref().map(|l| l.log.clone());
+        let seen = use_mut_ref(move || opened);
         let log = state.live.as_ref().map(|l| l.log.clone());
         use_effect_with(log, move |log| {
             let Some(log) = log else { return };
             let before = seen.borrow_mut().replace(log.clone());
-            if before.is_none_or(|b| *b == **log) {
+            if before.is_some_and(|b| *b == **log) {
                 return;
             }
             let problem = match share::LIVE.save(log, None, false) {

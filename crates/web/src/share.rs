@@ -135,8 +135,11 @@ impl Slot {
         let (local, session) = (Store::local(), Store::session());
         let seen: f64 = session.get(self.seen).and_then(|s| s.parse().ok()).unwrap_or(0.0);
         let shared = local.get(self.key).and_then(|s| Draft::decode(&s));
+        // Every save's stamp differs from the one it replaces, even when the
+        // clock does not move (or moves back): tabs tell saves apart by it.
+        let stamp = epoch_ms().max(shared.as_ref().map_or(0.0, |d| d.stamp + 1.0));
         let theirs = shared.filter(|d| d.tab != me && d.stamp != seen && d.text != text);
-        let draft = Draft { text: text.to_string(), link, tab: me, stamp: epoch_ms() };
+        let draft = Draft { text: text.to_string(), link, tab: me, stamp };
         if theirs.is_some() && !force {
             return match local.set(&self.own_key(), &draft.encode()) {
                 Ok(()) => Saved::Apart,
