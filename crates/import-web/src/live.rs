@@ -197,6 +197,43 @@ fn time_input(h: &mut String, sim: &Simulation, mark: &str, secs: f64, what: &st
     );
 }
 
+/// A row's last cells: when it ran or will (recorded times as fields to
+/// type over), how late, and the button for what comes next, labelled
+/// `buttons` (start, done; `None` for no buttons).
+fn row_end(
+    h: &mut String,
+    sim: &Simulation,
+    (status, start, finish, late): (Status, f64, f64, f64),
+    what: &str,
+    buttons: Option<(String, String)>,
+) {
+    match status {
+        Status::Done => {
+            time_input(h, sim, "started", start, what);
+            h.push('–');
+            time_input(h, sim, "finished", finish, what);
+        }
+        Status::Running => {
+            time_input(h, sim, "started", start, what);
+            let _ = write!(h, " expected done {}", sim.clock(finish));
+        }
+        Status::Waiting => {
+            let _ = write!(h, "expected {}–{}", sim.clock(start), sim.clock(finish));
+        }
+    }
+    let _ = write!(h, "</td><td>{}</td><td>", late_cell(late));
+    match (status, buttons) {
+        (Status::Waiting, Some((label, _))) => {
+            let _ = write!(h, "<button data-act=\"start\" aria-label=\"{label}\">Start</button>");
+        }
+        (Status::Running, Some((_, label))) => {
+            let _ = write!(h, "<button data-act=\"done\" aria-label=\"{label}\">Done</button>");
+        }
+        _ => {}
+    }
+    h.push_str("</td></tr>");
+}
+
 fn late_cell(late: f64) -> String {
     match say::late(late).strip_prefix(", ") {
         Some(words) => words.to_string(),
@@ -257,34 +294,12 @@ fn step_table(h: &mut String, a: &Analysis, sim: &Simulation, f: &Forecast, call
         let planned = sim.slots.get(s.step).copied().flatten();
         let planned = planned.map_or(String::new(), |p| format!("{}–{}", sim.clock(p.start), sim.clock(p.finish)));
         let _ = write!(h, "</td><td>{owner}</td><td>{planned}</td><td>");
-        match s.status {
-            Status::Done => {
-                time_input(h, sim, "started", s.start, step.id());
-                h.push('–');
-                time_input(h, sim, "finished", s.finish, step.id());
-            }
-            Status::Running => {
-                time_input(h, sim, "started", s.start, step.id());
-                let _ = write!(h, " expected done {}", sim.clock(s.finish));
-            }
-            Status::Waiting if called => h.push_str("not run"),
-            Status::Waiting => {
-                let _ = write!(h, "expected {}–{}", sim.clock(s.start), sim.clock(s.finish));
-            }
+        if called && s.status == Status::Waiting {
+            h.push_str("not run</td><td></td><td></td></tr>");
+            continue;
         }
-        let late = if called && s.status == Status::Waiting { String::new() } else { late_cell(s.late) };
-        let _ = write!(h, "</td><td>{late}</td><td>");
-        match s.status {
-            _ if called => {}
-            Status::Waiting => {
-                let _ = write!(h, "<button data-act=\"start\" aria-label=\"Start {id}\">Start</button>");
-            }
-            Status::Running => {
-                let _ = write!(h, "<button data-act=\"done\" aria-label=\"{id} is done\">Done</button>");
-            }
-            Status::Done => {}
-        }
-        h.push_str("</td></tr>");
+        let buttons = (!called).then(|| (format!("Start {id}"), format!("{id} is done")));
+        row_end(h, sim, (s.status, s.start, s.finish, s.late), step.id(), buttons);
     }
     h.push_str("</tbody></table>");
     rest(h, &keep);
@@ -311,32 +326,9 @@ fn undo_table(h: &mut String, a: &Analysis, sim: &Simulation, r: &LiveRollback) 
             sim.clock(u.planned_start),
             sim.clock(u.planned_finish)
         );
-        let label = format!("undo of {}", step.id());
-        match u.status {
-            Status::Done => {
-                time_input(h, sim, "started", u.start, &label);
-                h.push('–');
-                time_input(h, sim, "finished", u.finish, &label);
-            }
-            Status::Running => {
-                time_input(h, sim, "started", u.start, &label);
-                let _ = write!(h, " expected done {}", sim.clock(u.finish));
-            }
-            Status::Waiting => {
-                let _ = write!(h, "expected {}–{}", sim.clock(u.start), sim.clock(u.finish));
-            }
-        }
-        let _ = write!(h, "</td><td>{}</td><td>", late_cell(u.finish - u.planned_finish));
-        match u.status {
-            Status::Waiting => {
-                let _ = write!(h, "<button data-act=\"start\" aria-label=\"Start the undo of {id}\">Start</button>");
-            }
-            Status::Running => {
-                let _ = write!(h, "<button data-act=\"done\" aria-label=\"The undo of {id} is done\">Done</button>");
-            }
-            Status::Done => {}
-        }
-        h.push_str("</td></tr>");
+        let buttons = Some((format!("Start the undo of {id}"), format!("The undo of {id} is done")));
+        let times = (u.status, u.start, u.finish, u.finish - u.planned_finish);
+        row_end(h, sim, times, &format!("undo of {}", step.id()), buttons);
     }
     h.push_str("</tbody></table>");
     rest(h, &keep);

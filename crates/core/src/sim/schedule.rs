@@ -12,7 +12,12 @@ impl Simulation {
     /// steps + edges (with crews, O(n log n)); computed on demand, one
     /// point at a time.
     pub fn rollback(&self, graph: &PlanGraph, point: &FailurePoint) -> RollbackRun {
-        let schedule = self.schedule(graph, point);
+        self.run(self.schedule(graph, point), Some(point.chain))
+    }
+
+    /// The run of `schedule`: its undos by start, verified after `chain`
+    /// (the point's, as the simulation counted it), or after the last undo.
+    fn run(&self, schedule: Schedule, chain: Option<f64>) -> RollbackRun {
         let called = schedule.called;
         let mut undos: Vec<UndoRun> = (0..schedule.undone.len())
             .filter(|&x| schedule.undone[x])
@@ -24,7 +29,10 @@ impl Simulation {
             })
             .collect();
         crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
-        let verify_start = called + point.chain;
+        let verify_start = match chain {
+            Some(chain) => called + chain,
+            None => undos.iter().map(|u| u.finish).fold(called, f64::max),
+        };
         RollbackRun { waves: schedule.waves, undos, called, verify_start, done: verify_start + self.verify }
     }
 
@@ -39,19 +47,7 @@ impl Simulation {
     /// [`Simulation::rollback`] from a failure point, for any started set
     /// (the live window's, whose set is what actually ran).
     pub fn rollback_of(&self, graph: &PlanGraph, started: &[usize], called: f64) -> RollbackRun {
-        let schedule = self.schedule_of(graph, started, called);
-        let mut undos: Vec<UndoRun> = (0..schedule.undone.len())
-            .filter(|&x| schedule.undone[x])
-            .map(|x| UndoRun {
-                step: x,
-                ready: called + schedule.ready[x],
-                start: called + schedule.start[x],
-                finish: called + schedule.finish[x],
-            })
-            .collect();
-        crate::order::sort_by_key(&mut undos, |u| (crate::order::f64_key(u.start), u.step as u64));
-        let verify_start = undos.iter().map(|u| u.finish).fold(called, f64::max);
-        RollbackRun { waves: schedule.waves, undos, called, verify_start, done: verify_start + self.verify }
+        self.run(self.schedule_of(graph, started, called), None)
     }
 
     fn schedule_of(&self, graph: &PlanGraph, started: &[usize], called: f64) -> Schedule {
