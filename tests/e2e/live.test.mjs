@@ -5,7 +5,7 @@
 // that a link carries the plan and its log to another browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useApp, shot, cli, ROOT, ARTIFACTS } from './harness.mjs';
 
@@ -68,8 +68,12 @@ test('a live window: recorded, re-forecast, counted down, reloaded, rolled back 
   await page.click('button[aria-label="Start open-bridge"]');
   await status(page, 'open-bridge', 'running');
   await clock(page, at('22:07'));
+  const clicked = Date.now();
   await page.click('button[aria-label="open-bridge is done"]');
   await status(page, 'open-bridge', 'done');
+  // How long a click takes to show, the module loaded (a figure, not a budget).
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(join(ARTIFACTS, 'live-figures.json'), JSON.stringify({ click_to_board_ms: Date.now() - clicked }) + '\n');
   const finished = row(page, 'open-bridge').locator('input[data-mark="finished"]');
   assert.equal(await finished.inputValue(), '22:07');
   await finished.fill('22:09');
