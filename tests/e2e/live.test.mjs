@@ -54,7 +54,7 @@ test('a live window: recorded, re-forecast, counted down, reloaded, rolled back 
   await page.click('button:has-text("Start the window")');
   await page.waitForSelector('.live-board[data-state="ahead"]');
   // The countdown is in the header, on every tab.
-  assert.match(await page.textContent('.countdown'), /^Call a rollback by 02:35 · 275:\d\d left$/);
+  assert.match(await page.textContent('.countdown'), /^Call a rollback by 02:35 · 4:35:\d\d left$/);
   const planned = await says(page);
   assert.ok(planned.some((s) => s.startsWith('Call a rollback by 02:35 (in 4 h 35 min)')), planned.join('\n'));
 

@@ -86,6 +86,9 @@ pub fn live(plan: &str, log: &str, act: Act<'_>, now: i64) -> Result<Board, Stri
         (true, _) => return Err("no window is under way: start it first".into()),
         (false, _) => live::read(log, &analysis.plan, hash),
     };
+    if !matches!(act, Act::Look | Act::Start) {
+        outside(sim, now)?;
+    }
     let mut changed = true;
     match act {
         Act::Look | Act::Start => changed = false,
@@ -104,6 +107,37 @@ pub fn live(plan: &str, log: &str, act: Act<'_>, now: i64) -> Result<Board, Stri
         parsed = live::read(&text, &analysis.plan, hash);
     }
     Ok(board(analysis, sim, &parsed, text, now, act == Act::Start))
+}
+
+/// `Err` when `now` is further from the window than a log may record
+/// (`live::SLACK_SECS`): a click would record a time the log refuses.
+fn outside(sim: &Simulation, now: i64) -> Result<(), String> {
+    let (open, close) = (sim.window.start.unix, sim.window.end.unix);
+    let when = format!("{} at {}", date(sim, 0.0), sim.clock(0.0));
+    if now < open - live::SLACK_SECS {
+        return Err(format!(
+            "The window opens on {when}, in {}: a time recorded now would be outside it. To rehearse now, move the plan's `window` to start now.",
+            say_minutes((open - now) as f64)
+        ));
+    }
+    if now > close + live::SLACK_SECS {
+        return Err(format!(
+            "The window (from {when}) closed {} ago: a time recorded now would be outside it. Load the run log to review it, or move the plan's `window`.",
+            say_minutes((now - close) as f64)
+        ));
+    }
+    Ok(())
+}
+
+/// `secs` in whole minutes, as the board says durations.
+fn say_minutes(secs: f64) -> String {
+    retreat_core::sim::say((secs / 60.0).floor() * 60.0)
+}
+
+/// The date, on the window's clock, `secs` after the window opens.
+fn date(sim: &Simulation, secs: f64) -> String {
+    let at = Timestamp { unix: sim.window.start.unix + secs as i64, offset: sim.window.start.offset };
+    retreat_core::units::format_timestamp(at).chars().take(10).collect()
 }
 
 /// The log as it is now, for download: `as_of` set to `now`, so that
@@ -146,6 +180,15 @@ fn board(a: &Analysis, sim: &Simulation, parsed: &ParsedLog, log: String, now: i
     };
     let _ = write!(h, "<div class=\"live-board\" data-state=\"{state}\">");
     let _ = write!(h, "<p class=\"live-now\">As of {}", sim.clock(f.now));
+    if f.now < 0.0 || f.now > sim.window_length {
+        let _ = write!(h, " on {}", date(sim, f.now));
+        match f.now < 0.0 {
+            true => {
+                let _ = write!(h, " (the window opens on {} at {})", date(sim, 0.0), sim.clock(0.0));
+            }
+            false => h.push_str(" (after the window)"),
+        }
+    }
     if fresh && parsed.log.events.is_empty() {
         h.push_str(": the window is under way. Press Start as each step begins and Done as it ends.");
     }
@@ -436,6 +479,28 @@ mod tests {
             "the running step is drawn"
         );
         assert!(b.html.contains("more rows not drawn"), "the rest is counted");
+    }
+
+    #[test]
+    fn a_click_far_from_the_window_says_when_the_window_is() {
+        let early = live(
+            PLAN,
+            &click("", Act::Start, 0).log,
+            Act::Mark { step: "notify", undo: false, mark: Mark::Started },
+            OPENS - 3 * 86_400,
+        );
+        assert_eq!(
+            early.unwrap_err(),
+            "The window opens on 2026-11-28 at 22:00, in 72 h: a time recorded now would be outside it. To rehearse now, move the plan's `window` to start now."
+        );
+        let look = live(PLAN, &click("", Act::Start, 0).log, Act::Look, OPENS - 3 * 86_400 + 90).expect("a look");
+        assert!(
+            look.html.contains("As of 22:01 on 2026-11-25 (the window opens on 2026-11-28 at 22:00)"),
+            "{}",
+            look.html
+        );
+        let late = live(PLAN, &click("", Act::Start, 0).log, Act::Call { note: "" }, OPENS + 9 * 86_400);
+        assert!(late.unwrap_err().starts_with("The window (from 2026-11-28 at 22:00) closed 210 h ago"));
     }
 
     #[test]

@@ -244,7 +244,11 @@ pub fn countdown(props: &CountdownProps) -> Html {
         (Some(b), _) if b.called => "Rollback under way".to_string(),
         (Some(b), Some(s)) if s >= 0.0 => {
             let s = s as u64;
-            format!("Call a rollback by {} · {}:{:02} left", b.deadline_clock, s / 60, s % 60)
+            let left = match s / 3600 {
+                0 => format!("{}:{:02}", s / 60, s % 60),
+                h => format!("{h}:{:02}:{:02}", s / 60 % 60, s % 60),
+            };
+            format!("Call a rollback by {} · {left} left", b.deadline_clock)
         }
         (Some(b), Some(s)) => format!("Rollback deadline {} passed {} min ago", b.deadline_clock, (-s / 60.0).ceil()),
         (Some(_), None) => "No time left for a complete rollback".to_string(),

@@ -3,7 +3,13 @@
 //! a rollback, and how the rollback under way goes.
 
 use super::{Forecast, LiveRollback, Status, StepForecast};
-use crate::sim::{Simulation, say};
+use crate::sim::Simulation;
+
+/// A duration in whole minutes (down): "now" has seconds in it, and a
+/// board that says "in 35 min 59 s" says too much.
+fn say(secs: f64) -> String {
+    crate::sim::say((secs / 60.0).floor() * 60.0)
+}
 
 /// `", 9 min late"`, `", 3 min early"`, or nothing within a minute.
 pub fn late(late: f64) -> String {
