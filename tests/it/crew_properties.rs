@@ -362,4 +362,20 @@ proptest! {
             prop_assert_eq!(f.rollback_now.chain, chain_by_hand(&a, sim, &set));
         }
     }
+
+    #[test]
+    fn a_called_rollback_is_the_crews_rollback_of_what_ran(steps in plan(), owners in owners(), share in 0.0f64..1.2) {
+        let a = analysis(&with_crew(&steps, &owners, &crew_of(&owners), false), 1, 1);
+        let (graph, sim) = (a.graph.as_ref().expect("graph"), a.simulation.as_ref().expect("window"));
+        let cut = (sim.forward_finish * share).floor();
+        let mut record = crate::live::properties::as_planned(sim, a.plan.steps.len(), cut);
+        record.rollback_called = Some(cut);
+        let r = retreat_core::live::rollback(&a.plan, graph, sim, &record).expect("called");
+        if !r.no_way_back {
+            let chain = chain_by_hand(&a, sim, &started_at(sim, cut, true));
+            let by_hand = cut + sim.decide + chain + sim.verify;
+            prop_assert!((r.planned_done - by_hand).abs() < 1e-6, "{} {}", r.planned_done, by_hand);
+            prop_assert!((r.done - r.planned_done).abs() < 1e-6, "{} {}", r.done, r.planned_done);
+        }
+    }
 }

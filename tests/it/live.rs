@@ -333,6 +333,33 @@ pub(crate) mod properties {
         }
 
         #[test]
+        fn a_rollback_that_runs_as_planned_ends_when_the_plan_says(steps in plan(), share in 0.0f64..1.0) {
+            let plan = retreat_core::parse(&render(&steps, false, false)).plan;
+            let graph = PlanGraph::build(&plan);
+            let sim = retreat_core::sim::simulate(&plan, &graph, None).expect("window");
+            let cut = (sim.forward_finish * share).floor();
+            let mut record = as_planned(&sim, plan.steps.len(), cut);
+            record.rollback_called = Some(cut);
+            // Called now, nothing undone yet: the forecast is the plan's.
+            let r = live::rollback(&plan, &graph, &sim, &record).expect("called");
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+            for u in &r.undos {
+                prop_assert!(u.status == Status::Waiting);
+                prop_assert!(close(u.start, u.planned_start) && close(u.finish, u.planned_finish), "{:?}", u);
+            }
+            prop_assert!(close(r.done, r.planned_done), "{} {}", r.done, r.planned_done);
+            prop_assert!(r.planned_done >= cut + sim.decide + sim.verify - 1e-6);
+            // Every undo recorded as planned: done, and still on time.
+            for u in &r.undos {
+                record.undos[u.step] = Actual { started: Some(u.planned_start), finished: Some(u.planned_finish) };
+            }
+            record.now = r.planned_done;
+            let done = live::rollback(&plan, &graph, &sim, &record).expect("called");
+            prop_assert!(done.undone);
+            prop_assert!(close(done.done, r.planned_done), "{} {}", done.done, r.planned_done);
+        }
+
+        #[test]
         fn finishing_a_step_moves_no_step_already_done(steps in plan(), share in 0.0f64..1.0, late in 0.0f64..3600.0) {
             let plan = retreat_core::parse(&render(&steps, false, false)).plan;
             let graph = PlanGraph::build(&plan);
