@@ -439,6 +439,14 @@ fn retreat_toml_sets_severities_and_links_codes_to_their_docs_and_typing_is_debo
     c.send_all(&changes);
     let first = codes(&c.diagnostics());
     assert!(first.contains(&"R001".to_string()) && !first.contains(&"G001".to_string()), "{first:?}");
+    // The file changes: the editor says so, and the findings follow it.
+    std::fs::write(&dir.path, "[severity]\nG003 = \"warning\"\nR001 = \"off\"\n").expect("rewrite");
+    let changed = json!([{"uri": format!("{root}/retreat.toml"), "type": 2}]);
+    c.notify("workspace/didChangeWatchedFiles", json!({ "changes": changed }));
+    let now = c.diagnostics();
+    let g003 = now.iter().find(|d| d["code"] == "G003").expect("G003 is back");
+    assert_eq!(g003["severity"], 2, "{g003}");
+    assert!(!codes(&now).contains(&"R001".to_string()) && g003.get("codeDescription").is_none());
     c.stop();
     // A bad file: the editor is told where, and the server still serves.
     let bad = crate::support::TempFile::new("retreat.toml", b"[severity]\nR999 = \"off\"\n");

@@ -15,7 +15,9 @@
 //! typing pauses for [`DEBOUNCE`], or at once when a request asks about it.
 //!
 //! The settings are lint's: `--severity`, over a `retreat.toml` (`--config`,
-//! else the nearest one from the workspace's root, see `config.rs`).
+//! else the nearest one from the workspace's root, see `config.rs`), read
+//! again when the editor reports a changed `retreat.toml` (the server asks
+//! to watch it where the editor can), and every document judged again.
 
 mod features;
 mod text;
@@ -70,14 +72,18 @@ pub fn serve(args: LspArgs) -> Result<(), Box<dyn StdError + Sync + Send>> {
         .find_map(|p| init.pointer(p).and_then(Value::as_str).and_then(text::file_path))
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
-    let (config, trouble) = match config::load(args.config.as_deref(), &root, &args.options) {
-        Ok(config) => (config, None),
-        Err(e) => (Config { options: args.options.clone(), ..Config::default() }, Some(e.to_string())),
-    };
-    if let Some(why) = trouble {
-        connection.sender.send(Message::Notification(show_error(&format!("retreat: {why}"))))?;
+    let mut server = Server { config: Config::default(), docs: HashMap::new(), root, args };
+    if let Some(why) = server.load_config() {
+        connection.sender.send(Message::Notification(why))?;
     }
-    let mut server = Server { config, docs: HashMap::new() };
+    // Told when a `retreat.toml` changes, where the editor can watch files.
+    let watch = "/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration";
+    if init.pointer(watch).and_then(Value::as_bool) == Some(true) {
+        let params = serde_json::json!({"registrations": [{"id": "retreat.toml", "method": n::DidChangeWatchedFiles::METHOD,
+            "registerOptions": {"watchers": [{"globPattern": format!("**/{}", config::FILE_NAME)}]}}]});
+        let register = Request::new(RequestId::from(0), r::RegisterCapability::METHOD.into(), params);
+        connection.sender.send(Message::Request(register))?;
+    }
     loop {
         let next = if server.docs.values().any(|d| d.stale) {
             connection.receiver.recv_timeout(DEBOUNCE)
@@ -111,6 +117,9 @@ pub fn serve(args: LspArgs) -> Result<(), Box<dyn StdError + Sync + Send>> {
 struct Server {
     config: Config,
     docs: HashMap<String, Doc>,
+    /// Where `retreat.toml` is looked for, and the command line's settings.
+    root: std::path::PathBuf,
+    args: LspArgs,
 }
 
 impl Server {
@@ -141,7 +150,31 @@ impl Server {
         Some(Message::Notification(Notification::new(n::PublishDiagnostics::METHOD.into(), params)))
     }
 
+    /// (Re)reads the settings; on a bad file, the command line's alone, and
+    /// the message that says why.
+    fn load_config(&mut self) -> Option<Notification> {
+        match config::load(self.args.config.as_deref(), &self.root, &self.args.options) {
+            Ok(config) => {
+                self.config = config;
+                None
+            }
+            Err(e) => {
+                self.config = Config { options: self.args.options.clone(), ..Config::default() };
+                Some(show_error(&format!("retreat: {e}")))
+            }
+        }
+    }
+
     fn notification(&mut self, note: Notification) -> Vec<Message> {
+        if note.method == n::DidChangeWatchedFiles::METHOD {
+            // A `retreat.toml` changed: every document is judged again.
+            let mut out: Vec<Message> = self.load_config().map(Message::Notification).into_iter().collect();
+            for doc in self.docs.values_mut() {
+                doc.stale = true;
+            }
+            out.extend(self.refresh_all());
+            return out;
+        }
         let uri = note.params.pointer("/textDocument/uri").and_then(Value::as_str).map(str::to_string);
         let Some(uri) = uri else { return Vec::new() };
         match note.method.as_str() {
