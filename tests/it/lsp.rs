@@ -357,6 +357,20 @@ fn the_irreversible_and_crew_fixes_leave_plans_lint_clean_of_their_finding() {
     let fixed = fixed_by(&mut c, &text, &diags, "R001", "irreversible");
     assert!(fixed.contains("    irreversible: Write why this step cannot be undone\n"), "{fixed}");
     assert!(!codes(&change(&mut c, 2, &fixed)).contains(&"R001".to_string()), "{fixed}");
+    // A step written as a flow mapping gets its `undo` as one more entry.
+    let flow =
+        plan().replace("  - id: retire-old\n", "  - { id: flow-step, do: Change it, takes: 5m }\n  - id: retire-old\n");
+    let diags = change(&mut c, 20, &flow);
+    let r001: Vec<&Value> = diags.iter().filter(|d| d["code"] == "R001").collect();
+    assert_eq!(r001.len(), 1, "{:?}", codes(&diags));
+    let fixed = fixed_by(&mut c, &flow, &diags, "R001", "undo");
+    assert!(
+        fixed.contains(
+            "  - { id: flow-step, do: Change it, takes: 5m, undo: {do: Write how to undo this step, takes: 15m} }\n"
+        ),
+        "{fixed}"
+    );
+    assert!(!codes(&change(&mut c, 21, &fixed)).contains(&"R001".to_string()), "{fixed}");
     // C010 without a `crew`: one is declared above `steps:`.
     let text = include_str!("../fixtures/rules/C010/fires.yaml").to_string();
     let diags = change(&mut c, 3, &text);

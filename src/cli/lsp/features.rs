@@ -261,7 +261,7 @@ pub fn code_actions(doc: &Doc, uri: &str, start: usize, end: usize, docs_url: Op
         if e < start || s > end {
             continue;
         }
-        let step_id = || d.step.as_deref().and_then(|id| step_named(&a.plan, id)).map(|(_, step)| &step.id);
+        let step_of = || d.step.as_deref().and_then(|id| step_named(&a.plan, id)).map(|(_, step)| step);
         let edits = match d.code {
             "G003" => remove_entry(&doc.text, s, e)
                 .map(|(s, e)| ("Remove the redundant `after` entry", s, e, String::new()))
@@ -273,10 +273,10 @@ pub fn code_actions(doc: &Doc, uri: &str, start: usize, end: usize, docs_url: Op
                 .map(|hash| ("Approve this version: put its hash in the approval", s, e, hash))
                 .into_iter()
                 .collect(),
-            "R001" => step_id()
-                .and_then(|id| {
-                    let undo = step_line(&doc.text, id, "undo: {do: Write how to undo this step, takes: 15m}")?;
-                    let never = step_line(&doc.text, id, "irreversible: Write why this step cannot be undone")?;
+            "R001" => step_of()
+                .and_then(|step| {
+                    let undo = step_line(&doc.text, step, "undo: {do: Write how to undo this step, takes: 15m}")?;
+                    let never = step_line(&doc.text, step, "irreversible: Write why this step cannot be undone")?;
                     Some(vec![
                         ("Add an `undo` to fill in", undo.0, undo.0, undo.1),
                         ("Mark it `irreversible`, with a reason to fill in", never.0, never.0, never.1),
@@ -315,15 +315,18 @@ fn remove_entry(text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
     if comma { Some((s - back - 1, e)) } else { Some((s, e)) }
 }
 
-/// Where and what to insert for a new field `line` of the block-style
-/// step whose id is `id`: a line under `id:`, at its indentation.
-fn step_line(text: &str, id: &Text, line: &str) -> Option<(usize, String)> {
-    let at = id.span.start as usize;
+/// Where and what to insert for a new field `line` of `step`: a line under
+/// `id:` at its indentation for a step written as a block; for one written
+/// as a flow mapping (`- {id: a, ...}`), an entry before its closing brace.
+fn step_line(text: &str, step: &Step, line: &str) -> Option<(usize, String)> {
+    let at = step.id.span.start as usize;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let head = &text[line_start..at];
     let key = head.find("id:")?;
     if !head[..key].chars().all(|c| c == ' ' || c == '-') {
-        return None; // a flow mapping `{id: ...}`: nothing to insert a line into
+        let whole = text.get(step.span.start as usize..step.span.end as usize)?;
+        let close = whole.trim_end().strip_suffix('}')?.trim_end().len();
+        return Some((step.span.start as usize + close, format!(", {line}")));
     }
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let indent = " ".repeat(head[..key].chars().count());
