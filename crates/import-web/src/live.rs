@@ -95,7 +95,7 @@ pub fn live(plan: &str, log: &str, act: Act<'_>, now: i64) -> Result<Board, Stri
         Act::Mark { step, undo, mark } => edit::record(&mut parsed.log, Subject { step, undo }, mark, at),
         Act::Time { step, undo, mark, hhmm } => {
             let subject = Subject { step, undo };
-            let near = recorded(&parsed, subject, mark).unwrap_or(now);
+            let near = edit::recorded(&parsed.log, subject, mark).map_or(now, |t| t.unix);
             let typed = edit::at_clock(hhmm, sim.window.start.offset, near)
                 .ok_or_else(|| format!("`{hhmm}` is not a time of day (HH:MM)"))?;
             edit::record(&mut parsed.log, subject, mark, typed);
@@ -117,21 +117,16 @@ fn outside(sim: &Simulation, now: i64) -> Result<(), String> {
     if now < open - live::SLACK_SECS {
         return Err(format!(
             "The window opens on {when}, in {}: a time recorded now would be outside it. To rehearse now, move the plan's `window` to start now.",
-            say_minutes((open - now) as f64)
+            say::minutes((open - now) as f64)
         ));
     }
     if now > close + live::SLACK_SECS {
         return Err(format!(
             "The window (from {when}) closed {} ago: a time recorded now would be outside it. Load the run log to review it, or move the plan's `window`.",
-            say_minutes((now - close) as f64)
+            say::minutes((now - close) as f64)
         ));
     }
     Ok(())
-}
-
-/// `secs` in whole minutes, as the board says durations.
-fn say_minutes(secs: f64) -> String {
-    retreat_core::sim::say((secs / 60.0).floor() * 60.0)
 }
 
 /// The date, on the window's clock, `secs` after the window opens.
@@ -149,19 +144,6 @@ pub fn download(plan: &str, log: &str, now: i64) -> Result<String, String> {
     let at = Timestamp { unix: now, offset: sim.window.start.offset };
     parsed.log.as_of = Some(retreat_core::model::Stamp { at, span: Default::default() });
     Ok(live::write(&parsed.log))
-}
-
-/// The unix time the log gives `mark` of `subject`, if it has one.
-fn recorded(parsed: &ParsedLog, s: Subject<'_>, mark: Mark) -> Option<i64> {
-    let e = parsed.log.events.iter().find(|e| {
-        let (id, other) = if s.undo { (&e.undo, &e.step) } else { (&e.step, &e.undo) };
-        id.as_ref().is_some_and(|t| t.value == s.step) && other.is_none()
-    })?;
-    let stamp = match mark {
-        Mark::Started => &e.started,
-        Mark::Finished => &e.finished,
-    };
-    stamp.as_ref().map(|s| s.at.unix)
 }
 
 fn board(a: &Analysis, sim: &Simulation, parsed: &ParsedLog, log: String, now: i64, fresh: bool) -> Board {

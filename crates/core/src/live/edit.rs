@@ -34,6 +34,16 @@ fn is_about(e: &Event, s: Subject<'_>) -> bool {
     id.as_ref().is_some_and(|t| t.value == s.step) && other.is_none()
 }
 
+/// The time `log` gives `mark` of `subject`, if it has one.
+pub fn recorded(log: &RunLog, subject: Subject<'_>, mark: Mark) -> Option<Timestamp> {
+    let e = log.events.iter().find(|e| is_about(e, subject))?;
+    let stamp = match mark {
+        Mark::Started => &e.started,
+        Mark::Finished => &e.finished,
+    };
+    stamp.as_ref().map(|s| s.at)
+}
+
 /// A new log for the plan whose hash is `plan_hash`.
 pub fn fresh(plan_hash: Option<&str>) -> RunLog {
     RunLog { plan_hash: plan_hash.map(text), ..RunLog::default() }

@@ -7,16 +7,16 @@ use crate::sim::Simulation;
 
 /// A duration in whole minutes (down): "now" has seconds in it, and a
 /// board that says "in 35 min 59 s" says too much.
-fn say(secs: f64) -> String {
+pub fn minutes(secs: f64) -> String {
     crate::sim::say((secs / 60.0).floor() * 60.0)
 }
 
 /// `", 9 min late"`, `", 3 min early"`, or nothing within a minute.
 pub fn late(late: f64) -> String {
     if late >= 60.0 {
-        format!(", {} late", say(late))
+        format!(", {} late", minutes(late))
     } else if late <= -60.0 {
-        format!(", {} early", say(-late))
+        format!(", {} early", minutes(-late))
     } else {
         String::new()
     }
@@ -56,16 +56,16 @@ pub fn call(sim: &Simulation, f: &Forecast) -> Vec<String> {
         Some(d) if d >= f.now => format!(
             "Call a rollback by {} (in {}): called now, it is done at {}, {} before the window closes.",
             sim.clock(d),
-            say(d - f.now),
+            minutes(d - f.now),
             sim.clock(r.done),
-            say(end - r.done)
+            minutes(end - r.done)
         ),
         Some(d) => format!(
             "The rollback deadline passed {} ago ({}): a rollback now ends at {}, {} after the window.",
-            say(f.now - d),
+            minutes(f.now - d),
             sim.clock(d),
             sim.clock(r.done),
-            say(r.done - end)
+            minutes(r.done - end)
         ),
         None => format!(
             "No moment of the window leaves room for a complete rollback: called now, it ends at {}.",
@@ -82,14 +82,14 @@ pub fn rollback(sim: &Simulation, r: &LiveRollback, note: Option<&str>) -> Strin
     let done = r.undos.iter().filter(|u| u.status == Status::Done).count();
     let progress = format!("{done} of {} undos done", r.undos.len());
     let against = match r.done - r.planned_done {
-        d if d >= 60.0 => format!("{} later than planned", say(d)),
-        d if d <= -60.0 => format!("{} sooner than planned", say(-d)),
+        d if d >= 60.0 => format!("{} later than planned", minutes(d)),
+        d if d <= -60.0 => format!("{} sooner than planned", minutes(-d)),
         _ => "as planned".to_string(),
     };
     let window = if r.margin >= 0.0 {
-        format!("{} before the window closes", say(r.margin))
+        format!("{} before the window closes", minutes(r.margin))
     } else {
-        format!("{} after the window closes", say(-r.margin))
+        format!("{} after the window closes", minutes(-r.margin))
     };
     let mut line = format!(
         "Rollback called at {}{why}: {progress}; done, verified, by {}: {against}, {window}.",
