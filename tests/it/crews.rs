@@ -268,6 +268,67 @@ fn a_crew_that_limits_nobody_changes_no_figure() {
     }
 }
 
+/// `a` and `b` both write `r`, and nothing orders their undos. The DBA
+/// undoes one thing at a time: from `c`, `b`'s undo is ready at 1 (after
+/// `c`'s), but the DBA is busy with `a`'s (0–10 after the call), so `b`'s
+/// runs 10–15 and writes `r` last. Forward: a 0–10, b 10–20, c 20–30.
+const SHARED: &str = "crew: {DBA: 1}
+baseline: {r: old}
+steps:
+  - {id: a, after: [], owner: DBA, takes: 10m, do: Point the feed at the new engine, sets: {r: new},
+     undo: {do: Point the feed back at the old engine, takes: 10m, sets: {r: old}}}
+  - {id: b, after: [], owner: DBA, takes: 10m, do: Drain the feed into the new queue, sets: {r: draining},
+     undo: {do: Stop draining the feed into the queue, takes: 5m, sets: {r: paused}}}
+  - {id: c, after: [b], owner: Ops, takes: 10m, do: Start the queue reader service, undo: {do: Stop the queue reader service, takes: 1m}}
+";
+
+fn leftovers_of(a: &Analysis, sim: &Simulation, id: &str) -> Vec<(String, String, String, String)> {
+    let point = sim.points.iter().find(|p| a.plan.steps[p.step].id() == id).expect("point");
+    sim.leftovers(point)
+        .into_iter()
+        .map(|l| (l.resource, l.state, l.baseline, a.plan.steps[l.set_by].id().to_string()))
+        .collect()
+}
+
+#[test]
+fn leftovers_follow_the_crew_schedule_of_each_rollback() {
+    let (a, sim) = simulate("4h", SHARED);
+    assert_eq!(slots(&a, &sim), [("a", 0.0, 10.0), ("b", 10.0, 20.0), ("c", 20.0, 30.0)]);
+    assert_eq!(
+        points(&a, &sim),
+        [
+            p("a", 10.0, 10.0, 10.0, 50.0, 190.0),
+            p("b", 20.0, 15.0, 10.0, 65.0, 175.0),
+            p("c", 30.0, 15.0, 10.0, 75.0, 165.0),
+        ]
+    );
+    // From b: both undos ready at once, b's first (last in the list): a's
+    // ends last, r is back to old.
+    assert_eq!(leftovers_of(&a, &sim, "b"), []);
+    // Called at 40: b's undo is ready at 41 and waits for the DBA until 50.
+    assert_eq!(
+        runbook(&a, &sim, "c"),
+        [
+            ("a", 0, 40.0, 40.0, 50.0, Some("DBA")),
+            ("c", 0, 40.0, 40.0, 41.0, Some("Ops")),
+            ("b", 1, 41.0, 50.0, 55.0, Some("DBA")),
+        ]
+    );
+    let left = ("r".to_string(), "paused".to_string(), "old".to_string(), "b".to_string());
+    assert_eq!(leftovers_of(&a, &sim, "c"), [left]);
+    let r004: Vec<&str> = a.diagnostics.iter().filter(|d| d.code == "R004").map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        r004,
+        [
+            "if `c` fails at 22:30, the rollback leaves `r` `paused` instead of its baseline `old`: the undo of `b` sets it to `paused`",
+            "the undos of `a` and `b` set `r` to `old` and `paused`, and nothing orders them: `DBA` takes them one at a time, and which one wins is left to chance",
+        ]
+    );
+    // Without the crew, b's undo runs 1–6 and a's 0–10: a's writes last.
+    let (a, sim) = simulate("4h", &SHARED.replace("crew: {DBA: 1}\n", ""));
+    assert_eq!(leftovers_of(&a, &sim, "c"), []);
+}
+
 /// What users read about crews: the simulation's line, the JSON's `crew`
 /// object beside the contract's fields, and the report's sentence.
 #[test]

@@ -141,14 +141,25 @@ type Left = (String, String, String, usize, bool);
 /// start order, then each undo's (the first started undo of a resource is
 /// the last to run), by resource in the order of their symbols.
 fn leftovers_by_hand(a: &Analysis, sim: &Simulation, p: &FailurePoint) -> Vec<Left> {
-    let (mut forward, mut undo) = (BTreeMap::new(), BTreeMap::new());
+    leftovers_ending(a, sim, p, |_| 0.0)
+}
+
+/// [`leftovers_by_hand`] where of the undos that write one resource, the
+/// one whose `end` is latest writes last (equal ends: the first started).
+pub fn leftovers_ending(a: &Analysis, sim: &Simulation, p: &FailurePoint, end: impl Fn(usize) -> f64) -> Vec<Left> {
+    let (mut forward, mut undo) = (BTreeMap::new(), BTreeMap::<Symbol, (usize, _)>::new());
     for &s in sim.started(p) {
         let step = &a.plan.steps[s];
         for set in &step.sets {
             forward.insert(set.resource_symbol, (s, set));
         }
         for set in step.undo.iter().filter(|_| sim.undone[s]).flat_map(|u| &u.sets) {
-            undo.entry(set.resource_symbol).or_insert((s, set));
+            match undo.get(&set.resource_symbol) {
+                Some(&(last, _)) if end(s) <= end(last) => {}
+                _ => {
+                    undo.insert(set.resource_symbol, (s, set));
+                }
+            }
         }
     }
     let resources: BTreeSet<Symbol> = forward.keys().chain(undo.keys()).copied().collect();

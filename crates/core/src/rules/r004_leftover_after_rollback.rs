@@ -23,7 +23,12 @@ applies its `sets` in schedule order, and the rollback applies each undo's
 `sets` in rollback order. Any resource that does not end where it began is a
 leftover, reported on the step that set it (a `change` with no undo at all
 is left to R001). Two undos that may run at the same time and set one
-resource to different states are reported too.
+resource to different states are reported too, and so are two that one
+owner with one place takes in turn, when nothing orders them.
+
+With `crew`, a rollback the crews limit runs to its crew schedule, and that
+schedule orders its undos: of those that set one resource, the one that ends
+last sets it last.
 
 ## Why it matters
 Roll back completely. "Temporary" things left in place for the next attempt
@@ -125,19 +130,23 @@ fn parallel_undos(cx: &Context<'_>, sim: &Simulation, out: &mut Vec<Diagnostic>)
             if state(a) == state(b) || preceded_by_any(cx, &mut ancestry, b, &[a]) {
                 continue;
             }
+            // With one place for the owner of both, they cannot overlap,
+            // but which of them the owner takes last is still not planned.
+            let owner = steps[a].undo_owner().filter(|&o| Some(o) == steps[b].undo_owner());
+            let one_place = owner.filter(|&o| cx.plan.crew.as_ref().and_then(|c| c.capacity(Some(o))) == Some(1));
+            let (ia, ib, sa, sb) = (steps[a].id(), steps[b].id(), state(a), state(b));
+            let message = match one_place {
+                Some(owner) => format!(
+                    "the undos of `{ia}` and `{ib}` set `{resource}` to `{sa}` and `{sb}`, and nothing orders them: `{owner}` takes them one at a time, and which one wins is left to chance"
+                ),
+                None => format!(
+                    "the undos of `{ia}` and `{ib}` can run at the same time and set `{resource}` to `{sa}` and `{sb}`: which one wins is left to chance"
+                ),
+            };
             out.push(
-                RULE.diag(
-                    undo_entry(&steps[b], resource).unwrap_or(steps[b].anchor()),
-                    format!(
-                        "the undos of `{}` and `{}` can run at the same time and set `{resource}` to `{}` and `{}`: which one wins is left to chance",
-                        steps[a].id(),
-                        steps[b].id(),
-                        state(a),
-                        state(b),
-                    ),
-                )
-                .step(steps[b].id())
-                .help(format!("make `{}` wait for `{}`, or leave `{resource}` to one of the two undos", steps[b].id(), steps[a].id())),
+                RULE.diag(undo_entry(&steps[b], resource).unwrap_or(steps[b].anchor()), message)
+                    .step(ib)
+                    .help(format!("make `{ib}` wait for `{ia}`, or leave `{resource}` to one of the two undos")),
             );
         }
     }

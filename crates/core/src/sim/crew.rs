@@ -114,15 +114,47 @@ impl Scratch {
 pub(crate) trait Prefixes {
     /// The chain of the first `k` steps of `e`'s start order.
     fn chain(&mut self, crews: &Crews, e: &Eval, k: usize, undo: &[f64], undone: &[bool], s: &mut Scratch) -> f64;
+
+    /// When step `x`'s undo ends in the last rollback [`Prefixes::chain`]
+    /// worked out (`x` in its started set), after the call; `None` if
+    /// those times are not kept.
+    fn finish(&self, x: usize) -> Option<f64>;
 }
 
-/// Each started set's rollback scheduled from scratch.
-pub(crate) struct FromScratch;
+/// Each started set's rollback scheduled from scratch; with `kept`, the
+/// last one's times are kept for [`Prefixes::finish`].
+#[derive(Default)]
+pub(crate) struct FromScratch {
+    pub kept: Option<Placed>,
+}
 
 impl Prefixes for FromScratch {
     fn chain(&mut self, crews: &Crews, e: &Eval, k: usize, undo: &[f64], undone: &[bool], s: &mut Scratch) -> f64 {
         s.placed += k as u64;
-        crews.rollback(&e.seq[..k], undo, undone, s, None)
+        crews.rollback(&e.seq[..k], undo, undone, s, self.kept.as_mut())
+    }
+
+    fn finish(&self, x: usize) -> Option<f64> {
+        self.kept.as_ref().and_then(|p| p.finish.get(x).copied())
+    }
+}
+
+/// [`Prefixes`] by `by`, telling `tell` of each started count it worked
+/// out, with `by` holding that rollback's times.
+pub(crate) struct Telling<'a, P, F> {
+    pub by: &'a mut P,
+    pub tell: F,
+}
+
+impl<P: Prefixes, F: FnMut(usize, &P)> Prefixes for Telling<'_, P, F> {
+    fn chain(&mut self, crews: &Crews, e: &Eval, k: usize, undo: &[f64], undone: &[bool], s: &mut Scratch) -> f64 {
+        let chain = self.by.chain(crews, e, k, undo, undone, s);
+        (self.tell)(k, self.by);
+        chain
+    }
+
+    fn finish(&self, x: usize) -> Option<f64> {
+        self.by.finish(x)
     }
 }
 
@@ -131,6 +163,13 @@ pub(crate) struct Placed {
     pub ready: Vec<f64>,
     pub start: Vec<f64>,
     pub finish: Vec<f64>,
+}
+
+impl Placed {
+    /// Room for `n` steps.
+    pub fn new(n: usize) -> Placed {
+        Placed { ready: vec![0.0; n], start: vec![0.0; n], finish: vec![0.0; n] }
+    }
 }
 
 /// A time as a key that orders as the time does.
@@ -575,7 +614,7 @@ impl Crews {
         model.evaluate_crewed(d, e, |e| self.forward(d, e, s));
         let complete = rollbacks && {
             self.want_points(model, d, e, s);
-            self.chains(d, &model.undone, e, s, &mut FromScratch, u64::MAX)
+            self.chains(d, &model.undone, e, s, &mut FromScratch::default(), u64::MAX)
         };
         let mut chains = std::mem::take(&mut e.point_chain);
         chains.clear();

@@ -10,6 +10,13 @@
 //! Each start begins or ends at most a stretch per resource it writes, so
 //! there are no more stretches than `sets` entries. A segment tree over the
 //! counts finds the stretches of one point in O(log n + its leftovers).
+//!
+//! With crews, a started set whose rollback the crews limit runs to a
+//! timetable (its crew schedule), and that orders every undo: of the undos
+//! that write one resource, the one that ends last writes last (equal ends:
+//! the first started, as without crews). [`Contest`] finds, per such set,
+//! the resources where that is not the rule's undo, and the sweep takes
+//! them as given for that count alone.
 
 use std::collections::HashMap;
 
@@ -46,12 +53,94 @@ pub(super) struct Trail {
     list: Vec<u32>,
 }
 
+/// An end state the crew schedule of one started set gives a resource,
+/// where the rule without crews gives another.
+#[derive(Clone, Copy, Debug)]
+struct Pin {
+    count: u32,
+    resource: Symbol,
+    step: u32,
+    state: Symbol,
+}
+
+/// Which undo writes each resource last in the crew schedules (see the
+/// module's docs). Told of each scheduled set in growing order of size.
+pub(super) struct Contest {
+    /// Per resource: the started steps whose undos write it, in start
+    /// order, with the state each writes.
+    writers: Vec<Vec<(u32, Symbol)>>,
+    /// The resources with more than one writer so far.
+    shared: Vec<u32>,
+    /// How many steps of the start order are in `writers`.
+    added: usize,
+    pins: Vec<Pin>,
+}
+
+impl Contest {
+    pub fn new(plan: &Plan) -> Contest {
+        Contest { writers: vec![Vec::new(); plan.symbols.len()], shared: Vec::new(), added: 0, pins: Vec::new() }
+    }
+
+    /// The first `count` steps of `seq` were rolled back with crews; `finish`
+    /// gives when each one's undo ended there.
+    pub fn scheduled(&mut self, model: &Model<'_>, seq: &[u32], count: usize, finish: impl Fn(usize) -> Option<f64>) {
+        for &x in &seq[self.added.min(count)..count] {
+            let x = x as usize;
+            let sets = if model.undone[x] { model.columns.undo_sets(x) } else { &[] };
+            for &(r, state) in sets {
+                let writers = &mut self.writers[r.0 as usize];
+                writers.push((x as u32, state));
+                if writers.len() == 2 {
+                    self.shared.push(r.0);
+                }
+            }
+        }
+        self.added = self.added.max(count);
+        for &r in &self.shared {
+            let writers = &self.writers[r as usize];
+            let (mut last, mut end) = (0, f64::NEG_INFINITY);
+            for (i, &(x, _)) in writers.iter().enumerate() {
+                let Some(f) = finish(x as usize) else { return };
+                if f > end {
+                    (last, end) = (i, f);
+                }
+            }
+            if last != 0 {
+                let (step, state) = writers[last];
+                self.pins.push(Pin { count: count as u32, resource: Symbol(r), step, state });
+            }
+        }
+    }
+}
+
 impl Trail {
-    /// Sweeps the start order `seq` once.
-    pub fn new(plan: &Plan, model: &Model<'_>, seq: &[u32]) -> Trail {
+    /// Sweeps the start order `seq` once; `contest`: what the crew
+    /// schedules change (None without crews, or past their budget).
+    pub fn new(plan: &Plan, model: &Model<'_>, seq: &[u32], contest: Option<Contest>) -> Trail {
         let mut sweep = Sweep::new(plan, model);
+        let pins = contest.map(|c| c.pins).unwrap_or_default();
+        let (mut next, mut pinned) = (0, Vec::new());
         for (k, &x) in seq.iter().enumerate() {
-            sweep.start(x as usize, k as u32 + 1);
+            let count = k as u32 + 1;
+            // Pins hold for their count alone.
+            for &r in &pinned {
+                sweep.pin[r as usize] = None;
+            }
+            sweep.start(x as usize, count);
+            let mut touched = std::mem::take(&mut pinned);
+            while let Some(p) = pins.get(next).filter(|p| p.count == count) {
+                sweep.pin[p.resource.0 as usize] = Some((p.step, p.state));
+                touched.push(p.resource.0);
+                next += 1;
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for r in touched {
+                sweep.settle(Symbol(r), count);
+                if sweep.pin[r as usize].is_some() {
+                    pinned.push(r);
+                }
+            }
         }
         let end = seq.len() as u32 + 1;
         let mut stretches = sweep.stretches;
@@ -224,6 +313,9 @@ struct Sweep<'p> {
     /// Per resource: its stretch under way, if it is off its baseline.
     open: Vec<u32>,
     stretches: Vec<Stretch>,
+    /// Per resource: the undo a crew schedule makes write it last, at
+    /// this count (see [`Contest`]).
+    pin: Vec<Option<(u32, Symbol)>>,
 }
 
 impl<'p> Sweep<'p> {
@@ -242,6 +334,7 @@ impl<'p> Sweep<'p> {
             undo: vec![None; count],
             open: vec![NONE; count],
             stretches: Vec::new(),
+            pin: vec![None; count],
         }
     }
 
@@ -263,6 +356,9 @@ impl<'p> Sweep<'p> {
 
     /// The state `r` ends in after the rollback, and who wrote it.
     fn end_state(&self, r: usize) -> Option<(u32, Symbol, bool)> {
+        if let Some((s, v)) = self.pin[r] {
+            return Some((s, v, true));
+        }
         match (self.undo[r], self.forward[r]) {
             (Some((s, v)), _) => Some((s, v, true)),
             (None, Some((s, v))) => Some((s, v, false)),

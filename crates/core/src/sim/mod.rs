@@ -22,8 +22,8 @@ use crate::graph::PlanGraph;
 use crate::limits::MAX_CREW_WORK;
 use crate::model::{Plan, Window};
 pub(crate) use crew::Scratch as CrewScratch;
-use crew::{Crews, Scratch};
-use leftovers::Trail;
+use crew::{Crews, Prefixes, Scratch};
+use leftovers::{Contest, Trail};
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
 pub use progress::Progress;
@@ -167,6 +167,7 @@ fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, b
     let mut scratch = Scratch::default();
     let d = &model.likely;
     let mut rollback_crews_skipped = false;
+    let mut contest = None;
     let uncrewed_forward_finish = match &crews {
         Some(c) => {
             let unlimited = model.evaluate_crewed(d, &mut eval, |e| c.forward(d, e, &mut scratch));
@@ -176,8 +177,13 @@ fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, b
             #[cfg(feature = "incremental-crews")]
             let by = &mut prefixes::Incremental::new(c);
             #[cfg(not(feature = "incremental-crews"))]
-            let by = &mut crew::FromScratch;
+            let by = &mut crew::FromScratch { kept: Some(crew::Placed::new(model.n)) };
+            let mut writes = Contest::new(plan);
+            let seq = &eval.seq;
+            let tell = |k: usize, by: &_| writes.scheduled(&model, seq, k, |x| Prefixes::finish(by, x));
+            let by = &mut crew::Telling { by, tell };
             rollback_crews_skipped = !c.chains(d, &model.undone, &eval, &mut scratch, by, budget);
+            contest = (!rollback_crews_skipped).then_some(writes);
             Some(unlimited)
         }
         None => {
@@ -212,7 +218,7 @@ fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, b
             }
         })
         .collect();
-    let trail = Trail::new(plan, &model, &eval.seq);
+    let trail = Trail::new(plan, &model, &eval.seq, contest);
     let critical_path = critical_path(&eval);
     let deadline = deadline(&model, &eval, d, chain_of);
     let mut sim = Simulation {

@@ -373,6 +373,12 @@ impl Prefixes for Incremental {
         self.remember(crews, None, k);
         chain
     }
+
+    fn finish(&self, x: usize) -> Option<f64> {
+        // After `remember`, the stack is the whole of the last rollback.
+        let at = *self.last.at.get(x)? as usize;
+        self.last.finish.get(at).map(|f| f + self.last.moved)
+    }
 }
 
 #[cfg(test)]
@@ -382,8 +388,8 @@ mod tests {
     use crate::sim::crew::FromScratch;
     use crate::sim::model::{Model, Purpose};
 
-    /// Every started set's chain from the last one's is the chain from
-    /// scratch, on generated plans with crews that wait often, and sets that
+    /// Every started set's chain (and each undo's end) from the last one's
+    /// is the one from scratch, on generated plans with crews that wait often, and sets that
     /// grow by one step or by many.
     #[test]
     fn every_chain_is_the_one_from_scratch() {
@@ -403,9 +409,14 @@ mod tests {
             model.evaluate_crewed(&model.likely, &mut e, |e| crews.forward(&model.likely, e, &mut s));
             let mut by_last = Incremental::new(&crews);
             let (undo, undone) = (&model.likely.undo, &model.undone);
+            let mut scratch = FromScratch { kept: Some(crate::sim::crew::Placed::new(model.n)) };
             for k in (e.prep_count..=e.seq.len()).step_by(stride) {
-                let fresh = FromScratch.chain(&crews, &e, k, undo, undone, &mut s);
+                let fresh = scratch.chain(&crews, &e, k, undo, undone, &mut s);
                 assert_eq!(by_last.chain(&crews, &e, k, undo, undone, &mut s), fresh, "{crew}, {k} started");
+                // And so is every undo's end (the leftovers' order).
+                for &x in &e.seq[..k] {
+                    assert_eq!(by_last.finish(x as usize), scratch.finish(x as usize), "{crew}, {k} started, step {x}");
+                }
             }
         }
     }

@@ -106,7 +106,7 @@ impl Simulation {
     fn crew_schedule(&self, crews: &Crews, started: &[usize], called: f64) -> Schedule {
         let n = self.undo_time.len();
         let seq: Vec<u32> = started.iter().map(|&x| x as u32).collect();
-        let mut placed = Placed { ready: vec![0.0; n], start: vec![0.0; n], finish: vec![0.0; n] };
+        let mut placed = Placed::new(n);
         crews.rollback(&seq, &self.undo_time, &self.undone, &mut Scratch::default(), Some(&mut placed));
         let mut undone = vec![false; n];
         for &x in &seq {
