@@ -124,6 +124,7 @@ pub(crate) trait Prefixes {
 /// Each started set's rollback scheduled from scratch; with `kept`, the
 /// last one's times are kept for [`Prefixes::finish`].
 #[derive(Default)]
+#[cfg_attr(feature = "incremental-crews", allow(dead_code))] // the reference prefixes.rs is tested against
 pub(crate) struct FromScratch {
     pub kept: Option<Placed>,
 }
@@ -610,11 +611,19 @@ impl Crews {
     /// order), as [`Model::evaluate_chains`] gives them without crews.
     /// `rollbacks`: whether the rollbacks follow the crews (else only the
     /// forward plan does, as in a simulation past its budget).
-    pub fn evaluate_chains(&self, model: &Model<'_>, d: &Durations, e: &mut Eval, s: &mut Scratch, rollbacks: bool) {
+    /// `by`, new for the run, works the rollbacks out.
+    pub fn evaluate_chains(
+        &self,
+        model: &Model<'_>,
+        d: &Durations,
+        e: &mut Eval,
+        s: &mut Scratch,
+        (rollbacks, by): (bool, &mut impl Prefixes),
+    ) {
         model.evaluate_crewed(d, e, |e| self.forward(d, e, s));
         let complete = rollbacks && {
             self.want_points(model, d, e, s);
-            self.chains(d, &model.undone, e, s, &mut FromScratch::default(), u64::MAX)
+            self.chains(d, &model.undone, e, s, by, u64::MAX)
         };
         let mut chains = std::mem::take(&mut e.point_chain);
         chains.clear();

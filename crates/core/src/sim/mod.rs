@@ -146,7 +146,8 @@ pub struct Simulation {
     /// nobody, or when [`Simulation::rollback_crews_skipped`].
     crews: Option<Crews>,
     /// The sizes of the started sets whose rollbacks were scheduled with
-    /// crews (Monte Carlo's work per run; 0 without).
+    /// crews (0 without): what each Monte Carlo run would place scheduling
+    /// them from scratch, the measure of its budget.
     crew_work: u64,
 }
 

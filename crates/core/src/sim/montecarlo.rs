@@ -296,10 +296,11 @@ pub struct Sampler<'a> {
 impl<'a> Sampler<'a> {
     /// `sim` is the simulation of `plan` and `graph`.
     ///
-    /// With crews each run schedules the rollback of every started set in
-    /// full, which grows with the square of the plan's size; so the runs
-    /// are capped to [`CREW_MONTE_CARLO_WORK`] undos placed in all (counted
-    /// on the deterministic simulation's schedules), at least one. The
+    /// With crews each run schedules the rollback of every started set,
+    /// which can grow with the square of the plan's size; so the runs are
+    /// capped to [`CREW_MONTE_CARLO_WORK`] undos placed in all (counted on
+    /// the deterministic simulation's schedules), at least one. A run's
+    /// durations are drawn to the whole second there. The
     /// result says how many runs were made
     /// ([`MonteCarlo::runs`]) and how precise it is.
     pub fn new(plan: &'a Plan, graph: &'a PlanGraph, sim: &Simulation, settings: Settings) -> Sampler<'a> {
@@ -397,9 +398,11 @@ impl<'a> Sampler<'a> {
                     Role::Lead(_) => r.draws.lead(),
                     Role::Follow(_) => r.draws.follow(),
                 }
+                // Whole seconds: the crew rollbacks are then worked out
+                // from each other exactly (see `prefixes.rs`).
                 let d = &mut r.durations[0];
                 for (draw, pert) in &self.perts {
-                    d.set(*draw, r.draws.pert(pert));
+                    d.set(*draw, r.draws.pert(pert).round());
                 }
                 self.evaluate(&r.durations[0], &mut r.evals[0], &mut r.crew);
                 self.count(&mut r.batch, &mut r.marks, &r.durations[0], &r.evals[0], 1, role);
@@ -451,7 +454,18 @@ impl<'a> Sampler<'a> {
     /// One run's schedule and chains, with crews if the plan has them.
     fn evaluate(&self, d: &Durations, e: &mut Eval, crew: &mut Scratch) {
         match &self.crews {
-            Some(crews) => crews.evaluate_chains(&self.model, d, e, crew, self.rollbacks),
+            // The durations are whole seconds: each started set's rollback
+            // is worked out from the last one's, as in the simulation.
+            #[cfg(feature = "incremental-crews")]
+            Some(crews) => {
+                let by = &mut super::prefixes::Incremental::new(crews);
+                crews.evaluate_chains(&self.model, d, e, crew, (self.rollbacks, by))
+            }
+            #[cfg(not(feature = "incremental-crews"))]
+            Some(crews) => {
+                let by = &mut super::crew::FromScratch::default();
+                crews.evaluate_chains(&self.model, d, e, crew, (self.rollbacks, by))
+            }
             None => self.model.evaluate_chains(d, e, self.undo_drawn),
         }
     }

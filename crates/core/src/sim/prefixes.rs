@@ -407,15 +407,25 @@ mod tests {
             let crews = Crews::new(&plan, &graph, &model).expect("the crew limits");
             let (mut e, mut s) = (Eval::default(), Scratch::default());
             model.evaluate_crewed(&model.likely, &mut e, |e| crews.forward(&model.likely, e, &mut s));
-            let mut by_last = Incremental::new(&crews);
-            let (undo, undone) = (&model.likely.undo, &model.undone);
-            let mut scratch = FromScratch { kept: Some(crate::sim::crew::Placed::new(model.n)) };
-            for k in (e.prep_count..=e.seq.len()).step_by(stride) {
-                let fresh = scratch.chain(&crews, &e, k, undo, undone, &mut s);
-                assert_eq!(by_last.chain(&crews, &e, k, undo, undone, &mut s), fresh, "{crew}, {k} started");
-                // And so is every undo's end (the leftovers' order).
-                for &x in &e.seq[..k] {
-                    assert_eq!(by_last.finish(x as usize), scratch.finish(x as usize), "{crew}, {k} started, step {x}");
+            // The plan's durations, and whole seconds as a Monte Carlo run draws them.
+            let drawn: Vec<f64> = model
+                .likely
+                .undo
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u * (0.6 + (i * 7 % 11) as f64 * 0.09)).round())
+                .collect();
+            for undo in [&model.likely.undo, &drawn] {
+                let undone = &model.undone;
+                let mut by_last = Incremental::new(&crews);
+                let mut scratch = FromScratch { kept: Some(crate::sim::crew::Placed::new(model.n)) };
+                for k in (e.prep_count..=e.seq.len()).step_by(stride) {
+                    let fresh = scratch.chain(&crews, &e, k, undo, undone, &mut s);
+                    assert_eq!(by_last.chain(&crews, &e, k, undo, undone, &mut s), fresh, "{crew}, {k} started");
+                    // And so is every undo's end (the leftovers' order).
+                    for &x in &e.seq[..k] {
+                        assert_eq!(by_last.finish(x as usize), scratch.finish(x as usize), "{crew}, {k}, step {x}");
+                    }
                 }
             }
         }
