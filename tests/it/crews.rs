@@ -364,6 +364,73 @@ fn simulate_and_report_say_what_the_crews_cost() {
     assert!(v.get("crew").is_none());
 }
 
+#[test]
+fn a_called_rollback_places_what_is_left_in_the_owners_queues() {
+    // ONE_DBA as planned, the rollback called at 45: its undos may begin
+    // at 55. By the plan, c's undo 55–70 and b's 70–90 (both the DBA's),
+    // a's 90–95, verified by 115. c's undo took 5 min (55–60) and it is
+    // 61: the DBA takes b's at once, 61–81, then a's runs 81–86; done 106.
+    let log = "as_of: 2026-12-05T23:01:00Z\nevents:
+  - { step: a, started: 2026-12-05T22:00:00Z, finished: 2026-12-05T22:10:00Z }
+  - { step: b, started: 2026-12-05T22:10:00Z, finished: 2026-12-05T22:40:00Z }
+  - { step: c, started: 2026-12-05T22:10:00Z, finished: 2026-12-05T22:20:00Z }
+  - { step: d, started: 2026-12-05T22:40:00Z }
+  - { rollback_called: 2026-12-05T22:45:00Z }
+  - { undo: c, started: 2026-12-05T22:55:00Z, finished: 2026-12-05T23:00:00Z }
+";
+    let rollback = |log: &str| {
+        let (a, sim) = simulate("4h", ONE_DBA);
+        let parsed = retreat_core::live::read(log, &a.plan, None);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let r = retreat_core::live::rollback(&a.plan, a.graph.as_ref().expect("graph"), &sim, &parsed.record);
+        let r = r.expect("called");
+        let rows: Vec<(String, &str, f64, f64, f64, f64)> = r
+            .undos
+            .iter()
+            .map(|u| {
+                let id = a.plan.steps[u.step].id().to_string();
+                (id, u.status.as_str(), m(u.planned_start), m(u.planned_finish), m(u.start), m(u.finish))
+            })
+            .collect();
+        (rows, m(r.planned_done), m(r.done), m(r.margin))
+    };
+    let row = |id: &str, status, ps, pf, s, f| (id.to_string(), status, ps, pf, s, f);
+    assert_eq!(
+        rollback(log),
+        (
+            vec![
+                row("c", "done", 55.0, 70.0, 55.0, 60.0),
+                row("b", "waiting", 70.0, 90.0, 61.0, 81.0),
+                row("a", "waiting", 90.0, 95.0, 81.0, 86.0),
+            ],
+            115.0,
+            106.0,
+            134.0
+        )
+    );
+    // Nothing undone yet at 58: c's undo 58–73, and b's waits for the DBA
+    // until 73 (not the plan's 70), 73–93; a's 93–98.
+    let (early, _) = log.split_once("  - { undo: c").expect("the undo's line");
+    let early = early.replace("23:01:00Z", "22:58:00Z");
+    let (rows, _, done, _) = rollback(&early);
+    assert_eq!(
+        rows,
+        [
+            row("c", "waiting", 55.0, 70.0, 58.0, 73.0),
+            row("b", "waiting", 70.0, 90.0, 73.0, 93.0),
+            row("a", "waiting", 90.0, 95.0, 93.0, 98.0),
+        ]
+    );
+    assert_eq!(done, 118.0);
+    // c's undo still running at 75 (due at 70): it holds the DBA until now,
+    // so b's runs 75–95 and a's 95–100.
+    let late = log.replace(", finished: 2026-12-05T23:00:00Z }", " }").replace("23:01:00Z", "23:15:00Z");
+    let (rows, _, done, _) = rollback(&late);
+    assert_eq!(rows[0], row("c", "running", 55.0, 70.0, 55.0, 75.0));
+    assert_eq!(rows[1..], [row("b", "waiting", 70.0, 90.0, 75.0, 95.0), row("a", "waiting", 90.0, 95.0, 95.0, 100.0)]);
+    assert_eq!(done, 120.0);
+}
+
 /// The DBA's two changes, one place, and a check after both.
 const ONE_DBA_TWO_CHANGES: &str = "steps:
   - {id: a, after: [], owner: DBA, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 5m}}

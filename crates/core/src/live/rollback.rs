@@ -5,11 +5,14 @@
 //! as in section 5) gives each undo's planned start and end from the call
 //! (`called + decide`). The undos the log records keep their actual times;
 //! a running undo is expected to end at `max(now, started + takes)`; one
-//! not started starts at `max(now, the end of every undo it waits for)`
-//! (plus, with crews, the wait for its owner the plan gave it), so a late
-//! undo pushes the ones after it and an early one pulls them.
+//! not started starts at `max(now, the end of every undo it waits for)`,
+//! so a late undo pushes the ones after it and an early one pulls them.
+//! With crews, the undos not started are placed again in their owners'
+//! queues as section 5 places a rollback, from now on, behind the running
+//! ones (`Simulation::rollback_under_way`): an owner who finished early
+//! takes the next undo early, and one running late holds it back.
 //!
-//! Linear in steps + edges (with crews, the plan's crew schedule of the set).
+//! Linear in steps + edges (with crews, two crew schedules of the set).
 
 use super::{Record, Status};
 use crate::graph::PlanGraph;
@@ -62,6 +65,11 @@ pub fn rollback(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
     started.extend(ran.iter().map(|&(_, x)| x));
     let no_way_back = started.iter().any(|&x| plan.steps[x].irreversible.is_some());
     let planned = sim.rollback_of(graph, &started, called + sim.decide);
+    // With crews, what is left is placed in the owners' queues again.
+    let actual = |x: usize| record.undos.get(x).copied().unwrap_or_default();
+    let (undo_started, undo_finished): (Vec<_>, Vec<_>) =
+        (0..n).map(|x| (actual(x).started, actual(x).finished)).unzip();
+    let crewed = sim.rollback_under_way(&started, called + sim.decide, now, &undo_started, &undo_finished);
 
     let mut in_set = vec![false; n];
     for &x in &started {
@@ -91,15 +99,14 @@ pub fn rollback(plan: &Plan, graph: &PlanGraph, sim: &Simulation, record: &Recor
             end[x] = ready;
             if let Some(k) = at[x] {
                 let u = &planned.undos[k];
-                let actual = record.undos.get(x).copied().unwrap_or_default();
                 let takes = u.finish - u.start;
-                let (status, start, finish) = match (actual.started, actual.finished) {
-                    (Some(s), Some(f)) => (Status::Done, s, f),
-                    (Some(s), None) => (Status::Running, s, now.max(s + takes)),
-                    // An undo that waits for its owner in the plan waits
-                    // as long after the undos before it end.
-                    _ => {
-                        let s = now.max(ready + (u.start - u.ready));
+                let (status, start, finish) = match (actual(x).started, actual(x).finished, &crewed) {
+                    (Some(s), Some(f), _) => (Status::Done, s, f),
+                    (Some(s), None, _) => (Status::Running, s, now.max(s + takes)),
+                    // Placed again in its owner's queue, after what ran.
+                    (None, _, Some(times)) => (Status::Waiting, times[x].0, times[x].1),
+                    (None, _, None) => {
+                        let s = now.max(ready);
                         (Status::Waiting, s, s + takes)
                     }
                 };

@@ -6,6 +6,7 @@
 //! seconds from the window's start; the renderers turn them into minutes and
 //! wall-clock times.
 
+mod chains;
 mod crew;
 mod fits;
 mod leftovers;
@@ -21,8 +22,9 @@ mod schedule;
 use crate::graph::PlanGraph;
 use crate::limits::MAX_CREW_WORK;
 use crate::model::{Plan, Window};
+use chains::Prefixes;
 pub(crate) use crew::Scratch as CrewScratch;
-use crew::{Crews, Prefixes, Scratch};
+use crew::{Crews, Scratch};
 use leftovers::{Contest, Trail};
 use model::{Eval, Model, NONE, Purpose};
 pub use montecarlo::{Batch, MonteCarlo, Sampler, Settings, Tally};
@@ -178,11 +180,11 @@ fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, b
             #[cfg(feature = "incremental-crews")]
             let by = &mut prefixes::Incremental::new(c);
             #[cfg(not(feature = "incremental-crews"))]
-            let by = &mut crew::FromScratch { kept: Some(crew::Placed::new(model.n)) };
+            let by = &mut chains::FromScratch { kept: Some(crew::Placed::new(model.n)) };
             let mut writes = Contest::new(plan);
             let seq = &eval.seq;
             let tell = |k: usize, by: &_| writes.scheduled(&model, seq, k, |x| Prefixes::finish(by, x));
-            let by = &mut crew::Telling { by, tell };
+            let by = &mut chains::Telling { by, tell };
             rollback_crews_skipped = !c.chains(d, &model.undone, &eval, &mut scratch, by, budget);
             contest = (!rollback_crews_skipped).then_some(writes);
             Some(unlimited)

@@ -463,7 +463,7 @@ impl<'a> Sampler<'a> {
             }
             #[cfg(not(feature = "incremental-crews"))]
             Some(crews) => {
-                let by = &mut super::crew::FromScratch::default();
+                let by = &mut super::chains::FromScratch::default();
                 crews.evaluate_chains(&self.model, d, e, crew, (self.rollbacks, by))
             }
             None => self.model.evaluate_chains(d, e, self.undo_drawn),

@@ -26,7 +26,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::crew::{Crews, Prefixes, Scratch, key, unkey};
+use super::chains::Prefixes;
+use super::crew::{Crews, Scratch, key, unkey};
 use super::model::{Eval, NONE};
 
 /// The last rollback, as a stack of its placements: the last placed at the
@@ -385,7 +386,7 @@ impl Prefixes for Incremental {
 mod tests {
     use super::*;
     use crate::graph::PlanGraph;
-    use crate::sim::crew::FromScratch;
+    use crate::sim::chains::FromScratch;
     use crate::sim::model::{Model, Purpose};
 
     /// Every started set's chain (and each undo's end) from the last one's

@@ -2,7 +2,7 @@
 //! failure point or for any started set (the live window's). Linear in
 //! steps + edges; with crews, the crews' schedule of the set.
 
-use super::crew::{Crews, Placed, Scratch};
+use super::crew::{Crews, Placed, Scratch, UnderWay};
 use super::{FailurePoint, RollbackRun, Simulation, UndoRun};
 use crate::graph::PlanGraph;
 
@@ -48,6 +48,39 @@ impl Simulation {
     /// (the live window's, whose set is what actually ran).
     pub fn rollback_of(&self, graph: &PlanGraph, started: &[usize], called: f64) -> RollbackRun {
         self.run(self.schedule_of(graph, started, called), None)
+    }
+
+    /// With crews that limit rollbacks, the rollback of `started` under way
+    /// (see `Crews::rollback_under_way`): per step, its undo's start and end,
+    /// from the window's start. `undo_started` and `undo_finished` are the
+    /// recorded times, per step. `None` without such crews: then nobody
+    /// waits for an owner, and the undos' order alone places them.
+    pub fn rollback_under_way(
+        &self,
+        started: &[usize],
+        called: f64,
+        now: f64,
+        undo_started: &[Option<f64>],
+        undo_finished: &[Option<f64>],
+    ) -> Option<Vec<(f64, f64)>> {
+        let crews = self.crews.as_ref().filter(|c| c.limits_rollback())?;
+        let n = self.undo_time.len();
+        let after_call = |t: &[Option<f64>]| -> Vec<Option<f64>> {
+            (0..n).map(|x| t.get(x).copied().flatten().map(|t| t - called)).collect()
+        };
+        let (started_at, finished_at) = (after_call(undo_started), after_call(undo_finished));
+        let under_way = UnderWay { now: now - called, started: &started_at, finished: &finished_at };
+        let seq: Vec<u32> = started.iter().map(|&x| x as u32).collect();
+        let mut placed = Placed::new(n);
+        crews.rollback_under_way(
+            &seq,
+            &self.undo_time,
+            &self.undone,
+            &mut Scratch::default(),
+            Some(&mut placed),
+            Some(&under_way),
+        );
+        Some((0..n).map(|x| (called + placed.start[x], called + placed.finish[x])).collect())
     }
 
     fn schedule_of(&self, graph: &PlanGraph, started: &[usize], called: f64) -> Schedule {
