@@ -28,7 +28,7 @@ pub(crate) struct FromScratch {
 impl Prefixes for FromScratch {
     fn chain(&mut self, crews: &Crews, e: &Eval, k: usize, undo: &[f64], undone: &[bool], s: &mut Scratch) -> f64 {
         s.placed += k as u64;
-        crews.rollback(&e.seq[..k], undo, undone, s, self.kept.as_mut())
+        crews.rollback(&e.seq[..k], undo, undone, s, self.kept.as_mut(), None)
     }
 
     fn finish(&self, x: usize) -> Option<f64> {

@@ -109,7 +109,7 @@ impl Scratch {
     }
 }
 
-/// A rollback under way (see [`Crews::rollback_under_way`]): per step, when
+/// A rollback under way (see [`Crews::rollback`]): per step, when
 /// its undo started and ended, where recorded, and the moment now; all
 /// after the call.
 pub(crate) struct UnderWay<'a> {
@@ -422,22 +422,12 @@ impl Crews {
     /// The rollback of the started set `seq` (a start order's prefix, prep
     /// first) with crews; returns its chain, from the call until the last
     /// undo ends. `out`, if given, gets each undo's times.
+    ///
+    /// With `done`, the rollback is under way: the undos it records as
+    /// started keep their times (one running holds its owner's place until
+    /// it is expected to end, `max(now, start + takes)`), and the others are
+    /// placed as the rollback places them, none before `now`.
     pub fn rollback(
-        &self,
-        seq: &[u32],
-        undo: &[f64],
-        undone: &[bool],
-        s: &mut Scratch,
-        out: Option<&mut Placed>,
-    ) -> f64 {
-        self.rollback_under_way(seq, undo, undone, s, out, None)
-    }
-
-    /// [`Crews::rollback`] once it is under way: the undos `done` records
-    /// as started keep their times (one running holds its owner's place
-    /// until it is expected to end, `max(now, start + takes)`), and the
-    /// others are placed as the rollback places them, none before `now`.
-    pub fn rollback_under_way(
         &self,
         seq: &[u32],
         undo: &[f64],

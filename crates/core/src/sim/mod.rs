@@ -295,7 +295,7 @@ impl Timing {
         let c = self.crews.as_ref().filter(|c| c.limits_rollback())?;
         let mut seq: Vec<u32> = (0..self.prep.len()).filter(|&x| self.prep[x]).map(|x| x as u32).collect();
         seq.extend(started.map(|x| x as u32));
-        Some(c.rollback(&seq, &self.undo, &self.undone, scratch, None))
+        Some(c.rollback(&seq, &self.undo, &self.undone, scratch, None, None))
     }
 }
 

@@ -51,7 +51,7 @@ impl Simulation {
     }
 
     /// With crews that limit rollbacks, the rollback of `started` under way
-    /// (see `Crews::rollback_under_way`): per step, its undo's start and end,
+    /// (see `Crews::rollback`): per step, its undo's start and end,
     /// from the window's start. `undo_started` and `undo_finished` are the
     /// recorded times, per step. `None` without such crews: then nobody
     /// waits for an owner, and the undos' order alone places them.
@@ -72,7 +72,7 @@ impl Simulation {
         let under_way = UnderWay { now: now - called, started: &started_at, finished: &finished_at };
         let seq: Vec<u32> = started.iter().map(|&x| x as u32).collect();
         let mut placed = Placed::new(n);
-        crews.rollback_under_way(
+        crews.rollback(
             &seq,
             &self.undo_time,
             &self.undone,
@@ -140,7 +140,7 @@ impl Simulation {
         let n = self.undo_time.len();
         let seq: Vec<u32> = started.iter().map(|&x| x as u32).collect();
         let mut placed = Placed::new(n);
-        crews.rollback(&seq, &self.undo_time, &self.undone, &mut Scratch::default(), Some(&mut placed));
+        crews.rollback(&seq, &self.undo_time, &self.undone, &mut Scratch::default(), Some(&mut placed), None);
         let mut undone = vec![false; n];
         for &x in &seq {
             undone[x as usize] = self.undone[x as usize];
