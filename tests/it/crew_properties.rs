@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use retreat_core::sim::{FailurePoint, Simulation};
 use retreat_core::{Analysis, model::Phase};
 
-use crate::properties::{Step, analysis, leftovers_ending, plan, render};
+use crate::properties::{Step, analysis, leftovers_timed, plan, render};
 
 /// Owners `O0` to `O3`, or none.
 const OWNERS: usize = 4;
@@ -199,9 +199,10 @@ fn point_id(a: &Analysis, p: &FailurePoint) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
-    /// A rollback the crews limit writes each resource in its schedule's
-    /// order (the undo that ends last wins); one they do not limit keeps
-    /// the rule without crews.
+    /// A rollback the crews limit writes each resource in its timetable's
+    /// order (the undo nothing starts after wins; of several running at
+    /// once, the first started); one they do not limit keeps the rule
+    /// without crews.
     #[test]
     fn leftovers_follow_each_rollbacks_crew_schedule(steps in plan(), owners in owners()) {
         let a = analysis(&with_crew(&steps, &owners, &crew_of(&owners), false), 1, 1);
@@ -213,9 +214,9 @@ proptest! {
                 let undos = set.iter().filter(|&&x| sim.undone[x] && owner_of_undo(&a, x) == Some(owner.as_str())).count();
                 places(&a, Some(owner.as_str())).is_some_and(|c| undos > c as usize)
             });
-            let finish: std::collections::HashMap<usize, f64> =
-                rollback_by_hand(&a, sim, set).into_iter().map(|(x, t)| (x, t.2)).collect();
-            let expected = if limited { leftovers_ending(&a, sim, p, |x| finish[&x]) } else { leftovers_ending(&a, sim, p, |_| 0.0) };
+            let times: std::collections::HashMap<usize, (f64, f64)> =
+                rollback_by_hand(&a, sim, set).into_iter().map(|(x, t)| (x, (t.1, t.2))).collect();
+            let expected = leftovers_timed(&a, sim, p, |x| if limited { times[&x] } else { (0.0, 0.0) });
             let got: Vec<_> = sim.leftovers(p).into_iter().map(|l| (l.resource, l.state, l.baseline, l.set_by, l.by_undo)).collect();
             prop_assert_eq!(got, expected, "{} limited: {}", point_id(&a, p), limited);
         }

@@ -431,6 +431,35 @@ fn a_called_rollback_places_what_is_left_in_the_owners_queues() {
     assert_eq!(done, 120.0);
 }
 
+#[test]
+fn a_log_that_started_a_step_before_its_dependency_rolls_back_what_ran() {
+    // b waits for a in the plan, but the log starts b alone, and the
+    // rollback is called at 5: only b's undo runs (from 15; it is 20).
+    let plan = "crew: {DBA: 1}
+steps:
+  - {id: a, after: [], owner: DBA, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 5m}}
+  - {id: b, after: [a], owner: DBA, takes: 10m, do: Change thing b, undo: {do: Revert thing b, takes: 5m}}
+";
+    let log = "as_of: 2026-12-05T22:20:00Z\nevents:
+  - { step: b, started: 2026-12-05T22:00:00Z }
+  - { rollback_called: 2026-12-05T22:05:00Z }
+";
+    let (a, sim) = simulate("4h", plan);
+    let parsed = retreat_core::live::read(log, &a.plan, None);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let graph = a.graph.as_ref().expect("graph");
+    let r = retreat_core::live::rollback(&a.plan, graph, &sim, &parsed.record).expect("called");
+    let rows: Vec<_> =
+        r.undos.iter().map(|u| (a.plan.steps[u.step].id(), m(u.planned_start), m(u.start), m(u.finish))).collect();
+    assert_eq!(rows, [("b", 15.0, 20.0, 25.0)]);
+    assert_eq!(m(r.done), 45.0);
+    // The forecast before the call takes the same set.
+    let before =
+        retreat_core::live::read(&log.replace("  - { rollback_called: 2026-12-05T22:05:00Z }\n", ""), &a.plan, None);
+    let f = retreat_core::live::forecast(&a.plan, graph, &sim, &before.record).expect("a window");
+    assert_eq!(m(f.rollback_now.chain), 5.0);
+}
+
 /// The DBA's two changes, one place, and a check after both.
 const ONE_DBA_TWO_CHANGES: &str = "steps:
   - {id: a, after: [], owner: DBA, takes: 10m, do: Change thing a, undo: {do: Revert thing a, takes: 5m}}

@@ -141,26 +141,33 @@ type Left = (String, String, String, usize, bool);
 /// start order, then each undo's (the first started undo of a resource is
 /// the last to run), by resource in the order of their symbols.
 fn leftovers_by_hand(a: &Analysis, sim: &Simulation, p: &FailurePoint) -> Vec<Left> {
-    leftovers_ending(a, sim, p, |_| 0.0)
+    leftovers_timed(a, sim, p, |_| (0.0, 0.0))
 }
 
-/// [`leftovers_by_hand`] where of the undos that write one resource, the
-/// one whose `end` is latest writes last (equal ends: the first started).
-pub fn leftovers_ending(a: &Analysis, sim: &Simulation, p: &FailurePoint, end: impl Fn(usize) -> f64) -> Vec<Left> {
-    let (mut forward, mut undo) = (BTreeMap::new(), BTreeMap::<Symbol, (usize, _)>::new());
+/// [`leftovers_by_hand`] where each undo runs at `times` (start, end): of
+/// the undos that write one resource, the first started that no other
+/// starts at or after the end of writes last (none such: the first started).
+pub fn leftovers_timed(
+    a: &Analysis,
+    sim: &Simulation,
+    p: &FailurePoint,
+    times: impl Fn(usize) -> (f64, f64),
+) -> Vec<Left> {
+    let (mut forward, mut writers) = (BTreeMap::new(), BTreeMap::<Symbol, Vec<(usize, _)>>::new());
     for &s in sim.started(p) {
         let step = &a.plan.steps[s];
         for set in &step.sets {
             forward.insert(set.resource_symbol, (s, set));
         }
         for set in step.undo.iter().filter(|_| sim.undone[s]).flat_map(|u| &u.sets) {
-            match undo.get(&set.resource_symbol) {
-                Some(&(last, _)) if end(s) <= end(last) => {}
-                _ => {
-                    undo.insert(set.resource_symbol, (s, set));
-                }
-            }
+            writers.entry(set.resource_symbol).or_default().push((s, set));
         }
+    }
+    let mut undo = BTreeMap::new();
+    for (r, w) in writers {
+        let followed = |u: usize| w.iter().any(|&(v, _)| v != u && times(v).0 >= times(u).1);
+        let last = w.iter().copied().find(|&(u, _)| !followed(u)).unwrap_or(w[0]);
+        undo.insert(r, last);
     }
     let resources: BTreeSet<Symbol> = forward.keys().chain(undo.keys()).copied().collect();
     resources

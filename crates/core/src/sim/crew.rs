@@ -88,6 +88,8 @@ pub(crate) struct Scratch {
     /// Per crew, how many limited undos the started set holds so far.
     pub(super) undos: Vec<u32>,
     pub(super) wanted: Vec<bool>,
+    /// Per step: whether it is in the started set a rollback undoes.
+    member: Vec<bool>,
     /// Undos (and steps between them) placed by the rollback schedules so
     /// far, and the sizes of the started sets they scheduled (what
     /// scheduling each from scratch places).
@@ -456,12 +458,16 @@ impl Crews {
         }
         s.waiting.resize(n, 0);
         s.ready.resize(n, 0.0);
+        // Only what is in the set waits: a live log's set need not hold
+        // every step's dependencies.
+        s.member.resize(n, false);
         for &x in seq {
             s.waiting[x as usize] = 0;
             s.ready[x as usize] = 0.0;
+            s.member[x as usize] = true;
         }
         for &x in seq {
-            for &y in self.next(x as usize) {
+            for &y in self.next(x as usize).iter().filter(|&&y| s.member[y as usize]) {
                 s.waiting[y as usize] += 1;
             }
         }
@@ -491,6 +497,9 @@ impl Crews {
             }
             for &y in self.next(xi) {
                 let y = y as usize;
+                if !s.member[y] {
+                    continue;
+                }
                 s.ready[y] = max(s.ready[y], end);
                 s.waiting[y] -= 1;
                 if s.waiting[y] == 0 {
@@ -505,6 +514,9 @@ impl Crews {
                     release(prep, rest_end, s);
                 }
             }
+        }
+        for &x in seq {
+            s.member[x as usize] = false;
         }
         self.free_places(s);
         chain

@@ -8,15 +8,18 @@
 //! over the start order records each *stretch*: one resource in one end
 //! state, off its baseline, from one count of started steps to another.
 //! Each start begins or ends at most a stretch per resource it writes, so
-//! there are no more stretches than `sets` entries. A segment tree over the
+//! there are no more stretches than `sets` entries (with crews, plus at
+//! most two a pin). A segment tree over the
 //! counts finds the stretches of one point in O(log n + its leftovers).
 //!
 //! With crews, a started set whose rollback the crews limit runs to a
-//! timetable (its crew schedule), and that orders every undo: of the undos
-//! that write one resource, the one that ends last writes last (equal ends:
-//! the first started, as without crews). [`Contest`] finds, per such set,
-//! the resources where that is not the rule's undo, and the sweep takes
-//! them as given for that count alone.
+//! timetable (its crew schedule), and that orders its undos: of the undos
+//! that write one resource, the last to write is one that no other starts
+//! after (of several that run at the same time, the first started, as
+//! without crews). [`Contest`] finds, per such set, the resources where
+//! that is not the rule's undo, and the sweep takes them as given for that
+//! count alone. That costs the set's writers of shared resources, counted
+//! against the crews' budget; so are the pins it keeps.
 
 use std::collections::HashMap;
 
@@ -82,8 +85,16 @@ impl Contest {
     }
 
     /// The first `count` steps of `seq` were rolled back with crews; `finish`
-    /// gives when each one's undo ended there.
-    pub fn scheduled(&mut self, model: &Model<'_>, seq: &[u32], count: usize, finish: impl Fn(usize) -> Option<f64>) {
+    /// gives when each one's undo ended there, `undo` how long it took.
+    /// Returns the work done (writers looked at), which counts against the
+    /// crews' budget.
+    pub fn scheduled(
+        &mut self,
+        model: &Model<'_>,
+        (seq, undo): (&[u32], &[f64]),
+        count: usize,
+        finish: impl Fn(usize) -> Option<f64>,
+    ) -> u64 {
         for &x in &seq[self.added.min(count)..count] {
             let x = x as usize;
             let sets = if model.undone[x] { model.columns.undo_sets(x) } else { &[] };
@@ -96,21 +107,43 @@ impl Contest {
             }
         }
         self.added = self.added.max(count);
+        let mut work = 0u64;
+        let mut times = Vec::new();
         for &r in &self.shared {
             let writers = &self.writers[r as usize];
-            let (mut last, mut end) = (0, f64::NEG_INFINITY);
-            for (i, &(x, _)) in writers.iter().enumerate() {
-                let Some(f) = finish(x as usize) else { return };
-                if f > end {
-                    (last, end) = (i, f);
-                }
+            work += writers.len() as u64;
+            times.clear();
+            for &(x, _) in writers {
+                let Some(end) = finish(x as usize) else { return work };
+                times.push((end - undo[x as usize], end));
             }
-            if last != 0 {
+            if let Some(last) = last_writer(&times).filter(|&last| last != 0) {
                 let (step, state) = writers[last];
                 self.pins.push(Pin { count: count as u32, resource: Symbol(r), step, state });
             }
         }
+        work
     }
+}
+
+/// Of undos that write one resource, given as `(start, end)` in start
+/// order, the one that writes it last in their timetable: one that no
+/// other starts after (at or after its end); of several such (they run
+/// at the same time), the first started, as without crews. `None` when
+/// every one is followed (undos that take no time, at one moment).
+fn last_writer(times: &[(f64, f64)]) -> Option<usize> {
+    // The latest start, and the latest of the others'.
+    let (mut top, mut second) = ((f64::NEG_INFINITY, usize::MAX), f64::NEG_INFINITY);
+    for (i, &(start, _)) in times.iter().enumerate() {
+        if start > top.0 {
+            second = top.0;
+            top = (start, i);
+        } else if start > second {
+            second = start;
+        }
+    }
+    let followed = |i: usize, end: f64| end <= if i == top.1 { second } else { top.0 };
+    times.iter().enumerate().position(|(i, &(_, end))| !followed(i, end))
 }
 
 impl Trail {
@@ -122,17 +155,19 @@ impl Trail {
         let (mut next, mut pinned) = (0, Vec::new());
         for (k, &x) in seq.iter().enumerate() {
             let count = k as u32 + 1;
-            // Pins hold for their count alone.
-            for &r in &pinned {
+            // Pins hold for their count alone: this count's are in place
+            // before the start settles what it writes, so a resource
+            // pinned alike at two counts keeps one stretch.
+            let mut touched = std::mem::take(&mut pinned);
+            for &r in &touched {
                 sweep.pin[r as usize] = None;
             }
-            sweep.start(x as usize, count);
-            let mut touched = std::mem::take(&mut pinned);
             while let Some(p) = pins.get(next).filter(|p| p.count == count) {
                 sweep.pin[p.resource.0 as usize] = Some((p.step, p.state));
                 touched.push(p.resource.0);
                 next += 1;
             }
+            sweep.start(x as usize, count);
             touched.sort_unstable();
             touched.dedup();
             for r in touched {

@@ -183,7 +183,8 @@ fn simulate_within(plan: &Plan, graph: &PlanGraph, settings: Option<Settings>, b
             let by = &mut chains::FromScratch { kept: Some(crew::Placed::new(model.n)) };
             let mut writes = Contest::new(plan);
             let seq = &eval.seq;
-            let tell = |k: usize, by: &_| writes.scheduled(&model, seq, k, |x| Prefixes::finish(by, x));
+            let undo = &d.undo;
+            let tell = |k: usize, by: &_| writes.scheduled(&model, (seq, undo), k, |x| Prefixes::finish(by, x));
             let by = &mut chains::Telling { by, tell };
             rollback_crews_skipped = !c.chains(d, &model.undone, &eval, &mut scratch, by, budget);
             contest = (!rollback_crews_skipped).then_some(writes);

@@ -398,11 +398,13 @@ impl<'a> Sampler<'a> {
                     Role::Lead(_) => r.draws.lead(),
                     Role::Follow(_) => r.draws.follow(),
                 }
-                // Whole seconds: the crew rollbacks are then worked out
-                // from each other exactly (see `prefixes.rs`).
+                // Whole seconds where the crews limit rollbacks: those are
+                // then worked out from each other exactly (`prefixes.rs`).
+                let whole = self.crew_rollbacks();
                 let d = &mut r.durations[0];
                 for (draw, pert) in &self.perts {
-                    d.set(*draw, r.draws.pert(pert).round());
+                    let t = r.draws.pert(pert);
+                    d.set(*draw, if whole { t.round() } else { t });
                 }
                 self.evaluate(&r.durations[0], &mut r.evals[0], &mut r.crew);
                 self.count(&mut r.batch, &mut r.marks, &r.durations[0], &r.evals[0], 1, role);
@@ -451,17 +453,21 @@ impl<'a> Sampler<'a> {
         todo
     }
 
+    /// Whether the runs schedule rollbacks with crews.
+    fn crew_rollbacks(&self) -> bool {
+        self.rollbacks && self.crews.as_ref().is_some_and(Crews::limits_rollback)
+    }
+
     /// One run's schedule and chains, with crews if the plan has them.
     fn evaluate(&self, d: &Durations, e: &mut Eval, crew: &mut Scratch) {
         match &self.crews {
             // The durations are whole seconds: each started set's rollback
             // is worked out from the last one's, as in the simulation.
             #[cfg(feature = "incremental-crews")]
-            Some(crews) => {
+            Some(crews) if self.crew_rollbacks() => {
                 let by = &mut super::prefixes::Incremental::new(crews);
                 crews.evaluate_chains(&self.model, d, e, crew, (self.rollbacks, by))
             }
-            #[cfg(not(feature = "incremental-crews"))]
             Some(crews) => {
                 let by = &mut super::chains::FromScratch::default();
                 crews.evaluate_chains(&self.model, d, e, crew, (self.rollbacks, by))

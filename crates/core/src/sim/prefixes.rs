@@ -18,10 +18,10 @@
 //! is small: the steps waiting with a placed predecessor, and the owners'
 //! busy places.
 //!
-//! Only for whole seconds (the deterministic simulation): moving a time and
-//! back is exact there, so every figure is the one a schedule from scratch
-//! gives (the tests compare the two). Monte Carlo draws fractions, whose
-//! sums could round differently; it schedules each set from scratch.
+//! Only for whole seconds (the deterministic simulation, and Monte Carlo
+//! runs with crews, whose draws are rounded to the second): moving a time
+//! and back is exact there, so every figure is the one a schedule from
+//! scratch gives (the tests compare the two).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
