@@ -179,9 +179,6 @@ pub struct Spec {
     /// What the command needs when operands are missing: "`retreat diff`
     /// needs {this}".
     pub needs: &'static str,
-    /// Whether `--help` (`-h`) after the command name prints the usage. For
-    /// the other commands it is an invalid option, as it has always been.
-    pub help: bool,
     /// Whether the arguments after the operands are left unread (only `open`,
     /// as it has always been).
     pub ignores_rest: bool,
@@ -192,7 +189,7 @@ pub struct Spec {
 impl Spec {
     /// A command without operands, options or help, read by `read`.
     const fn new(name: &'static str, read: fn(&mut Reader) -> Result<Command, Error>) -> Spec {
-        Spec { name, operands: "", options: &[], summary: None, needs: "", help: false, ignores_rest: false, read }
+        Spec { name, operands: "", options: &[], summary: None, needs: "", ignores_rest: false, read }
     }
 
     /// How many operands the command takes: at least, at most.
@@ -229,7 +226,6 @@ pub const COMMANDS: &[Spec] = &[
         operands: "FILE...",
         options: &[FORMAT_LINT, DENY, SEVERITY, CONFIG, APPROVED],
         needs: "at least one FILE",
-        help: true,
         ..Spec::new("lint", lint)
     },
     Spec {
@@ -243,7 +239,6 @@ pub const COMMANDS: &[Spec] = &[
         operands: "FILE",
         options: &[FORMAT_HUMAN_JSON, RUNS, SEED, THREADS, POINT],
         needs: "a FILE",
-        help: true,
         ..Spec::new("simulate", simulate)
     },
     Spec {
@@ -337,7 +332,10 @@ pub fn parse(args: Vec<OsString>) -> Result<Command, Error> {
     }
     let spec =
         COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
-    (spec.read)(&mut Reader { parser, spec, operands: Vec::new() })
+    let mut reader = Reader { parser, spec, operands: Vec::new(), help: false };
+    let command = (spec.read)(&mut reader);
+    // `--help` (`-h`) after any command prints the usage, whatever else.
+    if reader.help { Ok(Command::Usage) } else { command }
 }
 
 /// One command's arguments, read against its [`Spec`]: options come out one
@@ -347,12 +345,12 @@ struct Reader {
     parser: lexopt::Parser,
     spec: &'static Spec,
     operands: Vec<String>,
+    /// Whether `--help` came: reading stops there.
+    help: bool,
 }
 
 /// What a command reads next.
 enum Item {
-    /// `--help`, where the command takes it.
-    Help,
     /// An option of the command's table (by its long name) with its value.
     Opt(&'static str, String),
 }
@@ -368,7 +366,10 @@ impl Reader {
             }
             let Some(arg) = self.parser.next()? else { return Ok(None) };
             let opt = match arg {
-                Arg::Long("help") | Arg::Short('h') if self.spec.help => return Ok(Some(Item::Help)),
+                Arg::Long("help") | Arg::Short('h') => {
+                    self.help = true;
+                    return Ok(None);
+                }
                 Arg::Value(v) if self.operands.len() < most => {
                     self.operands.push(v.string()?);
                     continue;
@@ -412,7 +413,6 @@ impl Reader {
     /// slip in this file, told as the invalid option the user sees.
     fn unhandled(&self, item: Item) -> Error {
         match item {
-            Item::Help => Error::Usage("invalid option '--help'".into()),
             Item::Opt(long, _) => Error::Usage(format!("invalid option '--{long}'")),
         }
     }
@@ -429,7 +429,6 @@ fn lint(r: &mut Reader) -> Result<Command, Error> {
     let mut config = None;
     while let Some(item) = r.next()? {
         match item {
-            Item::Help => return Ok(Command::Usage),
             Item::Opt("approved", source) => approved = Some(source),
             Item::Opt("config", file) => config = Some(file),
             Item::Opt("format", v) => {
@@ -502,7 +501,6 @@ fn simulate(r: &mut Reader) -> Result<Command, Error> {
     let mut points = Vec::new();
     while let Some(item) = r.next()? {
         match item {
-            Item::Help => return Ok(Command::Usage),
             Item::Opt("format", v) => json = human_or_json(&v)?,
             // Exactly N runs, however precise the figures are before.
             Item::Opt("runs", v) => {

@@ -50,7 +50,8 @@ fn synopsis(spec: &Spec) -> Vec<String> {
             _ => lines.push(format!("{:indent$}{piece}", "")),
         }
     }
-    let notes = spec.options.iter().filter_map(|o| o.note).map(|n| format!("({n})"));
+    let notes: Vec<String> = spec.options.iter().filter_map(|o| o.note.map(|n| format!("--{}: {n}", o.long))).collect();
+    let notes = (!notes.is_empty()).then(|| format!("({})", notes.join("; ")));
     let about: Vec<String> = spec.summary.map(str::to_string).into_iter().chain(notes).collect();
     if let Some(line) = lines.last_mut().filter(|_| !about.is_empty()) {
         *line = format!("{line:<ABOUT_AFTER$}   {}", about.join(" "));

@@ -93,6 +93,13 @@ fn wrong_arguments_exit_2() {
     let help = retreat(&["--help"], None, None);
     assert_eq!(help.status, 0);
     assert!(help.stdout.contains("retreat lint FILE..."));
+    // After any command, with or without its operands, `--help` is the usage.
+    for args in
+        [&["forecast", "--help"][..], &["diff", "-h"], &["lint", CLEAN, "--help"], &["export", "x.yaml", "--help"]]
+    {
+        let run = retreat(args, None, None);
+        assert_eq!((run.status, run.stdout.as_str()), (0, help.stdout.as_str()), "{args:?}");
+    }
 }
 
 #[test]
