@@ -119,6 +119,17 @@ test('a live window: recorded, re-forecast, counted down, reloaded, rolled back 
   await page.waitForSelector('.live-board');
   const after = await page.locator('.live-steps tbody tr').evaluateAll((rs) => rs.map((r) => r.className));
   assert.deepEqual(after, before);
+  // Undo still takes back the changes made before the reload, one by one.
+  await page.click('.live-tools button:has-text("Undo")');
+  await status(page, 'baseline', 'running');
+  await page.click('.live-tools button:has-text("Undo")');
+  await status(page, 'baseline', 'waiting');
+  await clock(page, at('22:07'));
+  await page.click('button[aria-label="Start baseline"]');
+  await status(page, 'baseline', 'running');
+  await clock(page, now);
+  await page.click('button[aria-label="baseline is done"]');
+  await status(page, 'baseline', 'done');
 
   // The page and `retreat forecast` on the downloaded log agree.
   const agree = async (name) => {

@@ -29,6 +29,7 @@ use super::startup;
 use super::state::{Action, Notice, NoticeKind, Odds, State, Tab};
 use super::tabs::Tabs;
 use super::timeline::Timeline;
+use super::undo_log;
 use retreat_core::Span;
 
 /// Quiet time after an analysis before Monte Carlo starts, in milliseconds:
@@ -186,13 +187,9 @@ pub fn app() -> Html {
         let mut state = State::new(analysed(text), aside, notice);
         let (log, live_notice) = startup::live_opening();
         if let Some(log) = log {
-            state.live = Some(super::state::Live {
-                log: Ptr::new(log),
-                board: None,
-                history: Vec::new(),
-                busy: false,
-                error: None,
-            });
+            let history = share::load_live_undo().map(|kept| undo_log::decode(&kept, &log)).unwrap_or_default();
+            state.live =
+                Some(super::state::Live { log: Ptr::new(log), board: None, history, busy: false, error: None });
             state.tab = Tab::Live;
         }
         state.notice = live_notice.or(state.notice);
@@ -223,6 +220,7 @@ pub fn app() -> Html {
                     });
                     if sure == Some(true) {
                         share::LIVE.clear();
+                        share::clear_live_undo();
                         dispatch.dispatch(Action::LiveEnd);
                     }
                 })
@@ -373,9 +371,10 @@ pub fn app() -> Html {
         // one (a new window's first) is saved.
         let opened = state.live.as_ref().map(|l| l.log.clone());
         let seen = use_mut_ref(move || opened);
-        let log = state.live.as_ref().map(|l| l.log.clone());
-        use_effect_with(log, move |log| {
-            let Some(log) = log else { return };
+        let live = state.live.as_ref().map(|l| (l.log.clone(), l.history.clone()));
+        use_effect_with(live, move |live| {
+            let Some((log, history)) = live else { return };
+            share::save_live_undo(&undo_log::encode(history, log));
             let before = seen.borrow_mut().replace(log.clone());
             if before.is_some_and(|b| *b == **log) {
                 return;

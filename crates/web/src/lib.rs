@@ -35,6 +35,7 @@ mod tabs;
 #[cfg(test)]
 mod tests;
 mod timeline;
+mod undo_log;
 mod worker;
 mod zoom;
 

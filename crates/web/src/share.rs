@@ -174,6 +174,26 @@ pub fn save_draft(text: &str, link: Option<String>, force: bool) -> Saved {
     DRAFT.save(text, link, force)
 }
 
+/// Per tab, so a reload keeps it: the live log's "Undo" history, as
+/// `undo_log` writes it.
+const LIVE_UNDO_KEY: &str = "retreat.live.undo";
+
+pub fn load_live_undo() -> Option<String> {
+    Store::session().get(LIVE_UNDO_KEY)
+}
+
+/// Best effort: without it, a reload only loses what "Undo" could take back.
+pub fn save_live_undo(text: &str) {
+    let session = Store::session();
+    if session.set(LIVE_UNDO_KEY, text).is_err() {
+        session.remove(LIVE_UNDO_KEY);
+    }
+}
+
+pub fn clear_live_undo() {
+    Store::session().remove(LIVE_UNDO_KEY);
+}
+
 pub fn load_aside() -> Option<String> {
     Store::local().get(ASIDE_KEY)
 }

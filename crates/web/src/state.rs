@@ -11,6 +11,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use super::ptr::Ptr;
+use super::undo_log::Back;
 use retreat_core::sim::MonteCarlo;
 use retreat_core::{Analysis, Options, Span};
 
@@ -79,8 +80,8 @@ pub struct Guesses {
 pub struct Live {
     pub log: Ptr<String>,
     pub board: Option<Ptr<Board>>,
-    /// The logs before each change, for "Undo" (newest last).
-    pub history: Vec<Ptr<String>>,
+    /// The way back from each change, for "Undo" (newest last).
+    pub history: Vec<Back>,
     /// A click is with the module: the next waits for its answer.
     pub busy: bool,
     pub error: Option<String>,
@@ -348,7 +349,7 @@ impl Reducible for State {
                     Action::LiveOpen(log) => {
                         let mut history = next.live.take().map(|l| l.history).unwrap_or_default();
                         if let Some(old) = self.live.as_ref().map(|l| l.log.clone()).filter(|old| **old != log) {
-                            history.push(old);
+                            remember(&mut history, Back::between(&old, &log));
                         }
                         next.live = Some(Live { log: Ptr::new(log), board: None, history, busy: false, error: None });
                         next.tab = Tab::Live;
@@ -361,10 +362,7 @@ impl Reducible for State {
                     Action::LiveAnswer { log, board } => {
                         let Some(l) = &mut next.live else { return self };
                         if *l.log != log {
-                            l.history.push(l.log.clone());
-                            if l.history.len() > LIVE_HISTORY {
-                                l.history.remove(0);
-                            }
+                            remember(&mut l.history, Back::between(&l.log, &log));
                             l.log = Ptr::new(log);
                         }
                         (l.board, l.busy, l.error) = (Some(Ptr::new(board)), false, None);
@@ -376,9 +374,12 @@ impl Reducible for State {
                     }
                     Action::LiveUndo => {
                         if let Some(l) = &mut next.live
-                            && let Some(before) = l.history.pop()
+                            && let Some(back) = l.history.pop()
                         {
-                            l.log = before;
+                            match back.apply(&l.log) {
+                                Some(before) => l.log = Ptr::new(before),
+                                None => l.history.clear(),
+                            }
                         }
                     }
                     Action::LiveEnd => next.live = None,
@@ -392,6 +393,14 @@ impl Reducible for State {
             next.failing = default_failing(&next.analysis);
         }
         Rc::new(next)
+    }
+}
+
+/// Keeps `back` for "Undo", forgetting the oldest beyond [`LIVE_HISTORY`].
+fn remember(history: &mut Vec<Back>, back: Back) {
+    history.push(back);
+    if history.len() > LIVE_HISTORY {
+        history.remove(0);
     }
 }
 
