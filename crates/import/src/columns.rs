@@ -103,7 +103,10 @@ pub fn header(cell: &str) -> Header {
     let unit = bracket.and_then(unit_secs);
     let odd_unit = bracket.filter(|_| unit.is_none()).map(str::to_string);
     let key = normalise(name);
-    let column = named(&key).or_else(|| within(name));
+    // `Task #`, `Step #`: a number sign names the id, whatever it follows
+    // (without it, `Task #` would read as the task's text).
+    let numbered = name.trim_end().ends_with('#');
+    let column = if numbered { Some(Column::Id) } else { named(&key).or_else(|| within(name)) };
     Header { column, unit, odd_unit }
 }
 
@@ -178,6 +181,8 @@ mod tests {
         assert_eq!(header("MOST LIKELY").column, Some(Column::Likely));
         assert_eq!(header("Rollback_Duration").column, Some(Column::UndoTakes));
         assert_eq!(header("#").column, Some(Column::Id));
+        assert_eq!(header("Task #").column, Some(Column::Id));
+        assert_eq!(header("Task Name").column, Some(Column::Do));
         assert_eq!(header("No.").column, Some(Column::Id));
         let h = header("Duration (min)");
         assert_eq!((h.column, h.unit), (Some(Column::Takes), Some(60)));

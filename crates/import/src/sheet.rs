@@ -303,8 +303,21 @@ fn takes(s: &mut Step, row: &Row, layout: &Layout) {
 }
 
 fn undo(s: &mut Step, row: &Row, layout: &Layout) {
-    let text = cell(row, layout, Column::Undo).filter(|t| !is_none_word(t));
+    let mut text = cell(row, layout, Column::Undo).filter(|t| !is_none_word(t));
     let takes_cell = cell(row, layout, Column::UndoTakes);
+    match text.map(says_no_undo) {
+        Some(NoUndo::Impossible) => {
+            let said = one_line(text.unwrap_or_default());
+            s.irreversible = Some(said.clone());
+            s.guess("irreversible", format!("the undo cell says `{said}`: read as no way back"));
+            text = None;
+        }
+        Some(NoUndo::None) => {
+            s.guess("undo", format!("the undo cell says `{}`: read as no undo", one_line(text.unwrap_or_default())));
+            text = None;
+        }
+        Some(NoUndo::Undo) | None => {}
+    }
     let Some(text) = text else {
         if takes_cell.is_some() {
             s.guess("undo", "the row gives an undo duration but no undo; left out");
@@ -326,6 +339,55 @@ fn undo(s: &mut Step, row: &Row, layout: &Layout) {
         .collect();
     u.owner = cell(row, layout, Column::UndoOwner).map(str::to_string);
     s.undo = Some(u);
+}
+
+/// What an undo cell in words says of the undo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NoUndo {
+    /// The step cannot be undone (`Irreversible`, `Not possible, data is gone`).
+    Impossible,
+    /// There is none (`No rollback`, `N/A - not needed`).
+    None,
+    /// An undo to do.
+    Undo,
+}
+
+/// Reads a backout cell as people write "there is none" in it: a sheet
+/// with a backout column says so on the rows it cannot back out, and
+/// taking those words for the undo would hide the step R001 is for.
+fn says_no_undo(text: &str) -> NoUndo {
+    let t = text.trim().to_lowercase();
+    let first = t.split(|c: char| c.is_whitespace() || c == ',' || c == ':').next().unwrap_or_default();
+    let none_first = matches!(first, "none" | "n/a" | "na" | "n.a." | "nil" | "no");
+    // The words that follow a leading "N/A -" say why there is none.
+    let why = if none_first { &t[first.len()..] } else { &t[..] };
+    let why = why.trim_start_matches(|c: char| c.is_whitespace() || "-–—:,.(".contains(c));
+    const IMPOSSIBLE: &[&str] = &[
+        "irreversible",
+        "not reversible",
+        "cannot be undone",
+        "can't be undone",
+        "can not be undone",
+        "cannot be reversed",
+        "can't be reversed",
+        "cannot be rolled back",
+        "can't be rolled back",
+        "not possible",
+        "impossible",
+        "no way back",
+    ];
+    if IMPOSSIBLE.iter().any(|p| why.starts_with(p)) {
+        return NoUndo::Impossible;
+    }
+    const NONE: &[&str] = &["rollback", "backout", "back out", "back-out", "undo", "applicable", "required", "needed"];
+    if (none_first && (why.is_empty() || first != "no" || NONE.iter().any(|p| why.starts_with(p))))
+        || t.starts_with("not applicable")
+        || t.starts_with("not required")
+        || t.starts_with("not needed")
+    {
+        return NoUndo::None;
+    }
+    NoUndo::Undo
 }
 
 fn irreversible(s: &mut Step, row: &Row, layout: &Layout) {
@@ -430,6 +492,10 @@ pub fn resolve(pending: Vec<Pending>) -> Vec<Step> {
                 (1..=ids.len()).contains(&n).then(|| n - 1)
             });
             let id = match target {
+                Some(t) if t == i => {
+                    steps[i].guess("after", format!("`{token}` would make the step wait for itself; left out"));
+                    continue;
+                }
                 Some(t) => {
                     if !by_written.contains_key(token) {
                         steps[i].guess("after", format!("`{token}` read as step number {token}"));
