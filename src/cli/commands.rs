@@ -17,7 +17,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<u8, Error> {
         Command::Usage => out.write(&usage::text())?,
         Command::Version => out.write(&format!("retreat {}\n", env!("CARGO_PKG_VERSION")))?,
         Command::Lint(lint_args) => return lint(lint_args, out),
-        Command::Diff(diff_args) => compare(&diff_args, out)?,
+        Command::Diff(diff_args) => return compare(&diff_args, out),
         Command::Simulate(sim_args) => return run_simulation(&sim_args, out),
         Command::Report(report_args) => return report(&report_args, out),
         Command::Link(link_args) => make_link(&link_args, out)?,
@@ -129,15 +129,36 @@ fn report(args: &Report, out: &mut Output) -> Result<u8, Error> {
     Ok(OK)
 }
 
-fn compare(args: &Diff, out: &mut Output) -> Result<(), Error> {
+fn compare(args: &Diff, out: &mut Output) -> Result<u8, Error> {
     let runs = Runs::default_for(args.json);
-    let mut before = montecarlo::analyze(&load_plan(&args.before)?, runs).1;
+    // A plan that does not parse would read as a plan without steps: every
+    // step "removed". Said instead, with where to look.
+    // An empty file (a `git show` that failed) is no plan either.
+    let unreadable = |source: &str, bytes: &[u8]| {
+        let why = if bytes.trim_ascii().is_empty() {
+            "it is empty"
+        } else {
+            "it does not parse (`retreat lint` shows where)"
+        };
+        warn(&format!("cannot compare with `{source}`: {why}"));
+        Ok(FINDINGS)
+    };
+    let bytes = load_plan(&args.before)?;
+    let mut before = montecarlo::analyze(&bytes, runs).1;
+    if before.graph.is_none() || bytes.trim_ascii().is_empty() {
+        return unreadable(&args.before, &bytes);
+    }
     // The comparison reads the plans and the simulations' figures only:
     // what else the first analysis holds goes before the second is made.
     (before.diagnostics, before.suppressed, before.graph) = (Vec::new(), Vec::new(), None);
-    let after = montecarlo::analyze(&load_plan(&args.after)?, runs).1;
+    let bytes = load_plan(&args.after)?;
+    let after = montecarlo::analyze(&bytes, runs).1;
+    if after.graph.is_none() || bytes.trim_ascii().is_empty() {
+        return unreadable(&args.after, &bytes);
+    }
     let d = retreat_core::diff::compare(&before, &after);
-    out.write(&if args.json { diff::json(&d) } else { diff::human(&d) })
+    out.write(&if args.json { diff::json(&d) } else { diff::human(&d) })?;
+    Ok(OK)
 }
 
 fn make_link(args: &Link, out: &mut Output) -> Result<(), Error> {

@@ -77,6 +77,19 @@ fn diff_reads_links_too() {
 }
 
 #[test]
+fn diff_refuses_a_plan_it_cannot_read_instead_of_calling_every_step_removed() {
+    let broken = TempFile::new("broken.yaml", b"steps: [ {id: a\n");
+    let empty = TempFile::new("empty.yaml", b"\n");
+    for (file, why) in [(&broken, "it does not parse (`retreat lint` shows where)"), (&empty, "it is empty")] {
+        for args in [["diff", HOSPITAL, file.path_str()], ["diff", file.path_str(), HOSPITAL]] {
+            let run = retreat(&args, None, None);
+            assert_eq!((run.status, run.stdout.as_str()), (1, ""), "{args:?}");
+            assert_eq!(run.stderr, format!("retreat: cannot compare with `{}`: {why}\n", file.path_str()));
+        }
+    }
+}
+
+#[test]
 fn a_stale_approval_says_what_changed_since() {
     let changed = crate::support::read(HOSPITAL).replace("    takes: 20m\n", "    takes: 25m\n");
     let file = TempFile::new("plan.yaml", changed.as_bytes());
