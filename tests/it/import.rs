@@ -7,9 +7,10 @@ use retreat_import::{Format, Input, Source, import};
 use crate::support::{files_under, lint, retreat, root};
 
 /// Every fixture: `tests/fixtures/import/<format>/<file or directory>`.
-const FIXTURES: [&str; 16] = [
+const FIXTURES: [&str; 17] = [
     "csv/messy-change-sheet.csv",
     "csv/service-desk-backout.csv",
+    "csv/jira-export.csv",
     "csv/project-export.tsv",
     "csv/excel-semicolon.csv",
     "markdown/wiki-checklist.md",
@@ -59,6 +60,7 @@ fn every_fixture_imports_to_a_plan_without_p_codes() {
 fn the_format_is_detected_and_from_overrides_it() {
     let dir = root().join("tests/fixtures/import");
     for (fixture, format) in FIXTURES.iter().zip([
+        "csv",
         "csv",
         "csv",
         "csv",

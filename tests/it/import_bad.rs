@@ -156,6 +156,13 @@ fn each_broken_or_hostile_input_gets_a_clear_error() {
             "could be sqitch or flyway",
         ),
         (
+            "a spreadsheet imported as Flyway, beside migrations",
+            vec![("sheet.csv", b"task\nStop the feed\n".to_vec()), ("sql/V1__init.sql", b"--".to_vec())],
+            false,
+            Some(Format::Flyway),
+            "`sheet.csv` is no Flyway migration (V1__name.sql): give the directory that holds them",
+        ),
+        (
             "an unknown kind of file",
             vec![("notes", b"just some words\nmore words\n".to_vec())],
             false,

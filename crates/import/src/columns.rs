@@ -36,14 +36,14 @@ pub enum Column {
 /// Every column with the headers that name it, normalised (lower case,
 /// letters and digits only). The first is the one export writes.
 pub const COLUMNS: &[(Column, &[&str])] = &[
-    (Column::Id, &["id", "step", "#", "no", "stepid"]),
-    (Column::Do, &["do", "task", "action", "description", "activity", "instruction"]),
+    (Column::Id, &["id", "step", "#", "no", "stepid", "issuekey"]),
+    (Column::Do, &["do", "task", "action", "description", "activity", "instruction", "summary"]),
     (Column::After, &["after", "predecessors", "dependson", "dependencies", "predecessor", "depends"]),
     (Column::Takes, &["takes", "duration", "time", "estimate"]),
     (Column::Best, &["best", "optimistic"]),
     (Column::Likely, &["likely", "mostlikely"]),
     (Column::Worst, &["worst", "pessimistic"]),
-    (Column::Owner, &["owner", "who", "assignee", "responsible"]),
+    (Column::Owner, &["owner", "who", "assignee", "responsible", "assignedto", "resourcenames"]),
     (Column::Phase, &["phase", "stage"]),
     (Column::Kind, &["kind", "type"]),
     (Column::Undo, &["undo", "rollback", "backout", "revert"]),
@@ -100,7 +100,7 @@ pub struct Header {
 pub fn header(cell: &str) -> Header {
     let cell = cell.trim().trim_start_matches('\u{FEFF}');
     let (name, bracket) = split_bracket(cell);
-    let unit = bracket.and_then(unit_secs);
+    let unit = bracket.and_then(unit_secs).or_else(|| counts_seconds(name).then_some(1));
     let odd_unit = bracket.filter(|_| unit.is_none()).map(str::to_string);
     let key = normalise(name);
     // `Task #`, `Step #`: a number sign names the id, whatever it follows
@@ -108,6 +108,13 @@ pub fn header(cell: &str) -> Header {
     let numbered = name.trim_end().ends_with('#');
     let column = if numbered { Some(Column::Id) } else { named(&key).or_else(|| within(name)) };
     Header { column, unit, odd_unit }
+}
+
+/// Jira's time columns (`Original Estimate`, `Remaining Estimate`, `Time
+/// Spent`) hold bare seconds in its CSV export.
+pub fn counts_seconds(name: &str) -> bool {
+    let key = normalise(name);
+    matches!(key.trim_start_matches('σ'), "originalestimate" | "remainingestimate" | "timespent")
 }
 
 fn named(key: &str) -> Option<Column> {
@@ -182,6 +189,11 @@ mod tests {
         assert_eq!(header("Rollback_Duration").column, Some(Column::UndoTakes));
         assert_eq!(header("#").column, Some(Column::Id));
         assert_eq!(header("Task #").column, Some(Column::Id));
+        assert_eq!(
+            (header("Original Estimate").column, header("Original Estimate").unit),
+            (Some(Column::Takes), Some(1))
+        );
+        assert_eq!(header("Original Estimate (h)").unit, Some(3600));
         assert_eq!(header("Task Name").column, Some(Column::Do));
         assert_eq!(header("No.").column, Some(Column::Id));
         let h = header("Duration (min)");

@@ -145,6 +145,16 @@ pub fn import(input: &Input, from: Option<Format>) -> Result<Imported, Error> {
         }
         None => detect_dir(&files, input.name, from)?,
     };
+    if let (Format::Flyway, Some(main)) = (format, &main) {
+        // A Flyway import reads the migrations beside the file: only a
+        // migration may stand for its directory.
+        let file = main.rsplit('/').next().unwrap_or(main);
+        if !(matches!(file.chars().next(), Some('V' | 'U' | 'R')) && file.contains("__") && file.ends_with(".sql")) {
+            return Err(Error::new(format!(
+                "`{main}` is no Flyway migration (V1__name.sql): give the directory that holds them"
+            )));
+        }
+    }
     let mut d = draft::Draft::default();
     let source = main.clone().unwrap_or_else(|| input.name.to_string());
     let name = if input.name.is_empty() { source.clone() } else { input.name.to_string() };

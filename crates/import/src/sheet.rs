@@ -176,6 +176,9 @@ fn note_ignored(layout: &Layout, head: &Row, draft: &mut Draft) {
         let at = format!("column {} `{}`", i + 1, one_line(name));
         match (layout.columns.get(i).copied().flatten(), h.column) {
             (Some(_), _) => {
+                if crate::columns::counts_seconds(name) && h.unit == Some(1) {
+                    draft.note(NoteKind::Guess, at.clone(), "Jira's export counts it in seconds");
+                }
                 if let Some(odd) = h.odd_unit.filter(|_| h.column.is_some_and(Column::is_duration)) {
                     draft.note(
                         NoteKind::Guess,
@@ -464,6 +467,20 @@ fn allow(cell: Option<&str>, guesses: &mut Vec<(&'static str, String)>) -> Vec<(
     out
 }
 
+/// The task number of an MS Project or Smartsheet link such as `3FS`,
+/// `3FS+5 min` or `6 SS-1d`: the plan format has no link types or lags.
+fn project_link(part: &str) -> Option<&str> {
+    let part = part.trim();
+    let digits = part.find(|c: char| !c.is_ascii_digit())?;
+    let rest = part[digits..].trim_start();
+    let kind = rest.get(..2)?.to_ascii_uppercase();
+    let after = rest[2..].trim_start();
+    (digits > 0
+        && matches!(kind.as_str(), "FS" | "SS" | "FF" | "SF")
+        && (after.is_empty() || after.starts_with(['+', '-'])))
+    .then(|| &part[..digits])
+}
+
 /// Settles the ids, then reads each `after` cell: ids, or row numbers
 /// counted among the steps (`3` is the third step), separated by `,`, `;`
 /// or spaces. An empty cell is the previous step, as in a plan.
@@ -486,7 +503,21 @@ pub fn resolve(pending: Vec<Pending>) -> Vec<Step> {
             continue;
         }
         let mut out: Vec<String> = Vec::new();
-        for token in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        let mut tokens: Vec<&str> = Vec::new();
+        for part in text.split([',', ';']) {
+            match project_link(part) {
+                Some(number) => {
+                    let said = one_line(part.trim());
+                    steps[i].guess(
+                        "after",
+                        format!("`{said}` read as after `{number}`: the link type and lag are not kept"),
+                    );
+                    tokens.push(number);
+                }
+                None => tokens.extend(part.split_whitespace()),
+            }
+        }
+        for token in tokens {
             let target = by_written.get(token).copied().or_else(|| {
                 let n: usize = token.trim_end_matches('.').parse().ok()?;
                 (1..=ids.len()).contains(&n).then(|| n - 1)
