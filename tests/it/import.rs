@@ -7,7 +7,7 @@ use retreat_import::{Format, Input, Source, import};
 use crate::support::{files_under, lint, retreat, root};
 
 /// Every fixture: `tests/fixtures/import/<format>/<file or directory>`.
-const FIXTURES: [&str; 17] = [
+const FIXTURES: [&str; 18] = [
     "csv/messy-change-sheet.csv",
     "csv/service-desk-backout.csv",
     "csv/jira-export.csv",
@@ -16,6 +16,7 @@ const FIXTURES: [&str; 17] = [
     "markdown/wiki-checklist.md",
     "markdown/runbook-table.md",
     "markdown/bullets.md",
+    "markdown/runbook-rollback-section.md",
     "sqitch/flipr",
     "sqitch/reworked",
     "sqitch/cross-project.plan",
@@ -65,6 +66,7 @@ fn the_format_is_detected_and_from_overrides_it() {
         "csv",
         "csv",
         "csv",
+        "markdown",
         "markdown",
         "markdown",
         "markdown",

@@ -29,6 +29,10 @@ struct State {
     title: Option<String>,
     /// Phase by heading level (1 to 6), from the headings above.
     headings: [Option<(Phase, String)>; 6],
+    /// By heading level: a heading that opens a rollback section.
+    rollback: [Option<String>; 6],
+    /// Items left out for being in a rollback section, by its heading.
+    rollback_items: Vec<(String, Vec<String>)>,
     heading: Option<(usize, String)>,
     depth: usize,
     items: Vec<Item>,
@@ -91,6 +95,17 @@ pub fn import(text: &str, name: &str, draft: &mut Draft) -> Result<(), Error> {
             _ => {}
         }
     }
+    for (heading, items) in std::mem::take(&mut st.rollback_items) {
+        let listed: Vec<String> = items.iter().map(|i| format!("“{}”", one_line(i))).collect();
+        draft.note(
+            NoteKind::Ignored,
+            format!("the section “{}”", one_line(&heading)),
+            format!(
+                "a rollback section is no forward work; write each of its items as an `Undo:` item under the step it undoes: {}",
+                listed.join(", ")
+            ),
+        );
+    }
     draft.title = match st.title.take() {
         Some(t) => t,
         None => {
@@ -151,9 +166,26 @@ fn end_heading(st: &mut State) {
     for h in st.headings.iter_mut().skip(at) {
         *h = None;
     }
+    for r in st.rollback.iter_mut().skip(at) {
+        *r = None;
+    }
+    if let Some(slot) = st.rollback.get_mut(at) {
+        *slot = is_rollback_heading(&text).then(|| text.clone());
+    }
     if let Some(slot) = st.headings.get_mut(at) {
         *slot = phase_from_words(&text).map(|p| (p, text));
     }
+}
+
+/// `Rollback Plan`, `Backout`, `Back-out procedure`, `If it fails: revert`:
+/// the section that undoes the change, which is no forward work.
+fn is_rollback_heading(text: &str) -> bool {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(w.as_str(), "rollback" | "backout" | "revert" | "fallback")
+            || (matches!(w.as_str(), "roll" | "back") && words.get(i + 1).is_some_and(|n| n == "back" || n == "out"))
+    })
 }
 
 /// The innermost open item's text is complete (its nested list starts, or
@@ -179,6 +211,16 @@ fn flush_open(st: &mut State) {
                 "verify" if step.verify.is_none() => step.verify = Some(rest),
                 _ => step.remarks.push(format!("a second `{kind}` item was not read: {}", one_line(&text))),
             }
+        }
+        if let Some(item) = st.items.last_mut() {
+            item.used = true;
+        }
+        return;
+    }
+    if let Some(section) = st.rollback.iter().flatten().next().cloned() {
+        match st.rollback_items.last_mut().filter(|(h, _)| *h == section) {
+            Some((_, items)) => items.push(text),
+            None => st.rollback_items.push((section, vec![text])),
         }
         if let Some(item) = st.items.last_mut() {
             item.used = true;
