@@ -166,6 +166,16 @@ fn make_link(args: &Link, out: &mut Output) -> Result<(), Error> {
     let bytes = read(path)?;
     let text = retreat_core::parse::decode(&bytes)
         .map_err(|d| Error::Unreadable(format!("cannot link `{path}`: {}", d.message)))?;
+    // A link no one could open is worse than none: `open` and the app
+    // refuse what unpacks past the limit.
+    let most = retreat_core::limits::MAX_LINK_BYTES;
+    if text.len() > most {
+        return Err(Error::Unreadable(format!(
+            "cannot link `{path}`: it is {:.1} MiB, and a link carries at most {} MiB of plan; share the file instead",
+            text.len() as f64 / (1024.0 * 1024.0),
+            most / (1024 * 1024)
+        )));
+    }
     let base = args.base.split('#').next().unwrap_or_default();
     out.write(&format!("{base}#{}\n", retreat_core::link::encode(text)))
 }

@@ -201,6 +201,12 @@ fn link_and_open_use_the_apps_codec() {
     let broken = retreat(&["open", &url[..url.len() - 10]], None, None);
     assert_eq!(broken.status, 1);
     assert!(broken.stderr.contains("damaged or cut short"), "{}", broken.stderr);
+    // A plan too big for any link to open is refused, not printed.
+    let big = format!("{}\n# {}\n", read(CLEAN), "x".repeat(retreat_core::limits::MAX_LINK_BYTES));
+    let file = TempFile::new("big.yaml", big.as_bytes());
+    let run = retreat(&["link", file.path_str()], None, None);
+    assert_eq!((run.status, run.stdout.as_str()), (2, ""));
+    assert!(run.stderr.contains("a link carries at most 4 MiB of plan; share the file instead"), "{}", run.stderr);
 }
 
 #[test]
