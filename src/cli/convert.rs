@@ -117,7 +117,8 @@ pub fn export(args: &Export, out: &mut Output) -> Result<u8, Error> {
             .filter_map(|(name, there)| there.then_some(name))
             .collect();
             if !left.is_empty() {
-                warn(&format!("the spreadsheet holds the steps; the plan's {} have no place in it", left.join(", ")));
+                let verb = if left.len() == 1 { "has" } else { "have" };
+                warn(&format!("the spreadsheet holds the steps; the plan's {} {verb} no place in it", left.join(", ")));
             }
             retreat_core::export::csv(plan)
         }

@@ -193,4 +193,10 @@ fn the_command_line_round_trip() {
     let back = retreat(&["import", sheet.path_str()], None, None);
     assert_eq!(back.status, 0, "{}", back.stderr);
     assert_eq!(steps_of(&back.stdout), steps_of(&crate::support::read(example)));
+    let windowed = crate::support::TempFile::new(
+        "one.yaml",
+        b"version: 1\nwindow: {start: 2026-11-28T22:00:00Z, end: 2026-11-29T04:00:00Z}\nsteps:\n  - {id: a, do: Look, kind: check}\n",
+    );
+    let run = retreat(&["export", windowed.path_str(), "--to", "csv"], None, None);
+    assert_eq!(run.stderr, "retreat: the spreadsheet holds the steps; the plan's window has no place in it\n");
 }
