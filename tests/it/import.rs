@@ -87,6 +87,11 @@ fn the_format_is_detected_and_from_overrides_it() {
             run.stdout
         );
     }
+    // A changelog piped in says what it is in its first element.
+    let xml = std::fs::read(dir.join("liquibase/xml-project/db.changelog-master.xml")).expect("fixture");
+    let piped = retreat(&["import", "-"], None, Some(&xml));
+    assert_eq!(piped.status, 0, "{}", piped.stderr);
+    assert!(piped.stdout.starts_with("# Imported from `stdin` (liquibase)"), "{}", piped.stdout);
     // A Markdown table read as Markdown; a .txt spreadsheet read when told.
     let sheet = crate::support::TempFile::new("steps.txt", b"Task,Owner\nStop the feed at the listener,Ops\n");
     let run = retreat(&["import", sheet.path_str(), "--from", "csv"], None, None);

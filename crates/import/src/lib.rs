@@ -277,6 +277,9 @@ pub fn detect_file(path: &str, bytes: &[u8]) -> Result<Format, Error> {
                 "`{path}` is an SQL script, not a migration named like `V1__name.sql`; expected {EXPECTED}"
             )));
         }
+        // Standard input, or a file with no telling name: a changelog says
+        // what it is in its first element.
+        _ if head.contains("databaseChangeLog") => return Ok(Format::Liquibase),
         _ => {}
     }
     let text = csv::decode(bytes, path, EXPECTED)?;
